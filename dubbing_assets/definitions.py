@@ -1,0 +1,27 @@
+"""The code location: every asset, job and resource of dubflow, assembled once."""
+
+import dagster as dg
+
+from dubbing_assets.configured import RESOURCES
+from dubbing_assets.ingest import source_audio, source_video
+from dubbing_assets.jobs import dub_job, ingest_job
+from dubbing_assets.mixing import dubbed_mix
+from dubbing_assets.packaging import audio_rendition, subtitles
+from dubbing_assets.speech import dubbed_speech
+from dubbing_assets.transcription import transcript
+from dubbing_assets.translation import translation
+from dubbing_assets.video import video_rendition
+
+ASSETS = [
+    source_video,
+    source_audio,
+    transcript,
+    video_rendition,
+    translation,
+    dubbed_speech,
+    dubbed_mix,
+    audio_rendition,
+    subtitles,
+]
+
+defs = dg.Definitions(assets=ASSETS, jobs=[ingest_job, dub_job], resources=RESOURCES)

@@ -1,0 +1,44 @@
+"""Job-level HLS video rendition, shared by every language (stream copy when possible)."""
+
+from dataclasses import asdict
+
+import dagster as dg
+
+from dubbing_assets import keys
+from dubbing_assets.configured import RESOURCES
+from dubbing_assets.ingest import INGEST_GROUP, source_video
+from dubbing_assets.partitions import jobs
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch
+from resources.media import Media
+from resources.storage import MediaStore
+
+
+@dg.asset(
+    partitions_def=jobs,
+    group_name=INGEST_GROUP,
+    deps=[source_video],
+    code_version=RESOURCES["media"].version(),
+    retry_policy=TRANSIENT_RETRY,
+    description="HLS video-only rendition (stream copy for H.264 sources, re-encode otherwise).",
+)
+def video_rendition(
+    context: dg.AssetExecutionContext, store: MediaStore, media: Media
+) -> dg.MaterializeResult:
+    job = context.partition_key
+    prefix = keys.hls_video_prefix(job)
+    with store.local_copy(keys.upload(job)) as upload, scratch() as work:
+        package = media.package_video(upload, work / "video")
+        # A re-run replaces the rendition whole: stale segments of an earlier run must not linger.
+        store.delete_prefix(prefix)
+        segments = store.put_tree(work / "video", prefix, last=keys.PLAYLIST)
+    info = {**asdict(package), "playlist": f"{prefix}/{keys.PLAYLIST}"}
+    store.write_json(keys.hls_video_info(job), info)
+    context.log.info(f"video rendition: {'stream copy' if package.stream_copied else 're-encoded'}")
+    return materialized(
+        store,
+        f"{prefix}/{keys.PLAYLIST}",
+        stream_copied=package.stream_copied,
+        codecs=package.codecs_video,
+        resolution=f"{package.width}x{package.height}",
+        files=len(segments),
+    )

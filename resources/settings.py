@@ -1,0 +1,42 @@
+"""Environment configuration shared by the pipeline's resources.
+
+Every setting has a local default so `dubflow dub` and the tests work on a bare machine; production
+overrides them with `DUBFLOW_*` environment variables (see docs/configuration.md).
+"""
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class DubflowSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DUBFLOW_")
+
+    data_dir: Path = Path("data")
+    # fsspec URL of the artifact store; empty means `<data_dir>/storage` on the local disk.
+    storage_url: str = ""
+    s3_endpoint_url: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_region: str = "us-east-1"
+
+    asr_model: str = "whisper-base"
+    asr_compute_type: str = "int8"
+    asr_beam_size: int = 1
+    asr_vad: bool = False
+    cpu_threads: int = 2
+
+    nllb_model_path: str | None = None
+    translation_engine: str = "auto"
+
+    max_source_seconds: float = 3 * 3600.0
+    hls_segment_seconds: float = 6.0
+    target_lufs: float = -16.0
+
+    @property
+    def resolved_storage_url(self) -> str:
+        return self.storage_url or str((self.data_dir / "storage").resolve())
+
+    @property
+    def models_dir(self) -> Path:
+        return (self.data_dir / "models").resolve()

@@ -1,0 +1,157 @@
+"""MediaStore: the artifact store every stage reads from and writes to.
+
+Artifacts live under deterministic keys (see `dubbing_assets.keys`) in any fsspec filesystem: a local
+directory by default, S3/MinIO through s3fs in production. Every write goes to a temporary key first
+and is moved into place, so a stage that fails half-way never leaves a partial artifact where the
+next stage would read it.
+"""
+
+import hashlib
+import json
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import fsspec
+from fsspec import AbstractFileSystem
+from fsspec.implementations.local import LocalFileSystem
+
+_TMP_PREFIX = ".tmp"
+_HASH_CHUNK = 1 << 20
+
+
+@lru_cache(maxsize=8)
+def _filesystem(
+    root: str,
+    endpoint_url: str | None,
+    access_key: str | None,
+    secret_key: str | None,
+    region: str,
+) -> tuple[AbstractFileSystem, str]:
+    options: dict[str, Any] = {}
+    if root.startswith("s3://"):
+        options = {
+            "key": access_key,
+            "secret": secret_key,
+            "client_kwargs": {"endpoint_url": endpoint_url, "region_name": region},
+            "config_kwargs": {"signature_version": "s3v4"},
+        }
+    fs, path = fsspec.core.url_to_fs(root, **options)
+    return fs, path.rstrip("/")
+
+
+class MediaStore(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """Object storage for job artifacts (local directory or `s3://bucket/prefix`)."""
+
+    root: str
+    s3_endpoint_url: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_region: str = "us-east-1"
+
+    @property
+    def fs(self) -> AbstractFileSystem:
+        return self._fs_and_base()[0]
+
+    def _fs_and_base(self) -> tuple[AbstractFileSystem, str]:
+        return _filesystem(
+            self.root, self.s3_endpoint_url, self.s3_access_key, self.s3_secret_key, self.s3_region
+        )
+
+    @property
+    def is_local(self) -> bool:
+        return isinstance(self.fs, LocalFileSystem)
+
+    def path(self, key: str) -> str:
+        """Filesystem path of `key` (a local path or `bucket/prefix/key`)."""
+        if key.startswith("/") or ".." in key.split("/"):
+            raise ValueError(f"invalid storage key: {key!r}")
+        return f"{self._fs_and_base()[1]}/{key}"
+
+    def _tmp_path(self, key: str) -> str:
+        return self.path(f"{_TMP_PREFIX}/{uuid.uuid4().hex}-{key.rsplit('/', 1)[-1]}")
+
+    def exists(self, key: str) -> bool:
+        return bool(self.fs.exists(self.path(key)))
+
+    def size(self, key: str) -> int:
+        return int(self.fs.size(self.path(key)))
+
+    def read_bytes(self, key: str) -> bytes:
+        return bytes(self.fs.cat_file(self.path(key)))
+
+    def read_json(self, key: str) -> Any:
+        return json.loads(self.read_bytes(key))
+
+    def write_bytes(self, key: str, data: bytes) -> None:
+        tmp = self._tmp_path(key)
+        self.fs.pipe_file(tmp, data)
+        self._move_into_place(tmp, key)
+
+    def write_json(self, key: str, value: Any) -> None:
+        self.write_bytes(key, json.dumps(value, indent=2, ensure_ascii=False).encode())
+
+    def put_file(self, local: Path, key: str) -> None:
+        tmp = self._tmp_path(key)
+        self.fs.put_file(str(local), tmp)
+        self._move_into_place(tmp, key)
+
+    def put_tree(self, local_dir: Path, prefix: str, *, last: str | None = None) -> list[str]:
+        """Upload every file of `local_dir` under `prefix`; `last` (e.g. a playlist) goes last
+        so readers never see an index that points at segments not yet uploaded."""
+        files = sorted(p for p in local_dir.rglob("*") if p.is_file())
+        files.sort(key=lambda p: p.name == last)
+        keys = []
+        for file in files:
+            key = f"{prefix}/{file.relative_to(local_dir).as_posix()}"
+            self.put_file(file, key)
+            keys.append(key)
+        return keys
+
+    def _move_into_place(self, tmp: str, key: str) -> None:
+        final = self.path(key)
+        if self.is_local:
+            Path(final).parent.mkdir(parents=True, exist_ok=True)
+        self.fs.mv(tmp, final)
+
+    def get_file(self, key: str, local: Path) -> Path:
+        local.parent.mkdir(parents=True, exist_ok=True)
+        self.fs.get_file(self.path(key), str(local))
+        return local
+
+    @contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        """A local file with the content of `key`: the file itself on local storage, a
+        temporary download otherwise (ffmpeg needs a path)."""
+        if self.is_local:
+            path = Path(self.path(key))
+            if not path.exists():
+                raise FileNotFoundError(key)
+            yield path
+            return
+        with tempfile.TemporaryDirectory(prefix="dubflow-") as tmp:
+            yield self.get_file(key, Path(tmp) / key.rsplit("/", 1)[-1])
+
+    def list(self, prefix: str) -> list[str]:
+        """Keys under `prefix`, recursively, relative to the store root."""
+        base = self._fs_and_base()[1]
+        if not self.exists(prefix):
+            return []
+        found = self.fs.find(self.path(prefix))
+        return sorted(str(p)[len(base) + 1 :] for p in found)
+
+    def delete_prefix(self, prefix: str) -> None:
+        if self.exists(prefix):
+            self.fs.rm(self.path(prefix), recursive=True)
+
+    def sha256(self, key: str) -> str:
+        digest = hashlib.sha256()
+        with self.fs.open(self.path(key), "rb") as handle:
+            while chunk := handle.read(_HASH_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()

@@ -1,0 +1,120 @@
+"""TTS resource: piper voices where one is installed, espeak-ng for every other language.
+
+`synthesize(text, lang, voice, rate)` speaks `text` faster by `rate` with the engine's own rate
+control (piper `length_scale`, espeak-ng words per minute); the timing fit decides the rate.
+"""
+
+import io
+import subprocess
+import wave
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import dagster as dg
+import numpy as np
+from piper import PiperVoice, SynthesisConfig
+
+from dubbing_assets.languages import SUPPORTED, get_language
+from resources.models import ModelRegistry
+
+ESPEAK_WORDS_PER_MINUTE = 165
+ESPEAK_SAMPLE_RATE = 22050
+
+
+class TTSError(RuntimeError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Voice:
+    id: str
+    engine: str  # "piper" | "espeak-ng"
+    language: str
+    model: str  # registry model id (piper) or espeak-ng voice name
+    sample_rate: int
+
+
+def _espeak_voice(lang: str) -> Voice:
+    return Voice(
+        f"espeak-{lang}", "espeak-ng", lang, get_language(lang).espeak_voice, ESPEAK_SAMPLE_RATE
+    )
+
+
+VOICES: dict[str, Voice] = {
+    voice.id: voice
+    for voice in (
+        Voice("en_US-joe-medium", "piper", "en", "piper-en_US-joe-medium", 22050),
+        *(_espeak_voice(lang) for lang in SUPPORTED),
+    )
+}
+# The best installed voice per language: piper where a packaged voice exists.
+DEFAULT_VOICES: dict[str, str] = {lang: f"espeak-{lang}" for lang in SUPPORTED} | {
+    "en": "en_US-joe-medium"
+}
+
+
+def voices_for(lang: str) -> list[Voice]:
+    return [voice for voice in VOICES.values() if voice.language == lang]
+
+
+def get_voice(voice_id: str | None, lang: str) -> Voice:
+    voice = VOICES.get(voice_id or DEFAULT_VOICES.get(lang, ""))
+    if voice is None or voice.language != lang:
+        raise TTSError("voice.unknown", f"no voice {voice_id!r} for language {lang!r}")
+    return voice
+
+
+@lru_cache(maxsize=4)
+def _load_piper(model_dir: str, onnx_name: str) -> PiperVoice:
+    onnx = Path(model_dir) / onnx_name
+    return PiperVoice.load(onnx, config_path=onnx.with_suffix(".onnx.json"))
+
+
+class TTS(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """Speech synthesis; piper voices are loaded once per process."""
+
+    models_dir: str = "data/models"
+    espeak_binary: str = "espeak-ng"
+
+    def version(self) -> str:
+        import piper
+
+        piper_version = getattr(piper, "__version__", "1.8")
+        return f"piper-{piper_version}:espeak-ng:{'+'.join(sorted(VOICES))}"
+
+    def _piper(self, voice: Voice) -> PiperVoice:
+        registry = ModelRegistry(Path(self.models_dir))
+        spec = registry.spec(voice.model)
+        return _load_piper(str(registry.resolve(voice.model)), spec.weights_file)
+
+    def synthesize(self, text: str, voice: Voice, rate: float = 1.0) -> np.ndarray:
+        """Mono float32 samples at `voice.sample_rate`."""
+        if voice.engine == "piper":
+            return self._synthesize_piper(text, voice, rate)
+        return self._synthesize_espeak(text, voice, rate)
+
+    def _synthesize_piper(self, text: str, voice: Voice, rate: float) -> np.ndarray:
+        config = SynthesisConfig(length_scale=1.0 / rate)
+        chunks = [chunk.audio_float_array for chunk in self._piper(voice).synthesize(text, config)]
+        return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
+
+    def _synthesize_espeak(self, text: str, voice: Voice, rate: float) -> np.ndarray:
+        words_per_minute = round(ESPEAK_WORDS_PER_MINUTE * rate)
+        try:
+            completed = subprocess.run(
+                [self.espeak_binary, "-v", voice.model, "-s", str(words_per_minute), "--stdout"],
+                input=text.encode(),
+                capture_output=True,
+                check=True,
+                timeout=120,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
+            raise TTSError("tts.engine_failed", f"espeak-ng failed: {error}") from error
+        with wave.open(io.BytesIO(completed.stdout)) as wav:
+            frames = wav.readframes(wav.getnframes())
+            if wav.getframerate() != voice.sample_rate:
+                raise TTSError("tts.engine_failed", f"espeak-ng gave {wav.getframerate()} Hz")
+        return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0

@@ -1,0 +1,31 @@
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MEDIA = ROOT / "media"
+# Engines must never reach for a model hub in tests: the loading code has to work offline.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def make_video(dst: Path, audio: Path, *, seconds: float, start: float = 0.0) -> Path:
+    """An H.264/AAC MP4: a generated picture over a real recording."""
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+         "-ss", str(start), "-i", str(audio), "-t", str(seconds), "-map", "0:v", "-map", "1:a",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "50",
+         "-c:a", "aac", "-ar", "48000", str(dst)],
+        check=True,
+    )
+    return dst
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's model cache (shared, so whisper-base is joined once per machine)."""
+    path = ROOT / "data" / "models"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

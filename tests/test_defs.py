@@ -1,0 +1,42 @@
+import dagster as dg
+
+from dubbing_assets.definitions import defs
+from dubbing_assets.languages import SUPPORTED
+
+JOB_ASSETS = {"source_video", "source_audio", "transcript", "video_rendition"}
+LANG_ASSETS = {"translation", "dubbed_speech", "dubbed_mix", "audio_rendition", "subtitles"}
+
+
+def test_definitions_load():
+    dg.Definitions.validate_loadable(defs)
+
+
+def test_nine_assets_with_the_right_partitions():
+    graph = defs.resolve_asset_graph()
+    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == JOB_ASSETS | LANG_ASSETS
+    for name in JOB_ASSETS:
+        partitions = graph.get(dg.AssetKey(name)).partitions_def
+        assert isinstance(partitions, dg.DynamicPartitionsDefinition) and partitions.name == "jobs"
+    for name in LANG_ASSETS:
+        partitions = graph.get(dg.AssetKey(name)).partitions_def
+        assert isinstance(partitions, dg.MultiPartitionsDefinition)
+        dims = {d.name: d.partitions_def for d in partitions.partitions_defs}
+        assert dims["job"].name == "jobs"
+        assert dims["lang"].get_partition_keys() == list(SUPPORTED)
+
+
+def test_every_asset_has_a_code_version_and_a_retry_policy():
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.code_version, key
+    for asset in defs.assets or []:
+        assert asset.op.retry_policy is not None  # type: ignore[union-attr]
+
+
+def test_jobs_split_by_partitions_definition_and_run_in_process():
+    ingest = defs.resolve_job_def("ingest_job")
+    dub = defs.resolve_job_def("dub_job")
+    assert ingest.executor_def.name == "in_process" and dub.executor_def.name == "in_process"
+    assert {k.to_user_string() for k in ingest.asset_layer.executable_asset_keys} == JOB_ASSETS
+    assert {k.to_user_string() for k in dub.asset_layer.executable_asset_keys} == LANG_ASSETS
