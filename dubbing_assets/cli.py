@@ -12,15 +12,24 @@ import time
 from pathlib import Path
 from typing import Annotated
 
+import dagster as dg
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from dubbing_assets import keys
 from dubbing_assets.requests import JobRequest, TargetRequest, new_job_id, store_job
 from resources.models import ModelRegistry
 from resources.settings import DubflowSettings
+from resources.storage import MediaStore
 
 app = typer.Typer(help="dubflow: video dubbing as a Dagster asset pipeline.", no_args_is_help=True)
 models_app = typer.Typer(help="Models: what is installed, where, verified.")
@@ -43,17 +52,18 @@ def _parse_targets(to: str, preset: str) -> list[TargetRequest]:
 def dub(
     video: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="source video")],
     to: Annotated[str, typer.Option(help="target languages, comma-separated (e.g. es,ca)")],
-    source_language: Annotated[str, typer.Option("--from", help="source language or auto")] = "auto",
+    source_language: Annotated[
+        str, typer.Option("--from", help="source language or auto")
+    ] = "auto",
     preset: Annotated[str, typer.Option(help="preset for every target language")] = "default",
 ) -> None:
     """Dub VIDEO into the languages of --to, showing each stage's progress."""
     settings = DubflowSettings()
     _dagster_home(settings)
     # Imported here: loading the code location configures engines, which `--help` should not do.
-    import dagster as dg
-
+    from dubbing_assets.configured import RESOURCES
     from dubbing_assets.definitions import defs
-    from dubbing_assets.partitions import job_lang_key, jobs
+    from dubbing_assets.partitions import JOBS, job_lang_key
 
     request = JobRequest(
         job_id=new_job_id(),
@@ -61,10 +71,10 @@ def dub(
         source_language=source_language,
         targets=_parse_targets(to, preset),
     )
-    store = defs.resources["store"]
+    store: MediaStore = RESOURCES["store"]
     store_job(store, video, request)
     instance = dg.DagsterInstance.get()
-    instance.add_dynamic_partitions(jobs.name, [request.job_id])
+    instance.add_dynamic_partitions(JOBS, [request.job_id])
     console.print(f"job [bold]{request.job_id}[/]: {video.name} -> {', '.join(request.languages)}")
 
     tags = {"dubflow/job": request.job_id, "dubflow/langs": ",".join(request.languages)}
@@ -79,10 +89,13 @@ def dub(
     _print_outputs(store, request, elapsed)
 
 
-def _run_with_progress(defs, instance, plan, tags) -> str | None:  # type: ignore[no-untyped-def]
+def _run_with_progress(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    plan: list[tuple[str, str | dg.MultiPartitionKey]],
+    tags: dict[str, str],
+) -> str | None:
     """Run each (job, partition) in turn in a worker thread; show every step's state."""
-    import dagster as dg
-
     outcome: dict[str, str | None] = {"failed": None}
 
     def work() -> None:
@@ -92,7 +105,7 @@ def _run_with_progress(defs, instance, plan, tags) -> str | None:  # type: ignor
             )
             if not result.success:
                 failures = [
-                    event.step_key
+                    event.step_key or "?"
                     for event in result.all_events
                     if event.event_type_value == "STEP_FAILURE"
                 ]
@@ -108,39 +121,47 @@ def _run_with_progress(defs, instance, plan, tags) -> str | None:  # type: ignor
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console) as progress:
-        tasks: dict[tuple[str, str], int] = {}
+        tasks: dict[tuple[str, str], TaskID] = {}
         worker.start()
         while worker.is_alive() or not tasks:
-            _refresh(instance, tags["dubflow/job"], progress, tasks, dg)
+            _refresh(instance, tags["dubflow/job"], progress, tasks)
             worker.join(timeout=0.5)
             if not worker.is_alive():
                 break
-        _refresh(instance, tags["dubflow/job"], progress, tasks, dg)
+        _refresh(instance, tags["dubflow/job"], progress, tasks)
     return outcome["failed"]
 
 
-def _refresh(instance, job: str, progress: Progress, tasks: dict, dg) -> None:  # type: ignore[no-untyped-def,type-arg]
+_STEP_EVENTS = {
+    dg.DagsterEventType.STEP_START,
+    dg.DagsterEventType.STEP_SUCCESS,
+    dg.DagsterEventType.STEP_FAILURE,
+}
+
+
+def _refresh(
+    instance: dg.DagsterInstance, job: str, progress: Progress, tasks: dict[tuple[str, str], TaskID]
+) -> None:
     records = instance.get_run_records(dg.RunsFilter(tags={"dubflow/job": job}))
-    wanted = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS,
-              dg.DagsterEventType.STEP_FAILURE}
     for record in sorted(records, key=lambda r: r.create_timestamp):
         run = record.dagster_run
         label = run.tags.get("dagster/partition", "")
-        for entry in instance.all_logs(run.run_id, of_type=wanted):
-            step = entry.dagster_event.step_key
-            key = (label, step)
+        for entry in instance.all_logs(run.run_id, of_type=_STEP_EVENTS):
+            event = entry.dagster_event
+            if event is None or event.step_key is None:
+                continue
+            key = (label, event.step_key)
             if key not in tasks:
                 lang = label.split("|")[-1] if "|" in label else ""
-                name = f"{step} ({lang})" if lang else step
+                name = f"{event.step_key} ({lang})" if lang else event.step_key
                 tasks[key] = progress.add_task(name, total=1, state="running")
-            kind = entry.dagster_event.event_type
-            if kind == dg.DagsterEventType.STEP_SUCCESS:
+            if event.event_type == dg.DagsterEventType.STEP_SUCCESS:
                 progress.update(tasks[key], completed=1, state="done")
-            elif kind == dg.DagsterEventType.STEP_FAILURE:
+            elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
                 progress.update(tasks[key], state="[red]failed[/]")
 
 
-def _print_outputs(store, request: JobRequest, elapsed: float) -> None:  # type: ignore[no-untyped-def]
+def _print_outputs(store: MediaStore, request: JobRequest, elapsed: float) -> None:
     job = request.job_id
     table = Table(title=f"dubflow job {job} ({elapsed:.1f} s)")
     table.add_column("output")

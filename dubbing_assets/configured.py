@@ -15,7 +15,7 @@ from resources.tts import TTS
 
 
 def build_resources(settings: DubflowSettings) -> dict[str, Any]:
-    models_dir = str(settings.models_dir)
+    models_dir = str(settings.models_dir.resolve())
     return {
         "store": MediaStore(
             root=settings.resolved_storage_url,

@@ -5,9 +5,9 @@ Both run in-process: per-step subprocesses would cost seconds each and reload th
 
 import dagster as dg
 
-from dubbing_assets.partitions import job_lang, jobs
-
-INGEST_ASSETS = dg.AssetSelection.assets("source_video", "source_audio", "transcript", "video_rendition")
+INGEST_ASSETS = dg.AssetSelection.assets(
+    "source_video", "source_audio", "transcript", "video_rendition"
+)
 DUB_ASSETS = dg.AssetSelection.assets(
     "translation", "dubbed_speech", "dubbed_mix", "audio_rendition", "subtitles"
 )
@@ -15,7 +15,6 @@ DUB_ASSETS = dg.AssetSelection.assets(
 ingest_job = dg.define_asset_job(
     name="ingest_job",
     selection=INGEST_ASSETS,
-    partitions_def=jobs,
     executor_def=dg.in_process_executor,
     description="Job-level stages: validate, extract audio, transcribe, package the video.",
 )
@@ -23,7 +22,6 @@ ingest_job = dg.define_asset_job(
 dub_job = dg.define_asset_job(
     name="dub_job",
     selection=DUB_ASSETS,
-    partitions_def=job_lang,
     executor_def=dg.in_process_executor,
     description="Per-language stages: translate, synthesize, mix, package audio and subtitles.",
 )

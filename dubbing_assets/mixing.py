@@ -6,12 +6,12 @@ from dubbing_assets import keys
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import source_audio
 from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
-from dubbing_assets.presets import catalog_version, get_preset
 from dubbing_assets.requests import load_request
 from dubbing_assets.speech import dubbed_speech
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch
 from dubbing_assets.translation import DUB_GROUP
 from resources.media import Media
+from resources.presets import catalog_version, get_preset
 from resources.storage import MediaStore
 
 

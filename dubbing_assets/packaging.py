@@ -5,16 +5,16 @@ import dagster as dg
 
 from dubbing_assets import keys, playlists
 from dubbing_assets.configured import RESOURCES
-from dubbing_assets.languages import get_language
 from dubbing_assets.mixing import dubbed_mix
 from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
-from dubbing_assets.presets import catalog_version, get_preset
 from dubbing_assets.requests import load_request
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch
 from dubbing_assets.subtitles import cues_for, to_srt, to_webvtt
 from dubbing_assets.translation import DUB_GROUP, translation
 from dubbing_assets.video import video_rendition
+from resources.languages import get_language
 from resources.media import Media
+from resources.presets import catalog_version, get_preset
 from resources.storage import MediaStore
 
 _AUDIO_BANDWIDTH = "audio_bandwidth.txt"
@@ -78,7 +78,7 @@ def audio_rendition(
         (work / "audio" / _AUDIO_BANDWIDTH).write_text(str(package.bandwidth_bps))
         store.delete_prefix(prefix)
         files = store.put_tree(work / "audio", prefix, last=keys.PLAYLIST)
-        media.mux_mp4(source, mix, work / "dubbed.mp4", lang)
+        media.mux_mp4(source, mix, work / "dubbed.mp4", get_language(lang).iso639_2)
         store.put_file(work / "dubbed.mp4", keys.mp4(job, lang))
     master = publish_master(store, job)
     context.log.info(f"{lang} audio rendition published; master playlist {master}")

@@ -2,9 +2,10 @@
 
 import dagster as dg
 
-from dubbing_assets.languages import SUPPORTED
+from resources.languages import SUPPORTED
 
-jobs = dg.DynamicPartitionsDefinition(name="jobs")
+JOBS = "jobs"
+jobs = dg.DynamicPartitionsDefinition(name=JOBS)
 
 # Only the (job, lang) pairs a job asked for are ever materialized; the others stay missing.
 job_lang = dg.MultiPartitionsDefinition(

@@ -11,8 +11,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field, field_validator
 
 from dubbing_assets import keys
-from dubbing_assets.languages import get_language
-from dubbing_assets.presets import get_preset
+from resources.languages import get_language
+from resources.presets import get_preset
 from resources.storage import MediaStore
 
 

@@ -7,10 +7,10 @@ from dubbing_assets import keys, timing
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.media import audio
 from dubbing_assets.partitions import job_lang, split_job_lang
-from dubbing_assets.presets import catalog_version, get_preset
 from dubbing_assets.requests import load_request
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch
 from dubbing_assets.translation import DUB_GROUP, translation
+from resources.presets import catalog_version, get_preset
 from resources.storage import MediaStore
 from resources.tts import TTS, get_voice
 

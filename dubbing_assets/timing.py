@@ -153,5 +153,7 @@ def summary(fits: Sequence[SegmentFit]) -> dict[str, Any]:
         "mean_speed_ratio": round(sum(ratios) / len(ratios), 4),
         "overflow_segments": sum(1 for fit in fits if fit.overflow_seconds > 0),
         "overflow_seconds": round(sum(fit.overflow_seconds for fit in fits), 4),
-        "max_drift_seconds": round(max((abs(f.placed_start - f.start) for f in fits), default=0), 4),
+        "max_drift_seconds": round(
+            max((abs(f.placed_start - f.start) for f in fits), default=0), 4
+        ),
     }

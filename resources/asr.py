@@ -50,7 +50,7 @@ def _load(path: str, device: str, compute_type: str, cpu_threads: int) -> Whispe
     return WhisperModel(path, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
 
 
-class ASR(dg.ConfigurableResource):  # type: ignore[type-arg]
+class ASR(dg.ConfigurableResource):
     """Speech recognition with faster-whisper; the model is loaded once per process."""
 
     model: str = "whisper-base"
@@ -89,7 +89,7 @@ class ASR(dg.ConfigurableResource):  # type: ignore[type-arg]
             word_timestamps=True,
             condition_on_previous_text=False,
         )
-        result = []
+        result: list[Segment] = []
         for segment in segments:
             text = segment.text.strip()
             if not text:

@@ -21,7 +21,7 @@ def ffmpeg_version() -> str:
     return found.group(1) if found else "unknown"
 
 
-class Media(dg.ConfigurableResource):  # type: ignore[type-arg]
+class Media(dg.ConfigurableResource):
     max_source_seconds: float = 3 * 3600.0
     hls_segment_seconds: float = 6.0
     target_lufs: float = -16.0
@@ -37,7 +37,13 @@ class Media(dg.ConfigurableResource):  # type: ignore[type-arg]
         audio.extract_full_audio(source, full_48k)
 
     def mix(
-        self, background: Path, speech: Path, dst: Path, *, duck_db: float, background_gain_db: float
+        self,
+        background: Path,
+        speech: Path,
+        dst: Path,
+        *,
+        duck_db: float,
+        background_gain_db: float,
     ) -> mix.MixReport:
         return mix.mix_dub(
             background,

@@ -166,7 +166,9 @@ class ModelRegistry:
             return REGISTRY[model_id]
         except KeyError:
             known = ", ".join(sorted(REGISTRY))
-            raise ModelError("model.unknown", f"unknown model {model_id!r}; known: {known}") from None
+            raise ModelError(
+                "model.unknown", f"unknown model {model_id!r}; known: {known}"
+            ) from None
 
     def resolve(self, model_id: str) -> Path:
         """Directory holding the model's files, checksum verified; a path is used as it is."""

@@ -13,6 +13,8 @@ class DubflowSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DUBFLOW_")
 
     data_dir: Path = Path("data")
+    # Where packaged weights are joined/verified and hub downloads go.
+    models_dir: Path = Path("data/models")
     # fsspec URL of the artifact store; empty means `<data_dir>/storage` on the local disk.
     storage_url: str = ""
     s3_endpoint_url: str | None = None
@@ -36,7 +38,3 @@ class DubflowSettings(BaseSettings):
     @property
     def resolved_storage_url(self) -> str:
         return self.storage_url or str((self.data_dir / "storage").resolve())
-
-    @property
-    def models_dir(self) -> Path:
-        return (self.data_dir / "models").resolve()

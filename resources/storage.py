@@ -1,9 +1,9 @@
 """MediaStore: the artifact store every stage reads from and writes to.
 
-Artifacts live under deterministic keys (see `dubbing_assets.keys`) in any fsspec filesystem: a local
-directory by default, S3/MinIO through s3fs in production. Every write goes to a temporary key first
-and is moved into place, so a stage that fails half-way never leaves a partial artifact where the
-next stage would read it.
+Artifacts live under deterministic keys (see `dubbing_assets.keys`) in any fsspec filesystem:
+a local directory by default, S3/MinIO through s3fs in production. Every write goes to a
+temporary key first and is moved into place, so a stage that fails half-way never leaves a
+partial artifact where the next stage would read it.
 """
 
 import hashlib
@@ -45,7 +45,7 @@ def _filesystem(
     return fs, path.rstrip("/")
 
 
-class MediaStore(dg.ConfigurableResource):  # type: ignore[type-arg]
+class MediaStore(dg.ConfigurableResource):
     """Object storage for job artifacts (local directory or `s3://bucket/prefix`)."""
 
     root: str
@@ -74,7 +74,10 @@ class MediaStore(dg.ConfigurableResource):  # type: ignore[type-arg]
         return f"{self._fs_and_base()[1]}/{key}"
 
     def _tmp_path(self, key: str) -> str:
-        return self.path(f"{_TMP_PREFIX}/{uuid.uuid4().hex}-{key.rsplit('/', 1)[-1]}")
+        tmp = self.path(f"{_TMP_PREFIX}/{uuid.uuid4().hex}-{key.rsplit('/', 1)[-1]}")
+        if self.is_local:
+            Path(tmp).parent.mkdir(parents=True, exist_ok=True)
+        return tmp
 
     def exists(self, key: str) -> bool:
         return bool(self.fs.exists(self.path(key)))

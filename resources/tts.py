@@ -15,7 +15,7 @@ import dagster as dg
 import numpy as np
 from piper import PiperVoice, SynthesisConfig
 
-from dubbing_assets.languages import SUPPORTED, get_language
+from resources.languages import SUPPORTED, get_language
 from resources.models import ModelRegistry
 
 ESPEAK_WORDS_PER_MINUTE = 165
@@ -73,7 +73,7 @@ def _load_piper(model_dir: str, onnx_name: str) -> PiperVoice:
     return PiperVoice.load(onnx, config_path=onnx.with_suffix(".onnx.json"))
 
 
-class TTS(dg.ConfigurableResource):  # type: ignore[type-arg]
+class TTS(dg.ConfigurableResource):
     """Speech synthesis; piper voices are loaded once per process."""
 
     models_dir: str = "data/models"

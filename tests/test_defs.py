@@ -1,7 +1,7 @@
 import dagster as dg
 
 from dubbing_assets.definitions import defs
-from dubbing_assets.languages import SUPPORTED
+from resources.languages import SUPPORTED
 
 JOB_ASSETS = {"source_video", "source_audio", "transcript", "video_rendition"}
 LANG_ASSETS = {"translation", "dubbed_speech", "dubbed_mix", "audio_rendition", "subtitles"}

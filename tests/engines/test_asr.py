@@ -28,8 +28,20 @@ def english_part(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("asr") / "english.wav"
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(MEDIA / "multilingual.mp3"), "-t", "29.5",
-         "-ar", "16000", "-ac", "1", str(path)],
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(MEDIA / "multilingual.mp3"),
+            "-t",
+            "29.5",
+            "-ar",
+            "16000",
+            "-ac",
+            "1",
+            str(path),
+        ],
         check=True,
     )
     return path

@@ -2,8 +2,8 @@ import pytest
 from pydantic import ValidationError
 
 from dubbing_assets import keys
-from dubbing_assets.presets import PRESETS, UnknownPreset, catalog_version, get_preset
 from dubbing_assets.requests import JobRequest
+from resources.presets import PRESETS, UnknownPreset, catalog_version, get_preset
 
 
 def test_keys_are_deterministic_and_under_the_job():
@@ -34,6 +34,11 @@ def test_preset_version_changes_with_its_fields():
 def test_job_request_validates_languages_presets_and_duplicates():
     ok = JobRequest(job_id="job-123456", source_name="a.mp4", targets=[{"lang": "es"}])
     assert ok.languages == ["es"] and ok.target("es").preset == "default"
-    for targets in ([], [{"lang": "es"}, {"lang": "es"}], [{"lang": "xx"}], [{"lang": "es", "preset": "?"}]):
+    for targets in (
+        [],
+        [{"lang": "es"}, {"lang": "es"}],
+        [{"lang": "xx"}],
+        [{"lang": "es", "preset": "?"}],
+    ):
         with pytest.raises((ValidationError, KeyError)):
             JobRequest(job_id="job-123456", source_name="a.mp4", targets=targets)

@@ -2,7 +2,7 @@ import shutil
 
 import pytest
 
-from resources.models import REGISTRY, ModelError, ModelRegistry
+from resources.models import ModelError, ModelRegistry
 
 
 def test_packaged_models_resolve_and_verify(models_dir):
@@ -28,7 +28,7 @@ def test_a_corrupted_join_is_detected(tmp_path, models_dir):
     shutil.rmtree(joined)
 
 
-def test_unknown_model():
+def test_unknown_model(tmp_path):
     with pytest.raises(ModelError) as error:
-        ModelRegistry(REGISTRY and __import__("pathlib").Path("/nonexistent")).resolve("gpt-9")
+        ModelRegistry(tmp_path).resolve("gpt-9")
     assert error.value.code == "model.unknown"

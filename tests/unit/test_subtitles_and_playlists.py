@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from dubbing_assets import playlists
@@ -9,7 +11,7 @@ def test_long_segment_is_split_into_cues_sharing_its_time():
     cues = cues_for([(10.0, 18.0, text)], max_chars=30, max_lines=2)
     assert len(cues) > 1
     assert cues[0].start == 10.0 and cues[-1].end == pytest.approx(18.0, abs=0.002)
-    for before, after in zip(cues, cues[1:], strict=False):
+    for before, after in itertools.pairwise(cues):
         assert before.end == pytest.approx(after.start, abs=0.002)
     assert all(len(line) <= 30 for cue in cues for line in cue.lines)
     assert all(len(cue.lines) <= 2 for cue in cues)
@@ -26,14 +28,16 @@ def test_webvtt_and_srt_timestamps():
 def test_master_playlist_lists_every_language_with_codecs():
     video = playlists.VideoRendition("video/index.m3u8", 800_000, "avc1.64001f,mp4a.40.2", 640, 360)
     tracks = [
-        playlists.LanguageTracks("es", "Español", "audio/es/index.m3u8", 160_000, "subs/es/index.m3u8"),
+        playlists.LanguageTracks(
+            "es", "Español", "audio/es/index.m3u8", 160_000, "subs/es/index.m3u8"
+        ),
         playlists.LanguageTracks("ca", "Català", "audio/ca/index.m3u8", 150_000, None),
     ]
     text = playlists.master_playlist(video, tracks)
     assert text.count("TYPE=AUDIO") == 2 and text.count("TYPE=SUBTITLES") == 1
     assert 'LANGUAGE="es",NAME="Español",DEFAULT=YES' in text
     assert 'LANGUAGE="ca",NAME="Català",DEFAULT=NO' in text
-    stream = [line for line in text.splitlines() if line.startswith("#EXT-X-STREAM-INF")][0]
+    stream = next(line for line in text.splitlines() if line.startswith("#EXT-X-STREAM-INF"))
     assert 'CODECS="avc1.64001f,mp4a.40.2"' in stream and "BANDWIDTH=960000" in stream
     assert 'SUBTITLES="subs"' in stream and "RESOLUTION=640x360" in stream
     assert text.rstrip().endswith("video/index.m3u8")
