@@ -101,7 +101,11 @@ def _run_with_progress(
     def work() -> None:
         for job_name, partition in plan:
             result = defs.resolve_job_def(job_name).execute_in_process(
-                instance=instance, partition_key=str(partition), tags=tags, raise_on_error=False
+                instance=instance,
+                partition_key=str(partition),
+                tags=tags,
+                raise_on_error=False,
+                run_config=_QUIET_CONSOLE,
             )
             if not result.success:
                 failures = [
@@ -132,6 +136,8 @@ def _run_with_progress(
     return outcome["failed"]
 
 
+# The progress bars say what runs; the full event log stays in the instance (and the UI).
+_QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 _STEP_EVENTS = {
     dg.DagsterEventType.STEP_START,
     dg.DagsterEventType.STEP_SUCCESS,
@@ -165,7 +171,7 @@ def _print_outputs(store: MediaStore, request: JobRequest, elapsed: float) -> No
     job = request.job_id
     table = Table(title=f"dubflow job {job} ({elapsed:.1f} s)")
     table.add_column("output")
-    table.add_column("where")
+    table.add_column("where", overflow="fold")
     table.add_row("HLS master", store.path(keys.hls_master(job)))
     for lang in request.languages:
         table.add_row(f"MP4 ({lang})", store.path(keys.mp4(job, lang)))

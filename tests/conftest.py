@@ -58,3 +58,10 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = ROOT / "data" / "models"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.nllb_fixture import build_tiny_nllb
+
+    return build_tiny_nllb(tmp_path_factory.mktemp("nllb"))

@@ -1,0 +1,196 @@
+"""The ffmpeg functions on real media built by ffmpeg from the real recordings."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dubbing_assets.media import audio, hls, mix, probe
+from dubbing_assets.media.errors import MediaError
+from tests.conftest import MEDIA, make_video
+
+
+@pytest.fixture(scope="module")
+def h264(tmp_path_factory):
+    return make_video(
+        tmp_path_factory.mktemp("m") / "h264.mp4", MEDIA / "multilingual.mp3", seconds=8
+    )
+
+
+@pytest.fixture(scope="module")
+def mpeg4(tmp_path_factory):
+    """An MPEG-4 Part 2 video: HLS needs it re-encoded."""
+    path = tmp_path_factory.mktemp("m") / "mpeg4.mkv"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x180:rate=25",
+            "-i",
+            str(MEDIA / "stereo_diarization.wav"),
+            "-t",
+            "4",
+            "-c:v",
+            "mpeg4",
+            "-c:a",
+            "libopus",
+            str(path),
+        ],
+        check=True,
+    )
+    return path
+
+
+def first_pts(path: Path) -> float:
+    completed = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "packet=pts_time",
+            "-read_intervals",
+            "%+#1",
+            "-of",
+            "json",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(json.loads(completed.stdout)["packets"][0]["pts_time"])
+
+
+def test_probe_reads_streams(h264):
+    info = probe.validate_source(h264, max_duration_s=60)
+    assert (
+        info.video
+        and info.video.codec == "h264"
+        and (info.video.width, info.video.height) == (320, 180)
+    )
+    assert info.audio and info.audio.codec == "aac" and info.audio.sample_rate == 48000
+    assert info.duration == pytest.approx(8.0, abs=0.1)
+    assert probe.h264_codec_string(info.video.profile, info.video.level).startswith("avc1.")
+
+
+def test_codec_strings():
+    assert probe.h264_codec_string("High", 31) == "avc1.64001f"
+    assert probe.h264_codec_string("Main", 30) == "avc1.4d401e"
+    assert probe.h264_codec_string("Constrained Baseline", 21) == "avc1.42e015"
+
+
+def test_truncated_faststart_file_is_detected(tmp_path, h264):
+    faststart = tmp_path / "fast.mp4"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(h264),
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            str(faststart),
+        ],
+        check=True,
+    )
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(faststart.read_bytes()[: faststart.stat().st_size // 2])
+    with pytest.raises(MediaError) as error:
+        probe.validate_source(cut, max_duration_s=60)
+    assert error.value.code == "source.truncated"
+
+
+def test_h264_is_stream_copied_into_hls_starting_at_zero(tmp_path, h264):
+    package = hls.package_video_hls(h264, tmp_path / "v", segment_seconds=2)
+    source = probe.probe(h264).video
+    assert source is not None
+    assert package.stream_copied
+    assert package.codecs_video == probe.h264_codec_string(source.profile, source.level)
+    assert package.bandwidth_bps > 0 and (package.width, package.height) == (320, 180)
+    segments = sorted((tmp_path / "v").glob("seg_*.ts"))
+    assert len(segments) >= 3
+    assert first_pts(segments[0]) == pytest.approx(0.0, abs=0.1)
+    assert "#EXT-X-ENDLIST" in (tmp_path / "v" / "index.m3u8").read_text()
+
+
+def test_other_codecs_are_re_encoded_to_h264(tmp_path, mpeg4):
+    package = hls.package_video_hls(mpeg4, tmp_path / "v", segment_seconds=2)
+    assert not package.stream_copied
+    assert probe.probe(tmp_path / "v" / "seg_00000.ts").video.codec == "h264"  # type: ignore[union-attr]
+
+
+def test_audio_rendition_and_mp4(tmp_path, h264):
+    full = tmp_path / "full.wav"
+    speech = tmp_path / "speech.wav"
+    audio.extract_full_audio(h264, full)
+    audio.extract_speech_audio(h264, speech)
+    assert probe.probe(speech).audio == probe.AudioStream("pcm_s16le", 16000, 1)
+    assert probe.probe(full).audio == probe.AudioStream("pcm_s16le", 48000, 2)
+    m4a = tmp_path / "mix.m4a"
+    report = mix.mix_dub(full, speech, m4a, duck_db=12, target_lufs=-16)
+    assert abs(report.integrated_lufs + 16) <= 1.0
+    assert abs(mix.measure_loudness(m4a) + 16) <= 1.0
+    assert report.duration_s == pytest.approx(8.0, abs=0.05)
+    package = hls.package_audio_hls(m4a, tmp_path / "a", segment_seconds=2)
+    assert package.bandwidth_bps > 0
+    first = sorted((tmp_path / "a").glob("seg_*.ts"))[0]
+    assert first_pts(first) == pytest.approx(0.0, abs=0.1)
+    hls.mux_mp4(h264, m4a, tmp_path / "out.mp4", "spa")
+    out = probe.probe(tmp_path / "out.mp4")
+    assert out.video and out.video.codec == "h264" and out.audio and out.audio.codec == "aac"
+
+
+def test_ducking_lowers_the_original_under_speech(tmp_path, h264):
+    full = tmp_path / "full.wav"
+    audio.extract_full_audio(h264, full)
+    rate = 22050
+    tone = 0.3 * np.sin(2 * np.pi * 220 * np.arange(8 * rate) / rate).astype(np.float32)
+    tone[: 4 * rate] = 0  # speech only in the second half
+    voice = tmp_path / "voice.wav"
+    audio.write_wav(voice, tone, rate)
+    light, heavy = tmp_path / "light.m4a", tmp_path / "heavy.m4a"
+    mix.mix_dub(full, voice, light, duck_db=3)
+    mix.mix_dub(full, voice, heavy, duck_db=20)
+
+    # the dub is a 220 Hz tone: the original's level above 1 kHz shows how much it was ducked
+    def ducked_db(path: Path) -> float:
+        samples = audio.read_wav_mono(path, 8000)
+
+        def high_band(part: np.ndarray) -> float:
+            spectrum = np.abs(np.fft.rfft(part)) ** 2
+            return float(spectrum[np.fft.rfftfreq(len(part), 1 / 8000) > 1000].sum())
+
+        return 10 * np.log10(high_band(samples[36000:60000]) / high_band(samples[8000:32000]))
+
+    assert ducked_db(heavy) < ducked_db(light) - 10
+
+
+def test_time_stretch_keeps_pitch_and_shortens(tmp_path):
+    rate = 22050
+    samples = 0.5 * np.sin(2 * np.pi * 440 * np.arange(2 * rate) / rate).astype(np.float32)
+    for ratio in (1.25, 2.5):
+        stretched = audio.time_stretch(samples, rate, ratio)
+        assert len(stretched) / len(samples) == pytest.approx(1 / ratio, rel=0.03)
+        spectrum = np.abs(np.fft.rfft(stretched))
+        assert np.fft.rfftfreq(len(stretched), 1 / rate)[spectrum.argmax()] == pytest.approx(
+            440, abs=5
+        )
+
+
+def test_trim_silence():
+    rate = 16000
+    samples = np.concatenate([np.zeros(rate // 2), 0.3 * np.ones(rate), np.zeros(rate // 4)])
+    trimmed, lead = audio.trim_silence(samples.astype(np.float32), rate)
+    assert lead == pytest.approx(0.5, abs=0.011) and len(trimmed) == pytest.approx(rate, abs=160)
+    silent, _ = audio.trim_silence(np.zeros(rate, np.float32), rate)
+    assert len(silent) == 0
