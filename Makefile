@@ -16,7 +16,7 @@ lint:
 	$(BIN)/ruff format --check .
 
 typecheck:
-	$(BIN)/mypy dubbing_assets resources sensors
+	$(BIN)/mypy dubbing_assets dubbing_api resources sensors
 
 pytest:
 	$(BIN)/pytest -q --durations=15

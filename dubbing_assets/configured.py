@@ -7,6 +7,7 @@ marks the affected partitions stale in Dagster.
 from typing import Any
 
 from resources.asr import ASR
+from resources.jobstore import JobStore
 from resources.media import Media
 from resources.settings import DubflowSettings
 from resources.storage import MediaStore
@@ -36,6 +37,7 @@ def build_resources(settings: DubflowSettings) -> dict[str, Any]:
             nllb_model_path=settings.nllb_model_path, engine=settings.translation_engine
         ),
         "tts": TTS(models_dir=models_dir),
+        "jobstore": JobStore(database_url=settings.resolved_database_url),
         "media": Media(
             max_source_seconds=settings.max_source_seconds,
             hls_segment_seconds=settings.hls_segment_seconds,

@@ -7,7 +7,8 @@ from dubbing_assets.configured import RESOURCES
 from dubbing_assets.media.errors import MediaError
 from dubbing_assets.partitions import jobs
 from dubbing_assets.requests import load_request
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, scratch
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, scratch, tracked
+from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore
 
@@ -23,26 +24,27 @@ INGEST_GROUP = "ingest"
     "not too long) and probed: duration, codecs, streams.",
 )
 def source_video(
-    context: dg.AssetExecutionContext, store: MediaStore, media: Media
+    context: dg.AssetExecutionContext, store: MediaStore, media: Media, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    job = context.partition_key
-    request = load_request(store, job)
-    with store.local_copy(keys.upload(job)) as upload:
-        try:
-            info = media.validate_source(upload)
-        except MediaError as error:
-            raise rejected(error.code, str(error), source_name=request.source_name) from error
-    store.write_json(keys.source_probe(job), info.to_dict())
-    context.log.info(f"source {request.source_name}: {info.duration:.1f} s, {info.to_dict()}")
-    return materialized(
-        store,
-        keys.upload(job),
-        source_name=request.source_name,
-        duration_s=info.duration,
-        video_codec=info.video.codec if info.video else None,
-        audio_codec=info.audio.codec if info.audio else None,
-        probe_key=keys.source_probe(job),
-    )
+    with tracked(context, jobstore):
+        job = context.partition_key
+        request = load_request(store, job)
+        with store.local_copy(keys.upload(job)) as upload:
+            try:
+                info = media.validate_source(upload)
+            except MediaError as error:
+                raise rejected(error.code, str(error), source_name=request.source_name) from error
+        store.write_json(keys.source_probe(job), info.to_dict())
+        context.log.info(f"source {request.source_name}: {info.duration:.1f} s, {info.to_dict()}")
+        return materialized(
+            store,
+            keys.upload(job),
+            source_name=request.source_name,
+            duration_s=info.duration,
+            video_codec=info.video.codec if info.video else None,
+            audio_codec=info.audio.codec if info.audio else None,
+            probe_key=keys.source_probe(job),
+        )
 
 
 @dg.asset(
@@ -54,17 +56,18 @@ def source_video(
     description="The source's audio: 16 kHz mono for ASR and 48 kHz stereo for the mix.",
 )
 def source_audio(
-    context: dg.AssetExecutionContext, store: MediaStore, media: Media
+    context: dg.AssetExecutionContext, store: MediaStore, media: Media, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    job = context.partition_key
-    with store.local_copy(keys.upload(job)) as upload, scratch() as work:
-        speech, full = work / "speech16k.wav", work / "audio48k.wav"
-        media.extract_audio(upload, speech, full)
-        store.put_file(full, keys.full_audio(job))
-        store.put_file(speech, keys.speech_audio(job))
-    return materialized(
-        store,
-        keys.speech_audio(job),
-        full_audio_key=keys.full_audio(job),
-        full_audio_bytes=store.size(keys.full_audio(job)),
-    )
+    with tracked(context, jobstore):
+        job = context.partition_key
+        with store.local_copy(keys.upload(job)) as upload, scratch() as work:
+            speech, full = work / "speech16k.wav", work / "audio48k.wav"
+            media.extract_audio(upload, speech, full)
+            store.put_file(full, keys.full_audio(job))
+            store.put_file(speech, keys.speech_audio(job))
+        return materialized(
+            store,
+            keys.speech_audio(job),
+            full_audio_key=keys.full_audio(job),
+            full_audio_bytes=store.size(keys.full_audio(job)),
+        )

@@ -8,10 +8,11 @@ from dubbing_assets.configured import RESOURCES
 from dubbing_assets.mixing import dubbed_mix
 from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
 from dubbing_assets.requests import load_request
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.subtitles import cues_for, to_srt, to_webvtt
 from dubbing_assets.translation import DUB_GROUP, translation
 from dubbing_assets.video import video_rendition
+from resources.jobstore import JobStore
 from resources.languages import get_language
 from resources.media import Media
 from resources.presets import catalog_version, get_preset
@@ -65,32 +66,33 @@ def publish_master(store: MediaStore, job: str) -> str:
     description="HLS audio rendition of the mix, the language's MP4, and the master playlist.",
 )
 def audio_rendition(
-    context: dg.AssetExecutionContext, store: MediaStore, media: Media
+    context: dg.AssetExecutionContext, store: MediaStore, media: Media, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    job, lang = split_job_lang(context.partition_key)
-    prefix = keys.hls_audio_prefix(job, lang)
-    with (
-        store.local_copy(keys.mix(job, lang)) as mix,
-        store.local_copy(keys.upload(job)) as source,
-        scratch() as work,
-    ):
-        package = media.package_audio(mix, work / "audio")
-        (work / "audio" / _AUDIO_BANDWIDTH).write_text(str(package.bandwidth_bps))
-        store.delete_prefix(prefix)
-        files = store.put_tree(work / "audio", prefix, last=keys.PLAYLIST)
-        media.mux_mp4(source, mix, work / "dubbed.mp4", get_language(lang).iso639_2)
-        store.put_file(work / "dubbed.mp4", keys.mp4(job, lang))
-    master = publish_master(store, job)
-    context.log.info(f"{lang} audio rendition published; master playlist {master}")
-    return materialized(
-        store,
-        f"{prefix}/{keys.PLAYLIST}",
-        files=len(files),
-        bandwidth_bps=package.bandwidth_bps,
-        mp4_key=keys.mp4(job, lang),
-        mp4_bytes=store.size(keys.mp4(job, lang)),
-        master_key=master,
-    )
+    with tracked(context, jobstore):
+        job, lang = split_job_lang(context.partition_key)
+        prefix = keys.hls_audio_prefix(job, lang)
+        with (
+            store.local_copy(keys.mix(job, lang)) as mix,
+            store.local_copy(keys.upload(job)) as source,
+            scratch() as work,
+        ):
+            package = media.package_audio(mix, work / "audio")
+            (work / "audio" / _AUDIO_BANDWIDTH).write_text(str(package.bandwidth_bps))
+            store.delete_prefix(prefix)
+            files = store.put_tree(work / "audio", prefix, last=keys.PLAYLIST)
+            media.mux_mp4(source, mix, work / "dubbed.mp4", get_language(lang).iso639_2)
+            store.put_file(work / "dubbed.mp4", keys.mp4(job, lang))
+        master = publish_master(store, job)
+        context.log.info(f"{lang} audio rendition published; master playlist {master}")
+        return materialized(
+            store,
+            f"{prefix}/{keys.PLAYLIST}",
+            files=len(files),
+            bandwidth_bps=package.bandwidth_bps,
+            mp4_key=keys.mp4(job, lang),
+            mp4_bytes=store.size(keys.mp4(job, lang)),
+            master_key=master,
+        )
 
 
 @dg.asset(
@@ -101,30 +103,35 @@ def audio_rendition(
     retry_policy=TRANSIENT_RETRY,
     description="{lang}/subtitles.vtt and .srt from the translation, and the HLS WebVTT rendition.",
 )
-def subtitles(context: dg.AssetExecutionContext, store: MediaStore) -> dg.MaterializeResult:
-    job, lang = split_job_lang(context.partition_key)
-    preset = get_preset(load_request(store, job).target(lang).preset)
-    document = store.read_json(keys.translation(job, lang))
-    duration = store.read_json(keys.source_probe(job))["duration"]
-    cues = cues_for(
-        [(s["start"], s["end"], s["text"]) for s in document["segments"]],
-        max_chars=preset.subtitle_max_chars,
-        max_lines=preset.subtitle_max_lines,
-    )
-    vtt = to_webvtt(cues).encode()
-    store.write_bytes(keys.subtitles_vtt(job, lang), vtt)
-    store.write_bytes(keys.subtitles_srt(job, lang), to_srt(cues).encode())
-    prefix = keys.hls_subtitles_prefix(job, lang)
-    store.write_bytes(f"{prefix}/subtitles.vtt", vtt)
-    playlist = playlists.subtitle_playlist("subtitles.vtt", duration)
-    store.write_bytes(f"{prefix}/{keys.PLAYLIST}", playlist.encode())
-    master = publish_master(store, job)
-    context.log.info(f"{lang} subtitles: {len(cues)} cues; master playlist {master or 'pending'}")
-    return materialized(
-        store,
-        keys.subtitles_vtt(job, lang),
-        cues=len(cues),
-        srt_key=keys.subtitles_srt(job, lang),
-        hls_playlist=f"{prefix}/{keys.PLAYLIST}",
-        master_key=master or None,
-    )
+def subtitles(
+    context: dg.AssetExecutionContext, store: MediaStore, jobstore: JobStore
+) -> dg.MaterializeResult:
+    with tracked(context, jobstore):
+        job, lang = split_job_lang(context.partition_key)
+        preset = get_preset(load_request(store, job).target(lang).preset)
+        document = store.read_json(keys.translation(job, lang))
+        duration = store.read_json(keys.source_probe(job))["duration"]
+        cues = cues_for(
+            [(s["start"], s["end"], s["text"]) for s in document["segments"]],
+            max_chars=preset.subtitle_max_chars,
+            max_lines=preset.subtitle_max_lines,
+        )
+        vtt = to_webvtt(cues).encode()
+        store.write_bytes(keys.subtitles_vtt(job, lang), vtt)
+        store.write_bytes(keys.subtitles_srt(job, lang), to_srt(cues).encode())
+        prefix = keys.hls_subtitles_prefix(job, lang)
+        store.write_bytes(f"{prefix}/subtitles.vtt", vtt)
+        playlist = playlists.subtitle_playlist("subtitles.vtt", duration)
+        store.write_bytes(f"{prefix}/{keys.PLAYLIST}", playlist.encode())
+        master = publish_master(store, job)
+        context.log.info(
+            f"{lang} subtitles: {len(cues)} cues; master playlist {master or 'pending'}"
+        )
+        return materialized(
+            store,
+            keys.subtitles_vtt(job, lang),
+            cues=len(cues),
+            srt_key=keys.subtitles_srt(job, lang),
+            hls_playlist=f"{prefix}/{keys.PLAYLIST}",
+            master_key=master or None,
+        )

@@ -8,8 +8,9 @@ from dubbing_assets.configured import RESOURCES
 from dubbing_assets.media import audio
 from dubbing_assets.partitions import job_lang, split_job_lang
 from dubbing_assets.requests import load_request
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.translation import DUB_GROUP, translation
+from resources.jobstore import JobStore
 from resources.presets import catalog_version, get_preset
 from resources.storage import MediaStore
 from resources.tts import TTS, get_voice
@@ -25,57 +26,62 @@ from resources.tts import TTS, get_voice
     "at its source start, sped up within the preset's caps, overflow reported.",
 )
 def dubbed_speech(
-    context: dg.AssetExecutionContext, store: MediaStore, tts: TTS
+    context: dg.AssetExecutionContext, store: MediaStore, tts: TTS, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    job, lang = split_job_lang(context.partition_key)
-    preset = get_preset(load_request(store, job).target(lang).preset)
-    voice = get_voice(preset.voice_for(lang), lang)
-    document = store.read_json(keys.translation(job, lang))
-    duration = store.read_json(keys.source_probe(job))["duration"]
-    texts = [segment["text"] for segment in document["segments"]]
-    spans = [(segment["start"], segment["end"]) for segment in document["segments"]]
+    with tracked(context, jobstore) as report_progress:
+        job, lang = split_job_lang(context.partition_key)
+        preset = get_preset(load_request(store, job).target(lang).preset)
+        voice = get_voice(preset.voice_for(lang), lang)
+        document = store.read_json(keys.translation(job, lang))
+        duration = store.read_json(keys.source_probe(job))["duration"]
+        texts = [segment["text"] for segment in document["segments"]]
+        spans = [(segment["start"], segment["end"]) for segment in document["segments"]]
 
-    def synthesize(index: int, rate: float) -> np.ndarray:
-        samples = tts.synthesize(texts[index], voice, rate)
-        return audio.trim_silence(samples, voice.sample_rate)[0]
+        def synthesize(index: int, rate: float) -> np.ndarray:
+            samples = tts.synthesize(texts[index], voice, rate)
+            return audio.trim_silence(samples, voice.sample_rate)[0]
 
-    def stretch(samples: np.ndarray, ratio: float) -> np.ndarray:
-        return audio.time_stretch(samples, voice.sample_rate, ratio)
+        def stretch(samples: np.ndarray, ratio: float) -> np.ndarray:
+            return audio.time_stretch(samples, voice.sample_rate, ratio)
 
-    def progress(fit: timing.SegmentFit) -> None:
-        context.log.info(
-            f"segment {fit.index + 1}/{len(texts)}: speed x{fit.speed_ratio:.2f}, "
-            f"overflow {fit.overflow_seconds:.2f} s"
+        done = [0]
+
+        def progress(fit: timing.SegmentFit) -> None:
+            done[0] += 1
+            report_progress(done[0] / len(texts))
+            context.log.info(
+                f"segment {done[0]}/{len(texts)}: speed x{fit.speed_ratio:.2f}, "
+                f"overflow {fit.overflow_seconds:.2f} s"
+            )
+
+        timeline, fits = timing.fit_segments(
+            timing.slots(spans, duration),
+            synthesize,
+            stretch,
+            rate=voice.sample_rate,
+            media_duration=duration,
+            max_engine_rate=preset.max_engine_rate,
+            max_stretch=preset.max_stretch,
+            on_segment=progress,
         )
-
-    timeline, fits = timing.fit_segments(
-        timing.slots(spans, duration),
-        synthesize,
-        stretch,
-        rate=voice.sample_rate,
-        media_duration=duration,
-        max_engine_rate=preset.max_engine_rate,
-        max_stretch=preset.max_stretch,
-        on_segment=progress,
-    )
-    summary = timing.summary(fits)
-    report = {
-        "language": lang,
-        "voice": voice.id,
-        "preset": preset.name,
-        "summary": summary,
-        "segments": [fit.to_dict() for fit in fits],
-    }
-    with scratch() as work:
-        audio.write_wav(work / "speech.wav", timeline, voice.sample_rate)
-        store.put_file(work / "speech.wav", keys.speech(job, lang))
-    store.write_json(keys.timing_report(job, lang), report)
-    return materialized(
-        store,
-        keys.speech(job, lang),
-        voice=voice.id,
-        preset=preset.name,
-        timing_key=keys.timing_report(job, lang),
-        duration_s=round(len(timeline) / voice.sample_rate, 3),
-        **summary,
-    )
+        summary = timing.summary(fits)
+        report = {
+            "language": lang,
+            "voice": voice.id,
+            "preset": preset.name,
+            "summary": summary,
+            "segments": [fit.to_dict() for fit in fits],
+        }
+        with scratch() as work:
+            audio.write_wav(work / "speech.wav", timeline, voice.sample_rate)
+            store.put_file(work / "speech.wav", keys.speech(job, lang))
+        store.write_json(keys.timing_report(job, lang), report)
+        return materialized(
+            store,
+            keys.speech(job, lang),
+            voice=voice.id,
+            preset=preset.name,
+            timing_key=keys.timing_report(job, lang),
+            duration_s=round(len(timeline) / voice.sample_rate, 3),
+            **summary,
+        )

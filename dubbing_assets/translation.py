@@ -7,8 +7,9 @@ import dagster as dg
 from dubbing_assets import keys
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, tracked
 from dubbing_assets.transcription import transcript
+from resources.jobstore import JobStore
 from resources.storage import MediaStore
 from resources.translation import Translation, TranslationError
 
@@ -24,41 +25,45 @@ DUB_GROUP = "dub"
     description="{lang}/segments.json: one translation per transcript segment, same timing.",
 )
 def translation(
-    context: dg.AssetExecutionContext, store: MediaStore, translation: Translation
+    context: dg.AssetExecutionContext,
+    store: MediaStore,
+    translation: Translation,
+    jobstore: JobStore,
 ) -> dg.MaterializeResult:
-    job, lang = split_job_lang(context.partition_key)
-    source = store.read_json(keys.transcript(job))
-    texts = [segment["text"] for segment in source["segments"]]
-    started = time.perf_counter()
-    try:
-        result = translation.translate(texts, source["language"], lang)
-    except TranslationError as error:
-        if error.code == "translation.unsupported_pair":
-            raise rejected(error.code, str(error)) from error
-        raise
-    segments = [
-        {
-            "id": segment["id"],
-            "start": segment["start"],
-            "end": segment["end"],
-            "source_text": segment["text"],
-            "text": text,
+    with tracked(context, jobstore):
+        job, lang = split_job_lang(context.partition_key)
+        source = store.read_json(keys.transcript(job))
+        texts = [segment["text"] for segment in source["segments"]]
+        started = time.perf_counter()
+        try:
+            result = translation.translate(texts, source["language"], lang)
+        except TranslationError as error:
+            if error.code == "translation.unsupported_pair":
+                raise rejected(error.code, str(error)) from error
+            raise
+        segments = [
+            {
+                "id": segment["id"],
+                "start": segment["start"],
+                "end": segment["end"],
+                "source_text": segment["text"],
+                "text": text,
+            }
+            for segment, text in zip(source["segments"], result.texts, strict=True)
+        ]
+        document = {
+            "language": lang,
+            "source_language": source["language"],
+            "engine": result.engine,
+            "segments": segments,
         }
-        for segment, text in zip(source["segments"], result.texts, strict=True)
-    ]
-    document = {
-        "language": lang,
-        "source_language": source["language"],
-        "engine": result.engine,
-        "segments": segments,
-    }
-    store.write_json(keys.translation(job, lang), document)
-    return materialized(
-        store,
-        keys.translation(job, lang),
-        engine=result.engine,
-        segments=len(segments),
-        source_language=source["language"],
-        language=lang,
-        translate_seconds=round(time.perf_counter() - started, 3),
-    )
+        store.write_json(keys.translation(job, lang), document)
+        return materialized(
+            store,
+            keys.translation(job, lang),
+            engine=result.engine,
+            segments=len(segments),
+            source_language=source["language"],
+            language=lang,
+            translate_seconds=round(time.perf_counter() - started, 3),
+        )

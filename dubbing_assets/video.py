@@ -8,7 +8,8 @@ from dubbing_assets import keys
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import INGEST_GROUP, source_video
 from dubbing_assets.partitions import jobs
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
+from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore
 
@@ -22,23 +23,26 @@ from resources.storage import MediaStore
     description="HLS video-only rendition (stream copy for H.264 sources, re-encode otherwise).",
 )
 def video_rendition(
-    context: dg.AssetExecutionContext, store: MediaStore, media: Media
+    context: dg.AssetExecutionContext, store: MediaStore, media: Media, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    job = context.partition_key
-    prefix = keys.hls_video_prefix(job)
-    with store.local_copy(keys.upload(job)) as upload, scratch() as work:
-        package = media.package_video(upload, work / "video")
-        # A re-run replaces the rendition whole: stale segments of an earlier run must not linger.
-        store.delete_prefix(prefix)
-        segments = store.put_tree(work / "video", prefix, last=keys.PLAYLIST)
-    info = {**asdict(package), "playlist": f"{prefix}/{keys.PLAYLIST}"}
-    store.write_json(keys.hls_video_info(job), info)
-    context.log.info(f"video rendition: {'stream copy' if package.stream_copied else 're-encoded'}")
-    return materialized(
-        store,
-        f"{prefix}/{keys.PLAYLIST}",
-        stream_copied=package.stream_copied,
-        codecs=package.codecs_video,
-        resolution=f"{package.width}x{package.height}",
-        files=len(segments),
-    )
+    with tracked(context, jobstore):
+        job = context.partition_key
+        prefix = keys.hls_video_prefix(job)
+        with store.local_copy(keys.upload(job)) as upload, scratch() as work:
+            package = media.package_video(upload, work / "video")
+            # A re-run replaces the rendition whole: no stale segments of an earlier run linger.
+            store.delete_prefix(prefix)
+            segments = store.put_tree(work / "video", prefix, last=keys.PLAYLIST)
+        info = {**asdict(package), "playlist": f"{prefix}/{keys.PLAYLIST}"}
+        store.write_json(keys.hls_video_info(job), info)
+        context.log.info(
+            f"video rendition: {'stream copy' if package.stream_copied else 're-encoded'}"
+        )
+        return materialized(
+            store,
+            f"{prefix}/{keys.PLAYLIST}",
+            stream_copied=package.stream_copied,
+            codecs=package.codecs_video,
+            resolution=f"{package.width}x{package.height}",
+            files=len(segments),
+        )

@@ -15,6 +15,8 @@ class DubflowSettings(BaseSettings):
     data_dir: Path = Path("data")
     # Where packaged weights are joined/verified and hub downloads go.
     models_dir: Path = Path("data/models")
+    # SQLAlchemy URL of the application database; empty means SQLite at `<data_dir>/app.db`.
+    database_url: str = ""
     # fsspec URL of the artifact store; empty means `<data_dir>/storage` on the local disk.
     storage_url: str = ""
     s3_endpoint_url: str | None = None
@@ -34,6 +36,10 @@ class DubflowSettings(BaseSettings):
     max_source_seconds: float = 3 * 3600.0
     hls_segment_seconds: float = 6.0
     target_lufs: float = -16.0
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'app.db').resolve()}"
 
     @property
     def resolved_storage_url(self) -> str:

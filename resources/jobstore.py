@@ -1,0 +1,174 @@
+"""JobStore: the application database as the pipeline sees it.
+
+Sensors read the outbox through it; stages report start, progress, success and failure into it,
+so the API can show per-stage state however many processes or machines run the stages. Jobs the
+API does not know (e.g. started by `dubflow dub`) are simply not tracked.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+import dagster as dg
+from sqlalchemy import select, update
+
+from dubbing_api.db import migrate
+from dubbing_api.db.models import Job, JobLanguage, OutboxEvent, StageRun, utcnow
+from dubbing_api.db.session import session_scope
+
+FINISHED = ("succeeded", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    job_id: str
+    kind: str
+    payload: dict[str, Any]
+    job_status: str
+
+
+@lru_cache(maxsize=8)
+def _migrated(url: str) -> str:
+    migrate(url)
+    return url
+
+
+class JobStore(dg.ConfigurableResource):
+    database_url: str
+
+    @property
+    def url(self) -> str:
+        return _migrated(self.database_url)
+
+    def events_after(self, cursor: int, limit: int = 100) -> list[Event]:
+        with session_scope(self.url) as session:
+            rows = session.execute(
+                select(OutboxEvent, Job.status)
+                .join(Job, Job.id == OutboxEvent.job_id)
+                .where(OutboxEvent.id > cursor)
+                .order_by(OutboxEvent.id)
+                .limit(limit)
+            ).all()
+            return [Event(e.id, e.job_id, e.kind, dict(e.payload), status) for e, status in rows]
+
+    def languages(self, job: str) -> list[str]:
+        with session_scope(self.url) as session:
+            return list(
+                session.scalars(
+                    select(JobLanguage.lang)
+                    .where(JobLanguage.job_id == job)
+                    .order_by(JobLanguage.position)
+                )
+            )
+
+    def job_status(self, job: str) -> str | None:
+        with session_scope(self.url) as session:
+            return session.scalar(select(Job.status).where(Job.id == job))
+
+    def _stage(self, session: Any, job: str, lang: str, stage: str) -> tuple[Job, StageRun] | None:
+        job_row = session.get(Job, job)
+        if job_row is None:
+            return None
+        row = session.scalar(
+            select(StageRun).where(
+                StageRun.job_id == job, StageRun.lang == lang, StageRun.stage == stage
+            )
+        )
+        if row is None:
+            row = StageRun(job_id=job, lang=lang, stage=stage, attempt=0, progress=0.0)
+            session.add(row)
+        return job_row, row
+
+    def stage_started(self, job: str, lang: str, stage: str, run_id: str, attempt: int) -> None:
+        with session_scope(self.url) as session:
+            found = self._stage(session, job, lang, stage)
+            if found is None:
+                return
+            job_row, row = found
+            row.status, row.progress, row.attempt, row.run_id = "running", 0.0, attempt, run_id
+            row.started_at, row.finished_at, row.duration_s = utcnow(), None, None
+            row.error_code = row.error_message = None
+            if job_row.status == "queued":
+                job_row.status = "running"
+            language = session.get(JobLanguage, (job, lang)) if lang else None
+            if language is not None and language.status == "queued":
+                language.status = "running"
+
+    def stage_progress(self, job: str, lang: str, stage: str, fraction: float) -> None:
+        with session_scope(self.url) as session:
+            session.execute(
+                update(StageRun)
+                .where(StageRun.job_id == job, StageRun.lang == lang, StageRun.stage == stage)
+                .values(progress=max(0.0, min(fraction, 1.0)))
+            )
+
+    def stage_finished(
+        self,
+        job: str,
+        lang: str,
+        stage: str,
+        *,
+        status: str,
+        duration_s: float,
+        error_code: str | None = None,
+        error_message: str | None = None,
+        metrics: dict[str, Any] | None = None,
+    ) -> None:
+        """Record the end of an attempt: `succeeded`, `retrying` or `failed`."""
+        with session_scope(self.url) as session:
+            found = self._stage(session, job, lang, stage)
+            if found is None:
+                return
+            job_row, row = found
+            if status != "succeeded" and job_row.status == "cancelled":
+                status = "cancelled"
+            row.status, row.duration_s, row.finished_at = status, round(duration_s, 3), utcnow()
+            row.error_code, row.error_message = error_code, error_message
+            if status == "succeeded":
+                row.progress = 1.0
+                row.metrics = metrics
+
+    def set_detected_language(self, job: str, language: str) -> None:
+        with session_scope(self.url) as session:
+            session.execute(update(Job).where(Job.id == job).values(detected_language=language))
+
+    def language_succeeded(self, job: str, lang: str) -> None:
+        """A language's dub run succeeded; the job succeeds with its last language."""
+        with session_scope(self.url) as session:
+            language = session.get(JobLanguage, (job, lang))
+            job_row = session.get(Job, job)
+            if language is None or job_row is None or job_row.status == "cancelled":
+                return
+            language.status, language.finished_at = "succeeded", utcnow()
+            session.flush()
+            if all(other.status == "succeeded" for other in job_row.languages):
+                self._finish(job_row, "succeeded", None, None)
+
+    def job_failed(self, job: str, langs: Sequence[str], code: str, message: str) -> None:
+        with session_scope(self.url) as session:
+            job_row = session.get(Job, job)
+            if job_row is None or job_row.status in ("cancelled",):
+                return
+            for language in job_row.languages:
+                if not langs or language.lang in langs:
+                    language.status = "failed"
+            self._finish(job_row, "failed", code, message)
+
+    def job_cancelled(self, job: str) -> None:
+        with session_scope(self.url) as session:
+            job_row = session.get(Job, job)
+            if job_row is None or job_row.status in FINISHED:
+                return
+            self._finish(job_row, "cancelled", "job.cancelled", "cancelled")
+
+    @staticmethod
+    def _finish(job_row: Job, status: str, code: str | None, message: str | None) -> None:
+        now: datetime = utcnow()
+        job_row.status, job_row.finished_at = status, now
+        job_row.error_code, job_row.error_message = code, message
+        for stage in job_row.stages:
+            if stage.status in ("running", "pending", "retrying") and status != "succeeded":
+                stage.status = "cancelled" if status == "cancelled" else "failed"
