@@ -5,12 +5,10 @@ Both run in-process: per-step subprocesses would cost seconds each and reload th
 
 import dagster as dg
 
-INGEST_ASSETS = dg.AssetSelection.assets(
-    "source_video", "source_audio", "transcript", "video_rendition"
-)
-DUB_ASSETS = dg.AssetSelection.assets(
-    "translation", "dubbed_speech", "dubbed_mix", "audio_rendition", "subtitles"
-)
+from resources.stages import JOB_STAGES, LANGUAGE_STAGES
+
+INGEST_ASSETS = dg.AssetSelection.assets(*JOB_STAGES)
+DUB_ASSETS = dg.AssetSelection.assets(*LANGUAGE_STAGES)
 
 ingest_job = dg.define_asset_job(
     name="ingest_job",

@@ -40,3 +40,15 @@ def test_jobs_split_by_partitions_definition_and_run_in_process():
     assert ingest.executor_def.name == "in_process" and dub.executor_def.name == "in_process"
     assert {k.to_user_string() for k in ingest.asset_layer.executable_asset_keys} == JOB_ASSETS
     assert {k.to_user_string() for k in dub.asset_layer.executable_asset_keys} == LANG_ASSETS
+
+
+def test_shared_stage_graph_matches_the_assets():
+    from resources.stages import STAGES, UPSTREAM, downstream, resume_plan
+
+    graph = defs.resolve_asset_graph()
+    for stage in STAGES:
+        parents = {key.to_user_string() for key in graph.get(dg.AssetKey(stage)).parent_keys}
+        assert parents == UPSTREAM[stage], stage
+    assert resume_plan("dubbed_speech") == ((), ("dubbed_speech", "dubbed_mix", "audio_rendition"))
+    assert resume_plan("source_audio")[0] == ("source_audio", "transcript")
+    assert set(downstream("source_video")) == set(STAGES)
