@@ -25,15 +25,18 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from dubbing_assets import keys
-from dubbing_assets.requests import JobRequest, TargetRequest, new_job_id, store_job
+from dubbing_api.admin import keys_app, users_app
+from resources import keys
 from resources.models import ModelRegistry
+from resources.requests import JobRequest, TargetRequest, new_job_id, store_job
 from resources.settings import DubflowSettings
 from resources.storage import MediaStore
 
 app = typer.Typer(help="dubflow: video dubbing as a Dagster asset pipeline.", no_args_is_help=True)
 models_app = typer.Typer(help="Models: what is installed, where, verified.")
 app.add_typer(models_app, name="models")
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
 console = Console()
 
 

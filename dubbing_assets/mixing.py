@@ -2,17 +2,17 @@
 
 import dagster as dg
 
-from dubbing_assets import keys
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import source_audio
 from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
-from dubbing_assets.requests import load_request
 from dubbing_assets.speech import dubbed_speech
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.translation import DUB_GROUP
+from resources import keys
 from resources.jobstore import JobStore
 from resources.media import Media
 from resources.presets import catalog_version, get_preset
+from resources.requests import load_request
 from resources.storage import MediaStore
 
 

@@ -3,19 +3,20 @@ and the master playlist, which lists every language finished so far."""
 
 import dagster as dg
 
-from dubbing_assets import keys, playlists
+from dubbing_assets import playlists
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.mixing import dubbed_mix
 from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
-from dubbing_assets.requests import load_request
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.subtitles import cues_for, to_srt, to_webvtt
 from dubbing_assets.translation import DUB_GROUP, translation
 from dubbing_assets.video import video_rendition
+from resources import keys
 from resources.jobstore import JobStore
 from resources.languages import get_language
 from resources.media import Media
 from resources.presets import catalog_version, get_preset
+from resources.requests import load_request
 from resources.storage import MediaStore
 
 _AUDIO_BANDWIDTH = "audio_bandwidth.txt"

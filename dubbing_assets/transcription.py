@@ -4,14 +4,14 @@ import time
 
 import dagster as dg
 
-from dubbing_assets import keys
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import INGEST_GROUP, source_audio
 from dubbing_assets.partitions import jobs
-from dubbing_assets.requests import load_request
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, tracked
+from resources import keys
 from resources.asr import ASR
 from resources.jobstore import JobStore
+from resources.requests import load_request
 from resources.storage import MediaStore
 
 

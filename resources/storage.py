@@ -1,6 +1,6 @@
 """MediaStore: the artifact store every stage reads from and writes to.
 
-Artifacts live under deterministic keys (see `dubbing_assets.keys`) in any fsspec filesystem:
+Artifacts live under deterministic keys (see `resources.keys`) in any fsspec filesystem:
 a local directory by default, S3/MinIO through s3fs in production. Every write goes to a
 temporary key first and is moved into place, so a stage that fails half-way never leaves a
 partial artifact where the next stage would read it.
@@ -115,6 +115,12 @@ class MediaStore(dg.ConfigurableResource):
             self.put_file(file, key)
             keys.append(key)
         return keys
+
+    def copy_key(self, source_key: str, key: str) -> None:
+        """Server-side copy (S3 CopyObject, or a local file copy), also atomic."""
+        tmp = self._tmp_path(key)
+        self.fs.copy(self.path(source_key), tmp)
+        self._move_into_place(tmp, key)
 
     def _move_into_place(self, tmp: str, key: str) -> None:
         final = self.path(key)

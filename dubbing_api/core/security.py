@@ -33,11 +33,14 @@ def _signature(secret: bytes, path: str, expires: int) -> str:
     return hmac.new(secret, f"{path}\n{expires}".encode(), hashlib.sha256).hexdigest()
 
 
-def sign_path(secret: bytes, path: str, ttl_seconds: int, now: float | None = None) -> str:
+def sign_path_until(secret: bytes, path: str, expires: int) -> str:
     """`path` with `?expires=…&signature=…` that only this server can produce."""
-    expires = int((now or time.time()) + ttl_seconds)
     query = urlencode({"expires": expires, "signature": _signature(secret, path, expires)})
     return f"{path}?{query}"
+
+
+def sign_path(secret: bytes, path: str, ttl_seconds: int, now: float | None = None) -> str:
+    return sign_path_until(secret, path, int((now or time.time()) + ttl_seconds))
 
 
 def signature_valid(

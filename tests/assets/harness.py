@@ -9,7 +9,7 @@ from dubbing_assets.configured import SETTINGS, build_resources
 from dubbing_assets.definitions import ASSETS
 from dubbing_assets.jobs import DUB_ASSETS, INGEST_ASSETS
 from dubbing_assets.partitions import job_lang_key, jobs
-from dubbing_assets.requests import JobRequest, TargetRequest, new_job_id, store_job
+from resources.requests import JobRequest, TargetRequest, new_job_id, store_job
 from resources.storage import MediaStore
 
 

@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from dubbing_assets import keys
+from resources import keys
 from tests.assets.harness import failure_codes, make_pipeline
 from tests.conftest import MEDIA, make_video
 

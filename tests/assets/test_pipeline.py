@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dubbing_assets import keys
 from dubbing_assets.media.audio import read_wav_mono
 from dubbing_assets.media.mix import measure_loudness
+from resources import keys
 from tests.assets.harness import make_pipeline
 from tests.conftest import MEDIA, make_video
 

@@ -1,9 +1,9 @@
 import pytest
 from pydantic import ValidationError
 
-from dubbing_assets import keys
-from dubbing_assets.requests import JobRequest
+from resources import keys
 from resources.presets import PRESETS, UnknownPreset, catalog_version, get_preset
+from resources.requests import JobRequest
 
 
 def test_keys_are_deterministic_and_under_the_job():

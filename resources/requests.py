@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
-from dubbing_assets import keys
+from resources import keys
 from resources.languages import get_language
 from resources.presets import get_preset
 from resources.storage import MediaStore

@@ -1,0 +1,23 @@
+"""What can be asked for: languages (with voices and translatable sources) and presets."""
+
+from fastapi import APIRouter
+
+from dubbing_api.api.deps import SettingsDep, UserDep
+from dubbing_api.schemas import LanguageInfo, PresetInfo
+from dubbing_api.services import catalog
+
+router = APIRouter(prefix="/v1", tags=["catalog"])
+
+
+@router.get(
+    "/languages",
+    operation_id="listLanguages",
+    summary="Target languages, their voices, and the sources the installed engines translate",
+)
+def list_languages(_user: UserDep, settings: SettingsDep) -> list[LanguageInfo]:
+    return catalog.languages(settings)
+
+
+@router.get("/presets", operation_id="listPresets", summary="Dubbing presets")
+def list_presets(_user: UserDep) -> list[PresetInfo]:
+    return catalog.presets()

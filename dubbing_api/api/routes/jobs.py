@@ -1,0 +1,139 @@
+"""Jobs: create, list, follow, cancel, retry from a stage, add languages."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, status
+
+from dubbing_api.api.deps import SessionDep, SettingsDep, StorageDep, UserDep
+from dubbing_api.schemas import (
+    AddLanguages,
+    CancelResult,
+    Job,
+    JobCreate,
+    JobPage,
+    JobStatus,
+    RetryPlan,
+    RetryRequest,
+)
+from dubbing_api.services import idempotency
+from dubbing_api.services import jobs as service
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="createJob",
+    summary="Create a dubbing job from a completed upload",
+    description="Records the job and hands it to the pipeline. Languages and presets are "
+    "validated against `GET /v1/languages` and `GET /v1/presets`. With an `Idempotency-Key`, "
+    "repeating the same request returns the same job.",
+)
+def create_job(
+    body: JobCreate,
+    user: UserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
+) -> Job:
+    digest = idempotency.request_hash(body)
+    replayed = idempotency.replay(session, user.id, idempotency_key, "createJob", digest)
+    if replayed is not None:
+        return Job.model_validate(replayed)
+    job = service.create(session, settings, storage, user, body)
+    session.flush()
+    session.refresh(job)
+    view = service.view(settings, storage, job)
+    idempotency.remember(session, user.id, idempotency_key, "createJob", digest, 201, view)
+    session.commit()
+    return view
+
+
+@router.get(
+    "",
+    operation_id="listJobs",
+    summary="List your jobs, newest first",
+    description="Cursor pagination: pass `nextCursor` of a page as `cursor` for the next one.",
+)
+def list_jobs(
+    user: UserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    status: Annotated[JobStatus | None, Query()] = None,
+    language: Annotated[str | None, Query(max_length=8)] = None,
+    created_after: Annotated[datetime | None, Query(alias="createdAfter")] = None,
+    created_before: Annotated[datetime | None, Query(alias="createdBefore")] = None,
+) -> JobPage:
+    rows, next_cursor = service.page(
+        session,
+        settings,
+        user,
+        limit=limit,
+        cursor=cursor,
+        status=status,
+        language=language,
+        created_after=created_after,
+        created_before=created_before,
+    )
+    return JobPage(items=[service.summary(job) for job in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{job_id}",
+    operation_id="getJob",
+    summary="A job with per-language, per-stage progress, outputs, metrics and runs",
+)
+def get_job(
+    job_id: str, user: UserDep, session: SessionDep, settings: SettingsDep, storage: StorageDep
+) -> Job:
+    return service.view(settings, storage, service.owned_job(session, user, job_id))
+
+
+@router.delete(
+    "/{job_id}",
+    operation_id="cancelJob",
+    summary="Cancel a queued or running job (terminates its Dagster runs)",
+)
+def cancel_job(
+    job_id: str, user: UserDep, session: SessionDep, settings: SettingsDep
+) -> CancelResult:
+    job = service.owned_job(session, user, job_id)
+    terminated = service.cancel(session, settings, job)
+    return CancelResult(job_id=job.id, status="cancelled", terminated_runs=terminated)
+
+
+@router.post(
+    "/{job_id}/retry",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="retryJob",
+    summary="Re-run a finished job from a stage",
+    description="Re-runs `resumeFrom` and every stage after it (for the given languages, all "
+    "by default); earlier artifacts are reused from storage. Says what will re-run.",
+)
+def retry_job(job_id: str, body: RetryRequest, user: UserDep, session: SessionDep) -> RetryPlan:
+    job = service.owned_job(session, user, job_id)
+    return service.retry(session, job, body.resume_from, body.languages)
+
+
+@router.post(
+    "/{job_id}/languages",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="addJobLanguages",
+    summary="Dub a finished job into more languages",
+)
+def add_languages(
+    job_id: str,
+    body: AddLanguages,
+    user: UserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+) -> Job:
+    job = service.owned_job(session, user, job_id)
+    job = service.add_languages(session, settings, storage, job, body.targets)
+    return service.view(settings, storage, job)

@@ -1,0 +1,126 @@
+"""Uploads: create a session, send parts to their URLs, resume, complete or abort."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+
+from dubbing_api.api.deps import SessionDep, SettingsDep, StorageDep, UserDep
+from dubbing_api.core.problems import Problem
+from dubbing_api.core.security import signature_valid
+from dubbing_api.db.models import Upload
+from dubbing_api.schemas import (
+    ReceivedPart,
+    UploadComplete,
+    UploadCreate,
+    UploadSession,
+    UploadState,
+)
+from dubbing_api.services import idempotency
+from dubbing_api.services import uploads as service
+
+router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="createUpload",
+    summary="Start an upload session",
+    description="Returns one URL per part: PUT each part's bytes to its URL and keep the `ETag` "
+    "response header, then complete the upload with the list of ETags. With S3 storage the URLs "
+    "are presigned S3 `UploadPart` URLs; with local storage they are signed API URLs.",
+)
+def create_upload(
+    body: UploadCreate,
+    user: UserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    idempotency_key: IdempotencyKey = None,
+) -> UploadSession:
+    digest = idempotency.request_hash(body)
+    replayed = idempotency.replay(session, user.id, idempotency_key, "createUpload", digest)
+    if replayed is not None:
+        return UploadSession.model_validate(replayed)
+    upload = service.create(session, settings, storage, user, body)
+    view = service.session_view(settings, storage, upload)
+    idempotency.remember(session, user.id, idempotency_key, "createUpload", digest, 201, view)
+    session.commit()
+    return view
+
+
+@router.get(
+    "/{upload_id}",
+    operation_id="getUpload",
+    summary="Upload state: parts received and missing (to resume)",
+)
+def get_upload(
+    upload_id: str, user: UserDep, session: SessionDep, storage: StorageDep
+) -> UploadState:
+    return service.state_view(storage, service.owned_upload(session, user, upload_id))
+
+
+@router.get(
+    "/{upload_id}/parts",
+    operation_id="getUploadPartUrls",
+    summary="Fresh part URLs for a pending upload (e.g. after the first ones expired)",
+)
+def get_part_urls(
+    upload_id: str, user: UserDep, session: SessionDep, settings: SettingsDep, storage: StorageDep
+) -> UploadSession:
+    upload = service.owned_upload(session, user, upload_id)
+    return service.session_view(settings, storage, upload)
+
+
+@router.put(
+    "/{upload_id}/parts/{part_number}",
+    operation_id="putUploadPart",
+    summary="Receive one part (local storage; the URL carries its own signature)",
+    description="Authenticated by the URL's signature, not by an API key. The response's "
+    "`ETag` header is what `complete` expects for this part.",
+    responses={403: {"model": None, "description": "Signature missing, expired or forged"}},
+)
+async def put_part(
+    upload_id: str,
+    part_number: int,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    expires: Annotated[int, Query()] = 0,
+    signature: Annotated[str, Query()] = "",
+) -> ReceivedPart:
+    path = f"/v1/uploads/{upload_id}/parts/{part_number}"
+    if not signature_valid(settings.secret, path, expires, signature):
+        raise Problem(403, "url.signature_invalid", "the part URL is expired or not valid")
+    upload = session.get(Upload, upload_id)
+    if upload is None:
+        raise Problem(404, "upload.not_found", f"no upload {upload_id}")
+    part = await service.receive_part(session, storage, upload, part_number, request.stream())
+    response.headers["ETag"] = part.etag
+    return part
+
+
+@router.post(
+    "/{upload_id}/complete",
+    operation_id="completeUpload",
+    summary="Assemble the parts (checked against their ETags) and probe the file",
+)
+def complete_upload(
+    upload_id: str, body: UploadComplete, user: UserDep, session: SessionDep, storage: StorageDep
+) -> UploadState:
+    upload = service.owned_upload(session, user, upload_id)
+    return service.state_view(storage, service.complete(session, storage, upload, body.parts))
+
+
+@router.delete(
+    "/{upload_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="abortUpload",
+    summary="Abort a pending upload and delete its parts",
+)
+def abort_upload(upload_id: str, user: UserDep, session: SessionDep, storage: StorageDep) -> None:
+    service.abort(session, storage, service.owned_upload(session, user, upload_id))

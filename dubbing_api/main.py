@@ -1,0 +1,45 @@
+"""The FastAPI application: `uvicorn --factory dubbing_api.main:create_app`."""
+
+from fastapi import FastAPI
+
+from dubbing_api.api.routes import catalog, health, jobs, playback, uploads
+from dubbing_api.core import metrics, problems
+from dubbing_api.core.config import ApiSettings
+from dubbing_api.db import migrate
+from dubbing_api.storage import Storage
+
+DESCRIPTION = """\
+Upload a video in parts, create a dubbing job, follow its stages, and play the result: an HLS
+stream with one audio and one subtitle track per language, through short-lived signed URLs.
+
+Every route but health, metrics and the signed media URLs needs an API key:
+`Authorization: Bearer <key>`. Errors are RFC 9457 problem documents with a stable `code`.
+"""
+
+TAGS = [
+    {"name": "uploads", "description": "Chunked, resumable uploads to object storage."},
+    {"name": "jobs", "description": "Dubbing jobs: create, follow, cancel, retry, add languages."},
+    {"name": "playback", "description": "Signed HLS playback and downloads."},
+    {"name": "catalog", "description": "Languages, voices and presets the engines support."},
+    {"name": "health", "description": "Health and Prometheus metrics."},
+]
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    settings = settings or ApiSettings()
+    migrate(settings.resolved_database_url)
+    app = FastAPI(
+        title="dubflow API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        license_info={"name": "GPL-3.0-or-later", "identifier": "GPL-3.0-or-later"},
+        servers=[{"url": settings.public_url, "description": "this deployment"}],
+    )
+    app.state.settings = settings
+    app.state.storage = Storage(settings)
+    app.state.metrics = metrics.install(app, settings.resolved_database_url)
+    problems.install(app)
+    for router in (uploads.router, jobs.router, playback.router, catalog.router, health.router):
+        app.include_router(router)
+    return app

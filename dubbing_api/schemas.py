@@ -1,0 +1,257 @@
+"""The public contract of `/v1`: request and response bodies (camelCase on the wire).
+
+These are kept apart from the storage models (`dubbing_api/db/models.py`); routes translate.
+"""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from resources.stages import STAGES
+
+StageName = Literal[
+    "source_video",
+    "source_audio",
+    "transcript",
+    "video_rendition",
+    "translation",
+    "dubbed_speech",
+    "dubbed_mix",
+    "audio_rendition",
+    "subtitles",
+]
+
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+StageStatus = Literal["pending", "running", "retrying", "succeeded", "failed", "cancelled"]
+UploadStatus = Literal["pending", "completed", "aborted", "rejected"]
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class Problem(ApiModel):
+    """RFC 9457 problem details, with a stable machine-readable `code`."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str = Field(examples=["upload.not_media"])
+    instance: str | None = None
+
+
+# -- uploads -------------------------------------------------------------------------------------
+
+
+class UploadCreate(ApiModel):
+    filename: str = Field(min_length=1, max_length=255, examples=["talk.mp4"])
+    content_type: str = Field(default="application/octet-stream", max_length=127)
+    size_bytes: int = Field(gt=0, examples=[52_428_800])
+
+
+class PartUrl(ApiModel):
+    part_number: int
+    url: str
+    size_bytes: int
+
+
+class UploadSession(ApiModel):
+    id: str
+    status: UploadStatus
+    filename: str
+    size_bytes: int
+    part_size: int
+    part_count: int
+    parts: list[PartUrl]
+    expires_at: datetime
+
+
+class ReceivedPart(ApiModel):
+    part_number: int
+    etag: str
+    size_bytes: int
+
+
+class MediaSummary(ApiModel):
+    duration_seconds: float
+    video_codec: str | None
+    audio_codec: str | None
+    width: int | None
+    height: int | None
+
+
+class UploadState(ApiModel):
+    id: str
+    status: UploadStatus
+    filename: str
+    size_bytes: int
+    part_size: int
+    part_count: int
+    received_parts: list[ReceivedPart]
+    missing_parts: list[int]
+    error_code: str | None
+    media: MediaSummary | None
+    expires_at: datetime
+
+
+class CompletedPart(ApiModel):
+    part_number: int = Field(ge=1)
+    etag: str = Field(min_length=1, max_length=128)
+
+
+class UploadComplete(ApiModel):
+    parts: list[CompletedPart] = Field(min_length=1)
+
+
+# -- jobs ------------------------------------------------------------------------------------------
+
+
+class TargetSpec(ApiModel):
+    language: str = Field(examples=["es"])
+    preset: str = Field(default="default", examples=["default"])
+
+
+class JobCreate(ApiModel):
+    upload_id: str
+    source_language: str = Field(default="auto", examples=["auto", "en"])
+    targets: list[TargetSpec]
+
+
+class StageState(ApiModel):
+    stage: StageName
+    status: StageStatus
+    progress: float
+    attempt: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_seconds: float | None
+    error_code: str | None
+    error_message: str | None
+
+
+class LanguageOutputs(ApiModel):
+    """Signed download URLs (short-lived)."""
+
+    mp4_url: str
+    vtt_url: str
+    srt_url: str
+
+
+class LanguageState(ApiModel):
+    language: str
+    preset: str
+    status: JobStatus
+    progress: float
+    stages: list[StageState]
+    outputs: LanguageOutputs | None
+
+
+class DagsterRun(ApiModel):
+    run_id: str
+    url: str
+
+
+class JobMetrics(ApiModel):
+    stage_seconds: dict[str, float]
+    total_stage_seconds: float
+    wall_seconds: float | None
+    attempts: int
+
+
+class Job(ApiModel):
+    id: str
+    status: JobStatus
+    upload_id: str
+    source_language: str
+    detected_language: str | None
+    progress: float
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    error_code: str | None
+    error_message: str | None
+    stages: list[StageState]
+    languages: list[LanguageState]
+    playback_available: bool
+    logs_key: str | None
+    metrics: JobMetrics | None
+    dagster_runs: list[DagsterRun]
+
+
+class JobSummary(ApiModel):
+    id: str
+    status: JobStatus
+    source_language: str
+    languages: list[str]
+    progress: float
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class JobPage(ApiModel):
+    items: list[JobSummary]
+    next_cursor: str | None
+
+
+class RetryRequest(ApiModel):
+    # A plain string (listed as an enum in the contract) so that an unknown stage gets its own
+    # problem code rather than a generic validation error.
+    resume_from: str = Field(json_schema_extra={"enum": list(STAGES)}, examples=["dubbed_speech"])
+    languages: list[str] | None = None
+
+
+class RetryPlan(ApiModel):
+    job_id: str
+    resume_from: str
+    job_stages: list[StageName]
+    language_stages: dict[str, list[StageName]]
+
+
+class AddLanguages(ApiModel):
+    targets: list[TargetSpec]
+
+
+class CancelResult(ApiModel):
+    job_id: str
+    status: JobStatus
+    terminated_runs: list[str]
+
+
+class Playback(ApiModel):
+    url: str
+    expires_at: datetime
+
+
+# -- catalogue and health -------------------------------------------------------------------------
+
+
+class VoiceInfo(ApiModel):
+    id: str
+    engine: str
+
+
+class LanguageInfo(ApiModel):
+    code: str
+    name: str
+    native_name: str
+    voices: list[VoiceInfo]
+    translatable_from: list[str]
+
+
+class PresetInfo(ApiModel):
+    name: str
+    description: str
+    max_engine_rate: float
+    max_stretch: float
+    duck_db: float
+    background_gain_db: float
+    subtitle_max_chars: int
+    subtitle_max_lines: int
+
+
+class Health(ApiModel):
+    status: Literal["ok", "degraded"]
+    checks: dict[str, Any]

@@ -1,0 +1,87 @@
+"""What the installed engines and voices can do, and validation of a job's choices against it."""
+
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from dubbing_api.core.problems import Problem
+from dubbing_api.schemas import LanguageInfo, PresetInfo, TargetSpec, VoiceInfo
+from resources.languages import LANGUAGES, SUPPORTED
+from resources.presets import PRESETS
+from resources.requests import TargetRequest
+from resources.settings import DubflowSettings
+from resources.translation import Translation
+from resources.voices import voices_for
+
+
+def translation_engine(settings: DubflowSettings) -> Translation:
+    return Translation(nllb_model_path=settings.nllb_model_path, engine=settings.translation_engine)
+
+
+def languages(settings: DubflowSettings) -> list[LanguageInfo]:
+    translation = translation_engine(settings)
+    return [
+        LanguageInfo(
+            code=code,
+            name=language.name,
+            native_name=language.native_name,
+            voices=[VoiceInfo(id=v.id, engine=v.engine) for v in voices_for(code)],
+            translatable_from=[s for s in SUPPORTED if s != code and translation.covers(s, code)],
+        )
+        for code, language in LANGUAGES.items()
+    ]
+
+
+def presets() -> list[PresetInfo]:
+    return [
+        PresetInfo(
+            name=p.name,
+            description=p.description,
+            max_engine_rate=p.max_engine_rate,
+            max_stretch=p.max_stretch,
+            duck_db=p.duck_db,
+            background_gain_db=p.background_gain_db,
+            subtitle_max_chars=p.subtitle_max_chars,
+            subtitle_max_lines=p.subtitle_max_lines,
+        )
+        for p in PRESETS.values()
+    ]
+
+
+def validate_targets(
+    settings: DubflowSettings,
+    source_language: str,
+    targets: list[TargetSpec],
+    existing: Sequence[str] = (),
+) -> list[TargetRequest]:
+    """The targets as pipeline requests, or a problem naming the first thing wrong."""
+    if not targets:
+        raise Problem(422, "job.no_targets", "give at least one target language")
+    if source_language != "auto" and source_language not in LANGUAGES:
+        raise Problem(422, "language.unsupported", f"unsupported source {source_language!r}")
+    langs = [target.language for target in targets]
+    duplicates = sorted({lang for lang in langs if langs.count(lang) > 1 or lang in existing})
+    if duplicates:
+        raise Problem(422, "job.duplicate_language", f"languages given twice: {duplicates}")
+    translation = translation_engine(settings)
+    requests = []
+    for target in targets:
+        if target.language not in LANGUAGES:
+            raise Problem(
+                422,
+                "language.unsupported",
+                f"unsupported language {target.language!r}; see GET /v1/languages",
+            )
+        if target.preset not in PRESETS:
+            raise Problem(422, "preset.unknown", f"unknown preset {target.preset!r}")
+        if source_language != "auto" and not translation.covers(source_language, target.language):
+            raise Problem(
+                422,
+                "translation.unsupported_pair",
+                f"no installed engine translates {source_language}->{target.language}",
+            )
+        try:
+            requests.append(TargetRequest(lang=target.language, preset=target.preset))
+        except ValidationError as error:
+            raise Problem(422, "job.invalid_target", str(error)) from error
+    return requests

@@ -1,0 +1,332 @@
+"""Jobs: create, list, show, cancel, retry from a stage, add languages.
+
+The API never runs media work: it records the job and an outbox event in one transaction, and
+the pipeline's sensors take it from there.
+"""
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from dubbing_api.core.config import ApiSettings
+from dubbing_api.core.problems import Problem
+from dubbing_api.core.security import sign_path
+from dubbing_api.dagster_client import DagsterClient, DagsterUnavailable
+from dubbing_api.db.models import Job, JobLanguage, OutboxEvent, StageRun, Upload, User, utcnow
+from dubbing_api.schemas import (
+    DagsterRun,
+    JobCreate,
+    JobMetrics,
+    JobSummary,
+    LanguageOutputs,
+    LanguageState,
+    RetryPlan,
+    StageState,
+    TargetSpec,
+)
+from dubbing_api.schemas import Job as JobView
+from dubbing_api.services.catalog import validate_targets
+from dubbing_api.storage import Storage
+from resources import keys
+from resources.requests import JobRequest, TargetRequest
+from resources.stages import JOB_STAGES, LANGUAGE_STAGES, STAGES, resume_plan
+
+FINISHED = ("succeeded", "failed", "cancelled")
+ACTIVE = ("queued", "running")
+
+
+def owned_job(session: Session, user: User, job_id: str) -> Job:
+    job = session.get(Job, job_id)
+    # Another user's job is "not found", not "forbidden": its existence is not disclosed.
+    if job is None or job.user_id != user.id:
+        raise Problem(404, "job.not_found", f"no job {job_id}")
+    return job
+
+
+def _pending_stages(job_id: str, langs: list[str]) -> list[StageRun]:
+    rows = [StageRun(job_id=job_id, lang="", stage=stage) for stage in JOB_STAGES]
+    rows += [StageRun(job_id=job_id, lang=lang, stage=s) for lang in langs for s in LANGUAGE_STAGES]
+    return rows
+
+
+def create(
+    session: Session, settings: ApiSettings, storage: Storage, user: User, body: JobCreate
+) -> Job:
+    targets = validate_targets(settings, body.source_language, body.targets)
+    upload = session.get(Upload, body.upload_id)
+    if upload is None or upload.user_id != user.id:
+        raise Problem(404, "upload.not_found", f"no upload {body.upload_id}")
+    if upload.status != "completed":
+        raise Problem(409, "upload.not_completed", f"the upload is {upload.status}")
+    job = Job(user_id=user.id, upload_id=upload.id, source_language=body.source_language)
+    session.add(job)
+    session.flush()
+    request = JobRequest(
+        job_id=job.id,
+        source_name=upload.filename,
+        source_language=body.source_language,
+        targets=targets,
+    )
+    # Storage first, then the outbox event in the same commit as the job: a sensor that sees
+    # the event always finds the source and the request in storage.
+    storage.store.copy_key(upload.storage_key, keys.upload(job.id))
+    storage.store.write_json(keys.request(job.id), request.model_dump(mode="json"))
+    langs = request.languages
+    job.languages = [
+        JobLanguage(lang=t.lang, preset=t.preset, position=i) for i, t in enumerate(targets)
+    ]
+    session.add_all(_pending_stages(job.id, langs))
+    session.add(OutboxEvent(job_id=job.id, kind="job.submitted", payload={"languages": langs}))
+    return job
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def _stage_state(row: StageRun) -> StageState:
+    return StageState(
+        stage=row.stage,  # type: ignore[arg-type]
+        status=row.status,  # type: ignore[arg-type]
+        progress=round(row.progress, 4),
+        attempt=row.attempt,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        duration_seconds=row.duration_s,
+        error_code=row.error_code,
+        error_message=row.error_message,
+    )
+
+
+def _progress(rows: list[StageRun]) -> float:
+    return round(sum(row.progress for row in rows) / len(rows), 4) if rows else 0.0
+
+
+def _signed(settings: ApiSettings, key: str, ttl: int) -> str:
+    return settings.public_url.rstrip("/") + sign_path(settings.secret, f"/v1/media/{key}", ttl)
+
+
+def _outputs(settings: ApiSettings, job: Job, lang: str) -> LanguageOutputs:
+    ttl = settings.playback_url_ttl_seconds
+    return LanguageOutputs(
+        mp4_url=_signed(settings, keys.mp4(job.id, lang), ttl),
+        vtt_url=_signed(settings, keys.subtitles_vtt(job.id, lang), ttl),
+        srt_url=_signed(settings, keys.subtitles_srt(job.id, lang), ttl),
+    )
+
+
+def view(settings: ApiSettings, storage: Storage, job: Job) -> JobView:
+    by_lang: dict[str, list[StageRun]] = {}
+    for row in job.stages:
+        by_lang.setdefault(row.lang, []).append(row)
+    job_rows = by_lang.get("", [])
+    languages = [
+        LanguageState(
+            language=language.lang,
+            preset=language.preset,
+            status=language.status,  # type: ignore[arg-type]
+            progress=_progress(by_lang.get(language.lang, [])),
+            stages=[_stage_state(row) for row in by_lang.get(language.lang, [])],
+            outputs=_outputs(settings, job, language.lang)
+            if language.status == "succeeded"
+            else None,
+        )
+        for language in job.languages
+    ]
+    seconds: dict[str, float] = {}
+    for row in job.stages:
+        if row.duration_s is not None:
+            seconds[row.stage] = round(seconds.get(row.stage, 0.0) + row.duration_s, 3)
+    wall = (job.finished_at - job.created_at).total_seconds() if job.finished_at else None
+    runs = sorted({row.run_id for row in job.stages if row.run_id})
+    ui = settings.dagster_ui_url.rstrip("/")
+    return JobView(
+        id=job.id,
+        status=job.status,  # type: ignore[arg-type]
+        upload_id=job.upload_id,
+        source_language=job.source_language,
+        detected_language=job.detected_language,
+        progress=_progress(list(job.stages)),
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        finished_at=job.finished_at,
+        error_code=job.error_code,
+        error_message=job.error_message,
+        stages=[_stage_state(row) for row in job_rows],
+        languages=languages,
+        playback_available=storage.store.exists(keys.hls_master(job.id)),
+        logs_key=job.logs_key,
+        metrics=JobMetrics(
+            stage_seconds=seconds,
+            total_stage_seconds=round(sum(seconds.values()), 3),
+            wall_seconds=round(wall, 3) if wall is not None else None,
+            attempts=sum(row.attempt for row in job.stages),
+        )
+        if seconds
+        else None,
+        dagster_runs=[DagsterRun(run_id=run, url=f"{ui}/runs/{run}") for run in runs],
+    )
+
+
+def summary(job: Job) -> JobSummary:
+    return JobSummary(
+        id=job.id,
+        status=job.status,  # type: ignore[arg-type]
+        source_language=job.source_language,
+        languages=[language.lang for language in job.languages],
+        progress=_progress(list(job.stages)),
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+    )
+
+
+# -- cursor pagination -----------------------------------------------------------------------------
+
+
+def _cursor_mac(settings: ApiSettings, user: User, payload: bytes) -> str:
+    return hmac.new(settings.secret, user.id.encode() + payload, hashlib.sha256).hexdigest()[:24]
+
+
+def encode_cursor(settings: ApiSettings, user: User, job: Job) -> str:
+    payload = json.dumps({"t": job.created_at.isoformat(), "i": job.id}).encode()
+    token = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return f"{token}.{_cursor_mac(settings, user, payload)}"
+
+
+def decode_cursor(settings: ApiSettings, user: User, cursor: str) -> tuple[datetime, str]:
+    invalid = Problem(400, "cursor.invalid", "the cursor is malformed or not yours")
+    token, _, mac = cursor.partition(".")
+    try:
+        payload = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        if not hmac.compare_digest(mac, _cursor_mac(settings, user, payload)):
+            raise invalid
+        data = json.loads(payload)
+        return datetime.fromisoformat(data["t"]), str(data["i"])
+    except (binascii.Error, ValueError, KeyError, TypeError) as error:
+        raise invalid from error
+
+
+def page(
+    session: Session,
+    settings: ApiSettings,
+    user: User,
+    *,
+    limit: int,
+    cursor: str | None,
+    status: str | None,
+    language: str | None,
+    created_after: datetime | None,
+    created_before: datetime | None,
+) -> tuple[list[Job], str | None]:
+    query = select(Job).where(Job.user_id == user.id)
+    if status:
+        query = query.where(Job.status == status)
+    if language:
+        query = query.where(
+            Job.id.in_(select(JobLanguage.job_id).where(JobLanguage.lang == language))
+        )
+    if created_after:
+        query = query.where(Job.created_at >= created_after)
+    if created_before:
+        query = query.where(Job.created_at < created_before)
+    if cursor:
+        created, job_id = decode_cursor(settings, user, cursor)
+        query = query.where(
+            or_(Job.created_at < created, and_(Job.created_at == created, Job.id < job_id))
+        )
+    rows = list(
+        session.scalars(query.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit + 1))
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, encode_cursor(settings, user, rows[-1]) if more and rows else None
+
+
+# -- changing --------------------------------------------------------------------------------------
+
+
+def cancel(session: Session, settings: ApiSettings, job: Job) -> list[str]:
+    if job.status in FINISHED:
+        raise Problem(409, "job.finished", f"the job is already {job.status}")
+    job.status, job.finished_at = "cancelled", utcnow()
+    job.error_code, job.error_message = "job.cancelled", "cancelled by the user"
+    for row in job.stages:
+        if row.status in ("pending", "running", "retrying"):
+            row.status = "cancelled"
+    for language in job.languages:
+        if language.status in ACTIVE:
+            language.status = "cancelled"
+    session.commit()
+    # Marked cancelled first: sensors skip cancelled jobs, so nothing new starts meanwhile.
+    try:
+        return DagsterClient(settings.dagster_graphql_url).terminate_job(job.id)
+    except DagsterUnavailable:
+        return []
+
+
+def retry(session: Session, job: Job, resume_from: str, languages: list[str] | None) -> RetryPlan:
+    if resume_from not in STAGES:
+        raise Problem(422, "job.unknown_stage", f"no stage {resume_from!r}; stages: {STAGES}")
+    if job.status in ACTIVE:
+        raise Problem(409, "job.running", f"the job is {job.status}; cancel it or wait")
+    known = [language.lang for language in job.languages]
+    langs = languages or known
+    unknown = sorted(set(langs) - set(known))
+    if unknown:
+        raise Problem(422, "job.unknown_language", f"the job has no languages {unknown}")
+    job_stages, lang_stages = resume_plan(resume_from)
+    rerun = {("", stage) for stage in job_stages}
+    rerun |= {(lang, stage) for lang in langs for stage in lang_stages}
+    for row in job.stages:
+        if (row.lang, row.stage) in rerun:
+            row.status, row.progress, row.error_code, row.error_message = "pending", 0.0, None, None
+    for language in job.languages:
+        if language.lang in langs:
+            language.status, language.finished_at = "queued", None
+    job.status, job.finished_at, job.error_code, job.error_message = "queued", None, None, None
+    session.add(
+        OutboxEvent(
+            job_id=job.id,
+            kind="job.retry",
+            payload={"resume_from": resume_from, "languages": langs},
+        )
+    )
+    session.commit()
+    return RetryPlan.model_validate(
+        {
+            "job_id": job.id,
+            "resume_from": resume_from,
+            "job_stages": list(job_stages),
+            "language_stages": {lang: list(lang_stages) for lang in langs},
+        }
+    )
+
+
+def add_languages(
+    session: Session, settings: ApiSettings, storage: Storage, job: Job, targets: list[TargetSpec]
+) -> Job:
+    if job.status != "succeeded":
+        raise Problem(409, "job.not_finished", "languages can be added to a succeeded job")
+    existing = [language.lang for language in job.languages]
+    source = job.detected_language or job.source_language
+    new = validate_targets(settings, source, targets, existing=existing)
+    request = JobRequest.model_validate(storage.store.read_json(keys.request(job.id)))
+    request.targets += [TargetRequest(lang=t.lang, preset=t.preset) for t in new]
+    storage.store.write_json(keys.request(job.id), request.model_dump(mode="json"))
+    for offset, target in enumerate(new):
+        job.languages.append(
+            JobLanguage(lang=target.lang, preset=target.preset, position=len(existing) + offset)
+        )
+    langs = [target.lang for target in new]
+    session.add_all(_pending_stages(job.id, langs)[len(JOB_STAGES) :])
+    job.status, job.finished_at = "queued", None
+    session.add(
+        OutboxEvent(job_id=job.id, kind="job.languages_added", payload={"languages": langs})
+    )
+    session.commit()
+    return job

@@ -1,0 +1,55 @@
+"""The voice catalogue: which voices exist per language and which is the default.
+
+Plain data shared by the TTS resource and the API (`/v1/languages`), without loading engines.
+"""
+
+from dataclasses import dataclass
+
+from resources.languages import SUPPORTED, get_language
+
+ESPEAK_SAMPLE_RATE = 22050
+
+
+class TTSError(RuntimeError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Voice:
+    id: str
+    engine: str  # "piper" | "espeak-ng"
+    language: str
+    model: str  # registry model id (piper) or espeak-ng voice name
+    sample_rate: int
+
+
+def _espeak_voice(lang: str) -> Voice:
+    return Voice(
+        f"espeak-{lang}", "espeak-ng", lang, get_language(lang).espeak_voice, ESPEAK_SAMPLE_RATE
+    )
+
+
+VOICES: dict[str, Voice] = {
+    voice.id: voice
+    for voice in (
+        Voice("en_US-joe-medium", "piper", "en", "piper-en_US-joe-medium", 22050),
+        *(_espeak_voice(lang) for lang in SUPPORTED),
+    )
+}
+# The best installed voice per language: piper where a packaged voice exists.
+DEFAULT_VOICES: dict[str, str] = {lang: f"espeak-{lang}" for lang in SUPPORTED} | {
+    "en": "en_US-joe-medium"
+}
+
+
+def voices_for(lang: str) -> list[Voice]:
+    return [voice for voice in VOICES.values() if voice.language == lang]
+
+
+def get_voice(voice_id: str | None, lang: str) -> Voice:
+    voice = VOICES.get(voice_id or DEFAULT_VOICES.get(lang, ""))
+    if voice is None or voice.language != lang:
+        raise TTSError("voice.unknown", f"no voice {voice_id!r} for language {lang!r}")
+    return voice
