@@ -11,6 +11,9 @@ from dubbing_assets.speech import dubbed_speech
 from dubbing_assets.transcription import transcript
 from dubbing_assets.translation import translation
 from dubbing_assets.video import video_rendition
+from sensors.chaining import chain_dub_runs
+from sensors.status import job_cancellations, job_failures, language_completions
+from sensors.submissions import submissions
 
 ASSETS = [
     source_video,
@@ -24,4 +27,8 @@ ASSETS = [
     subtitles,
 ]
 
-defs = dg.Definitions(assets=ASSETS, jobs=[ingest_job, dub_job], resources=RESOURCES)
+SENSORS = [submissions, chain_dub_runs, job_failures, job_cancellations, language_completions]
+
+defs = dg.Definitions(
+    assets=ASSETS, jobs=[ingest_job, dub_job], sensors=SENSORS, resources=RESOURCES
+)

@@ -1,0 +1,98 @@
+"""A small Python client of `/v1` (httpx): what the demo and the live tests use, and an example
+of the upload protocol for other clients."""
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+class ApiError(RuntimeError):
+    def __init__(self, response: httpx.Response) -> None:
+        try:
+            problem = response.json()
+        except ValueError:
+            problem = {"code": f"http.{response.status_code}", "detail": response.text[:200]}
+        super().__init__(f"{response.status_code} {problem.get('code')}: {problem.get('detail')}")
+        self.status = response.status_code
+        self.code = problem.get("code")
+
+
+class DubflowClient:
+    def __init__(self, base_url: str, api_key: str, timeout: float = 60.0) -> None:
+        self.http = httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=timeout
+        )
+
+    def _call(self, method: str, url: str, **kwargs: Any) -> Any:
+        response = self.http.request(method, url, **kwargs)
+        if response.status_code >= 400:
+            raise ApiError(response)
+        return response.json() if response.content else None
+
+    def upload(self, path: Path, on_part: Callable[[int, int], None] | None = None) -> str:
+        """Upload `path` in parts to their (presigned or signed) URLs; returns the upload id."""
+        size = path.stat().st_size
+        session = self._call(
+            "POST",
+            "/v1/uploads",
+            json={"filename": path.name, "contentType": "video/mp4", "sizeBytes": size},
+        )
+        parts = []
+        with path.open("rb") as source:
+            for part in session["parts"]:
+                # Part URLs carry their own authorisation: no API key is sent with them.
+                response = httpx.put(part["url"], content=source.read(part["sizeBytes"]))
+                if response.status_code >= 400:
+                    raise ApiError(response)
+                parts.append({"partNumber": part["partNumber"], "etag": response.headers["ETag"]})
+                if on_part:
+                    on_part(part["partNumber"], len(session["parts"]))
+        self._call("POST", f"/v1/uploads/{session['id']}/complete", json={"parts": parts})
+        return str(session["id"])
+
+    def create_job(
+        self, upload_id: str, languages: list[str], source_language: str = "auto"
+    ) -> dict[str, Any]:
+        body = {
+            "uploadId": upload_id,
+            "sourceLanguage": source_language,
+            "targets": [{"language": lang} for lang in languages],
+        }
+        return dict(self._call("POST", "/v1/jobs", json=body))
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        return dict(self._call("GET", f"/v1/jobs/{job_id}"))
+
+    def cancel(self, job_id: str) -> dict[str, Any]:
+        return dict(self._call("DELETE", f"/v1/jobs/{job_id}"))
+
+    def retry(self, job_id: str, resume_from: str, languages: list[str] | None = None) -> Any:
+        body: dict[str, Any] = {"resumeFrom": resume_from}
+        if languages:
+            body["languages"] = languages
+        return self._call("POST", f"/v1/jobs/{job_id}/retry", json=body)
+
+    def playback(self, job_id: str) -> dict[str, Any]:
+        return dict(self._call("GET", f"/v1/jobs/{job_id}/playback"))
+
+    def wait(
+        self,
+        job_id: str,
+        timeout: float = 600.0,
+        until: tuple[str, ...] = ("succeeded", "failed", "cancelled"),
+        on_update: Callable[[dict[str, Any]], None] | None = None,
+        interval: float = 0.5,
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            job = self.job(job_id)
+            if on_update:
+                on_update(job)
+            if job["status"] in until:
+                return job
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"job {job_id} still {job['status']} after {timeout:.0f} s")
+            time.sleep(interval)

@@ -1,0 +1,40 @@
+"""Run requests for a dubflow job: one `ingest_job` run, or one `dub_job` run per language."""
+
+import dagster as dg
+
+from dubbing_assets.jobs import dub_job, ingest_job
+from dubbing_assets.partitions import job_lang_key
+from resources.stages import LANGUAGE_STAGES
+from sensors import tags
+
+
+def ingest_run(
+    job: str, langs: list[str], run_key: str, stages: tuple[str, ...] = (), resume_from: str = ""
+) -> dg.RunRequest:
+    return dg.RunRequest(
+        run_key=run_key,
+        job_name=ingest_job.name,
+        partition_key=job,
+        asset_selection=[dg.AssetKey(stage) for stage in stages] if stages else None,
+        tags=tags.run_tags(job, langs, resume_from),
+    )
+
+
+def dub_runs(
+    job: str,
+    langs: list[str],
+    run_key_prefix: str,
+    stages: tuple[str, ...] = LANGUAGE_STAGES,
+    resume_from: str = "",
+) -> list[dg.RunRequest]:
+    selection = None if stages == LANGUAGE_STAGES else [dg.AssetKey(stage) for stage in stages]
+    return [
+        dg.RunRequest(
+            run_key=f"{run_key_prefix}-{lang}",
+            job_name=dub_job.name,
+            partition_key=str(job_lang_key(job, lang)),
+            asset_selection=selection,
+            tags={**tags.run_tags(job, langs, resume_from), tags.LANG: lang},
+        )
+        for lang in langs
+    ]

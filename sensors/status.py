@@ -1,0 +1,64 @@
+"""Run outcomes -> job state in the application database."""
+
+import dagster as dg
+
+from dubbing_assets.jobs import dub_job, ingest_job
+from resources.jobstore import JobStore
+from sensors import tags
+
+
+def _failure_code(context: dg.RunFailureSensorContext) -> tuple[str, str]:
+    for event in context.get_step_failure_events():
+        data = event.step_failure_data
+        user_failure = data.user_failure_data
+        if user_failure is not None and "error_code" in user_failure.metadata:
+            code = str(user_failure.metadata["error_code"].value)
+            return code, str(user_failure.description)
+        message = data.error.message.strip() if data.error else "step failed"
+        return "stage.failed", f"{event.step_key}: {message}"[:2000]
+    return "run.failed", context.failure_event.message or "the run failed"
+
+
+@dg.run_failure_sensor(
+    name="job_failures",
+    monitored_jobs=[ingest_job, dub_job],
+    minimum_interval_seconds=2,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Marks a job failed, with the failing stage's error code, when a run fails.",
+)
+def job_failures(context: dg.RunFailureSensorContext, jobstore: JobStore) -> None:
+    run = context.dagster_run
+    job = run.tags.get(tags.JOB)
+    if job:
+        code, message = _failure_code(context)
+        lang = run.tags.get(tags.LANG)
+        jobstore.job_failed(job, [lang] if lang else [], code, message)
+
+
+@dg.run_status_sensor(
+    name="job_cancellations",
+    run_status=dg.DagsterRunStatus.CANCELED,
+    monitored_jobs=[ingest_job, dub_job],
+    minimum_interval_seconds=2,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Marks a job cancelled when one of its runs is cancelled (e.g. from the UI).",
+)
+def job_cancellations(context: dg.RunStatusSensorContext, jobstore: JobStore) -> None:
+    job = context.dagster_run.tags.get(tags.JOB)
+    if job:
+        jobstore.job_cancelled(job)
+
+
+@dg.run_status_sensor(
+    name="language_completions",
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[dub_job],
+    minimum_interval_seconds=2,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Marks a language done when its dub run succeeds; the job when all are.",
+)
+def language_completions(context: dg.RunStatusSensorContext, jobstore: JobStore) -> None:
+    run = context.dagster_run
+    job, lang = run.tags.get(tags.JOB), run.tags.get(tags.LANG)
+    if job and lang:
+        jobstore.language_succeeded(job, lang)

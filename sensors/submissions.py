@@ -1,0 +1,56 @@
+"""Outbox -> runs: each event the API recorded becomes partitions and run requests.
+
+The cursor is the id of the last event handled, so every event is acted on once. A job is never
+given ingest and dub runs in the same tick: dub runs follow a successful ingest run
+(`sensors/chaining.py`), or come straight from here when only per-language stages re-run.
+"""
+
+import dagster as dg
+
+from dubbing_assets.jobs import dub_job, ingest_job
+from dubbing_assets.partitions import jobs
+from resources.jobstore import Event, JobStore
+from resources.stages import resume_plan
+from sensors.requests import dub_runs, ingest_run
+
+
+def requests_for(event: Event) -> list[dg.RunRequest]:
+    langs = list(event.payload.get("languages", []))
+    key = f"event-{event.id}"
+    if event.kind == "job.submitted":
+        return [ingest_run(event.job_id, langs, key)]
+    if event.kind == "job.retry":
+        resume_from = str(event.payload["resume_from"])
+        job_stages, lang_stages = resume_plan(resume_from)
+        if job_stages:
+            return [ingest_run(event.job_id, langs, key, job_stages, resume_from)]
+        return dub_runs(event.job_id, langs, key, lang_stages, resume_from)
+    if event.kind == "job.languages_added":
+        return dub_runs(event.job_id, langs, key)
+    return []
+
+
+@dg.sensor(
+    name="submissions",
+    jobs=[ingest_job, dub_job],
+    minimum_interval_seconds=2,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Turns the API's outbox events into job partitions and runs.",
+)
+def submissions(context: dg.SensorEvaluationContext, jobstore: JobStore) -> dg.SensorResult:
+    cursor = int(context.cursor or 0)
+    events = jobstore.events_after(cursor)
+    new_jobs = []
+    run_requests: list[dg.RunRequest] = []
+    for event in events:
+        if event.job_status == "cancelled":
+            context.log.info(f"event {event.id}: job {event.job_id} is cancelled, skipped")
+            continue
+        if event.kind == "job.submitted":
+            new_jobs.append(event.job_id)
+        run_requests += requests_for(event)
+    return dg.SensorResult(
+        run_requests=run_requests,
+        dynamic_partitions_requests=[jobs.build_add_request(new_jobs)] if new_jobs else [],
+        cursor=str(events[-1].id) if events else context.cursor,
+    )

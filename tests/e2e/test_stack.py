@@ -1,0 +1,95 @@
+"""Live: the API, the sensors and the pipeline together, on loopback, as a client sees them."""
+
+import re
+import time
+
+import httpx
+import pytest
+
+from dubbing_api.client import ApiError, DubflowClient
+from resources import keys
+from resources.storage import MediaStore
+from tests.conftest import MEDIA, make_video
+from tests.e2e.stack import start_stack
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    running = start_stack(tmp_path_factory.mktemp("stack"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def client(stack):
+    return DubflowClient(stack.api_url, stack.api_key("live@example.com"))
+
+
+def test_upload_dub_two_languages_and_play(stack, client, tmp_path):
+    video = make_video(tmp_path / "clip.mp4", MEDIA / "multilingual.mp3", seconds=9)
+    upload_id = client.upload(video)
+    submitted = time.monotonic()
+    job = client.create_job(upload_id, ["es", "ca"], "en")
+    first_running = None
+
+    def watch(current):
+        nonlocal first_running
+        if first_running is None and current["stages"][0]["status"] != "pending":
+            first_running = time.monotonic() - submitted
+
+    job = client.wait(job["id"], timeout=600, on_update=watch)
+    playable = time.monotonic() - submitted
+    print(f"upload -> first stage running {first_running:.1f} s, -> playable {playable:.1f} s")
+    assert job["status"] == "succeeded", job
+    assert all(lang["status"] == "succeeded" for lang in job["languages"])
+    assert all(s["status"] == "succeeded" for lang in job["languages"] for s in lang["stages"])
+    assert job["dagsterRuns"] and job["metrics"]["totalStageSeconds"] > 0
+
+    master_url = client.playback(job["id"])["url"]
+    master = httpx.get(master_url)
+    assert master.status_code == 200
+    assert master.headers["content-type"].startswith("application/vnd.apple.mpegurl")
+    assert 'LANGUAGE="es"' in master.text and 'LANGUAGE="ca"' in master.text
+    video_uri = master.text.strip().splitlines()[-1]
+    assert "signature=" in video_uri
+    playlist = httpx.get(stack.api_url + video_uri)
+    segment_uri = next(line for line in playlist.text.splitlines() if line.startswith("/v1/media/"))
+    segment = httpx.get(stack.api_url + segment_uri)
+    assert segment.status_code == 200 and segment.content[:1] == b"G"  # MPEG-TS sync byte
+    tampered = re.sub(r"signature=[0-9a-f]{4}", "signature=0000", segment_uri)
+    assert httpx.get(stack.api_url + tampered).status_code == 403
+    downloads = job["languages"][0]["outputs"]
+    assert httpx.get(downloads["srtUrl"]).text.startswith("1\n")
+
+
+def test_cancel_mid_run_then_resume_from_dubbed_speech(stack, client, tmp_path):
+    video = make_video(tmp_path / "long.mp4", MEDIA / "multilingual.mp3", seconds=60)
+    job = client.create_job(client.upload(video), ["es"], "en")
+    job_id = job["id"]
+
+    def translated(current):
+        stages = {s["stage"]: s["status"] for s in current["languages"][0]["stages"]}
+        return stages["translation"] == "succeeded"
+
+    deadline = time.monotonic() + 600
+    while not translated(client.job(job_id)):
+        assert time.monotonic() < deadline, "translation never finished"
+        time.sleep(0.2)
+    cancelled = client.cancel(job_id)
+    assert cancelled["status"] == "cancelled" and cancelled["terminatedRuns"]
+    job = client.wait(job_id, timeout=60, until=("cancelled",))
+    with pytest.raises(ApiError) as finished:
+        client.cancel(job_id)
+    assert finished.value.code == "job.finished"
+
+    store = MediaStore(root=str(stack.data_dir / "storage"))
+    earlier = [keys.upload(job_id), keys.transcript(job_id), keys.translation(job_id, "es")]
+    hashes = {key: store.sha256(key) for key in earlier}
+    plan = client.retry(job_id, "dubbed_speech")
+    assert plan["languageStages"] == {"es": ["dubbed_speech", "dubbed_mix", "audio_rendition"]}
+    job = client.wait(job_id, timeout=600)
+    assert job["status"] == "succeeded", job
+    assert {key: store.sha256(key) for key in earlier} == hashes
+    stages = {s["stage"]: s for s in job["languages"][0]["stages"]}
+    assert stages["audio_rendition"]["status"] == "succeeded"
+    assert store.exists(keys.hls_master(job_id))
