@@ -1,4 +1,4 @@
-.PHONY: setup demo test lint typecheck pytest ui clean
+.PHONY: setup demo dev test lint typecheck pytest ui clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,6 +8,9 @@ setup:
 
 demo: setup
 	./scripts/demo.sh
+
+dev: setup
+	./scripts/dev.sh
 
 test: setup lint typecheck pytest
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Start a local PostgreSQL (Debian's) for the tests and print its URL. Idempotent.
+# Only the URL goes to stdout (callers capture it); everything else goes to stderr.
 set -euo pipefail
 sudo=""
 as_postgres=(runuser -u postgres --)
@@ -14,9 +15,9 @@ if ! command -v pg_ctlcluster >/dev/null 2>&1; then
 fi
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | grep -q "^$version main"; then
-  $sudo pg_createcluster "$version" main >/dev/null
+  $sudo pg_createcluster "$version" main >&2
 fi
-pg_lsclusters -h | grep "^$version main" | grep -q online || $sudo pg_ctlcluster "$version" main start
+pg_lsclusters -h | grep "^$version main" | grep -q online || $sudo pg_ctlcluster "$version" main start >&2
 for _ in $(seq 30); do
   "${as_postgres[@]}" psql -qtAc "SELECT 1" >/dev/null 2>&1 && break
   sleep 1
