@@ -67,7 +67,7 @@ def tracked(context: dg.AssetExecutionContext, jobstore: JobStore) -> Iterator[P
     application database; yields the progress callback (a fraction in 0..1)."""
     job, lang = _partition(context)
     stage = context.asset_key.to_user_string()
-    jobstore.stage_started(job, lang, stage, context.run_id, context.retry_number + 1)
+    jobstore.stage_started(job, lang, stage, context.run.run_id, context.retry_number + 1)
     started = time.perf_counter()
     try:
         yield lambda fraction: jobstore.stage_progress(job, lang, stage, fraction)

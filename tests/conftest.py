@@ -1,8 +1,13 @@
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.servers import S3Server
 
 ROOT = Path(__file__).resolve().parent.parent
 MEDIA = ROOT / "media"
@@ -65,3 +70,12 @@ def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.nllb_fixture import build_tiny_nllb
 
     return build_tiny_nllb(tmp_path_factory.mktemp("nllb"))
+
+
+@pytest.fixture(scope="session")
+def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator["S3Server"]:
+    """A real S3 endpoint (`rclone serve s3` with SigV4 auth) over a temporary directory."""
+    from tests.servers import s3_server
+
+    with s3_server(tmp_path_factory.mktemp("s3")) as server:
+        yield server

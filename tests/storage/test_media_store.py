@@ -1,11 +1,23 @@
+import uuid
+
 import pytest
 
 from resources.storage import MediaStore
+from tests.servers import S3_ACCESS_KEY, S3_SECRET_KEY
 
 
-@pytest.fixture
-def store(tmp_path):
-    return MediaStore(root=str(tmp_path / "store"))
+@pytest.fixture(params=["local", "s3"])
+def store(request, tmp_path):
+    """The same contract on a local directory and on a real S3 endpoint."""
+    if request.param == "local":
+        return MediaStore(root=str(tmp_path / "store"))
+    s3 = request.getfixturevalue("s3")
+    return MediaStore(
+        root=s3.root(f"store-{uuid.uuid4().hex[:8]}"),
+        s3_endpoint_url=s3.endpoint_url,
+        s3_access_key=S3_ACCESS_KEY,
+        s3_secret_key=S3_SECRET_KEY,
+    )
 
 
 def test_write_read_and_list_under_deterministic_keys(store):
