@@ -1,9 +1,13 @@
 """The FastAPI application: `uvicorn --factory dubbing_api.main:create_app`."""
 
+import tempfile
+from pathlib import Path
+from typing import Any
+
 from fastapi import FastAPI
 
 from dubbing_api.api.routes import catalog, health, jobs, playback, uploads
-from dubbing_api.core import metrics, problems
+from dubbing_api.core import metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.db import migrate
 from dubbing_api.storage import Storage
@@ -15,6 +19,9 @@ stream with one audio and one subtitle track per language, through short-lived s
 Every route but health, metrics and the signed media URLs needs an API key:
 `Authorization: Bearer <key>`. Errors are RFC 9457 problem documents with a stable `code`.
 """
+
+# Not the settings' value (which the environment may change): the committed contract is fixed.
+DEFAULT_PUBLIC_URL = ApiSettings.model_fields["public_url"].default
 
 TAGS = [
     {"name": "uploads", "description": "Chunked, resumable uploads to object storage."},
@@ -35,11 +42,21 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         license_info={"name": "GPL-3.0-or-later", "identifier": "GPL-3.0-or-later"},
         servers=[{"url": settings.public_url, "description": "this deployment"}],
+        contact={"name": "dubflow", "url": "https://github.com/dubflow/dubflow"},
     )
     app.state.settings = settings
     app.state.storage = Storage(settings)
     app.state.metrics = metrics.install(app, settings.resolved_database_url)
     problems.install(app)
+    openapi.install(app)
     for router in (uploads.router, jobs.router, playback.router, catalog.router, health.router):
         app.include_router(router)
     return app
+
+
+def contract() -> dict[str, Any]:
+    """The OpenAPI document as committed in docs/openapi.yaml: independent of where and for
+    which deployment it is generated."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        settings = ApiSettings(data_dir=Path(data_dir), public_url=DEFAULT_PUBLIC_URL)
+        return create_app(settings).openapi()

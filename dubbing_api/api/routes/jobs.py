@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, status
 
 from dubbing_api.api.deps import SessionDep, SettingsDep, StorageDep, UserDep
+from dubbing_api.core.openapi import problems
 from dubbing_api.schemas import (
     AddLanguages,
     CancelResult,
@@ -30,6 +31,7 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
     description="Records the job and hands it to the pipeline. Languages and presets are "
     "validated against `GET /v1/languages` and `GET /v1/presets`. With an `Idempotency-Key`, "
     "repeating the same request returns the same job.",
+    responses=problems(401, 404, 409),
 )
 def create_job(
     body: JobCreate,
@@ -57,6 +59,7 @@ def create_job(
     operation_id="listJobs",
     summary="List your jobs, newest first",
     description="Cursor pagination: pass `nextCursor` of a page as `cursor` for the next one.",
+    responses=problems(400, 401),
 )
 def list_jobs(
     user: UserDep,
@@ -87,6 +90,9 @@ def list_jobs(
     "/{job_id}",
     operation_id="getJob",
     summary="A job with per-language, per-stage progress, outputs, metrics and runs",
+    description="Poll this to follow a job: each stage reports its status, progress, attempts, "
+    "duration and error code; outputs appear as languages finish.",
+    responses=problems(401, 404),
 )
 def get_job(
     job_id: str, user: UserDep, session: SessionDep, settings: SettingsDep, storage: StorageDep
@@ -98,6 +104,8 @@ def get_job(
     "/{job_id}",
     operation_id="cancelJob",
     summary="Cancel a queued or running job (terminates its Dagster runs)",
+    description="Artifacts already stored are kept, so the job can be retried later.",
+    responses=problems(401, 404, 409),
 )
 def cancel_job(
     job_id: str, user: UserDep, session: SessionDep, settings: SettingsDep
@@ -114,6 +122,7 @@ def cancel_job(
     summary="Re-run a finished job from a stage",
     description="Re-runs `resumeFrom` and every stage after it (for the given languages, all "
     "by default); earlier artifacts are reused from storage. Says what will re-run.",
+    responses=problems(401, 404, 409),
 )
 def retry_job(job_id: str, body: RetryRequest, user: UserDep, session: SessionDep) -> RetryPlan:
     job = service.owned_job(session, user, job_id)
@@ -125,6 +134,8 @@ def retry_job(job_id: str, body: RetryRequest, user: UserDep, session: SessionDe
     status_code=status.HTTP_202_ACCEPTED,
     operation_id="addJobLanguages",
     summary="Dub a finished job into more languages",
+    description="Reuses the transcript and video rendition; only the new languages' stages run.",
+    responses=problems(401, 404, 409),
 )
 def add_languages(
     job_id: str,

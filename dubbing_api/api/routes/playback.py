@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from dubbing_api.api.deps import SessionDep, SettingsDep, StorageDep, UserDep
+from dubbing_api.core.openapi import problems
 from dubbing_api.core.problems import Problem
 from dubbing_api.core.security import sign_path_until, signature_valid
 from dubbing_api.schemas import Playback
@@ -42,6 +43,8 @@ _SERVABLE = re.compile(
     "/v1/jobs/{job_id}/playback",
     operation_id="getPlayback",
     summary="A short-lived signed URL of the job's HLS master playlist",
+    description="The master lists every finished language as an audio and a subtitle rendition.",
+    responses=problems(401, 404, 409),
 )
 def get_playback(
     job_id: str, user: UserDep, session: SessionDep, settings: SettingsDep, storage: StorageDep
@@ -77,8 +80,9 @@ def _sign_playlist(text: str, directory: str, secret: bytes, expires: int) -> st
     "/v1/media/jobs/{key:path}",
     operation_id="getMedia",
     summary="A playlist, segment or download, through its signed URL",
-    responses={403: {"description": "Signature missing, expired or forged"}},
-    include_in_schema=True,
+    description="No API key: the URL's own signature and expiry authorize it. Playlists come "
+    "back with every URI signed; segments are streamed, or redirected to S3 presigned GETs.",
+    responses=problems(403, 404),
 )
 def get_media(
     key: str,

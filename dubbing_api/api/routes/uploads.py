@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from dubbing_api.api.deps import SessionDep, SettingsDep, StorageDep, UserDep
+from dubbing_api.core.openapi import problems
 from dubbing_api.core.problems import Problem
 from dubbing_api.core.security import signature_valid
 from dubbing_api.db.models import Upload
@@ -27,6 +28,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
     "",
     status_code=status.HTTP_201_CREATED,
     operation_id="createUpload",
+    responses=problems(401, 409, 413),
     summary="Start an upload session",
     description="Returns one URL per part: PUT each part's bytes to its URL and keep the `ETag` "
     "response header, then complete the upload with the list of ETags. With S3 storage the URLs "
@@ -55,6 +57,9 @@ def create_upload(
     "/{upload_id}",
     operation_id="getUpload",
     summary="Upload state: parts received and missing (to resume)",
+    description="Lists the parts storage already holds (from S3's own part list on S3), so a "
+    "client that lost its state can send only the missing ones.",
+    responses=problems(401, 404),
 )
 def get_upload(
     upload_id: str, user: UserDep, session: SessionDep, storage: StorageDep
@@ -66,6 +71,8 @@ def get_upload(
     "/{upload_id}/parts",
     operation_id="getUploadPartUrls",
     summary="Fresh part URLs for a pending upload (e.g. after the first ones expired)",
+    description="Part URLs expire; a client resuming later asks for a fresh set here.",
+    responses=problems(401, 404),
 )
 def get_part_urls(
     upload_id: str, user: UserDep, session: SessionDep, settings: SettingsDep, storage: StorageDep
@@ -80,7 +87,7 @@ def get_part_urls(
     summary="Receive one part (local storage; the URL carries its own signature)",
     description="Authenticated by the URL's signature, not by an API key. The response's "
     "`ETag` header is what `complete` expects for this part.",
-    responses={403: {"model": None, "description": "Signature missing, expired or forged"}},
+    responses=problems(400, 403, 404, 409, 410, 413),
 )
 async def put_part(
     upload_id: str,
@@ -108,6 +115,10 @@ async def put_part(
     "/{upload_id}/complete",
     operation_id="completeUpload",
     summary="Assemble the parts (checked against their ETags) and probe the file",
+    description="Every part must be listed once with the ETag its upload returned. The file is "
+    "then probed: a file that is not a video with audio is rejected (`upload.not_media`) and "
+    "deleted.",
+    responses=problems(400, 401, 404, 409, 410),
 )
 def complete_upload(
     upload_id: str, body: UploadComplete, user: UserDep, session: SessionDep, storage: StorageDep
@@ -121,6 +132,8 @@ def complete_upload(
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="abortUpload",
     summary="Abort a pending upload and delete its parts",
+    description="Also aborts the S3 multipart upload, so storage keeps nothing of it.",
+    responses=problems(401, 404, 409, 410),
 )
 def abort_upload(upload_id: str, user: UserDep, session: SessionDep, storage: StorageDep) -> None:
     service.abort(session, storage, service.owned_upload(session, user, upload_id))

@@ -1,0 +1,42 @@
+/**
+ * The typed dubflow client: paths, bodies and responses come from `schema.ts`, which is
+ * generated from docs/openapi.yaml (`make openapi`); never edit that file by hand.
+ */
+import createFetchClient, { type Client, type Middleware } from "openapi-fetch";
+
+import type { components, paths } from "./schema.ts";
+
+export type { components, paths } from "./schema.ts";
+
+export type Schemas = components["schemas"];
+export type Job = Schemas["Job"];
+export type JobSummary = Schemas["JobSummary"];
+export type Problem = Schemas["Problem"];
+export type StageName = Schemas["StageState"]["stage"];
+export type UploadSession = Schemas["UploadSession"];
+
+export type DubflowClient = Client<paths>;
+
+/** A client for `baseUrl` that sends `apiKey` (when given) as a bearer token. */
+export function createClient(baseUrl: string, apiKey?: string): DubflowClient {
+  const client = createFetchClient<paths>({ baseUrl });
+  if (apiKey !== undefined) {
+    const auth: Middleware = {
+      onRequest({ request }) {
+        request.headers.set("Authorization", `Bearer ${apiKey}`);
+        return request;
+      },
+    };
+    client.use(auth);
+  }
+  return client;
+}
+
+/** A problem document's stable `code`, or undefined when `error` is not a problem. */
+export function problemCode(error: unknown): string | undefined {
+  if (typeof error === "object" && error !== null && "code" in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === "string" ? code : undefined;
+  }
+  return undefined;
+}
