@@ -2,7 +2,8 @@
 # The demo, through the whole stack: a real English recording (media/multilingual.mp3, its
 # English part) with a generated picture becomes an H.264/AAC video; the stack starts on
 # loopback; the video is uploaded in parts, dubbed into Spanish (Apertium + espeak-ng) by the
-# pipeline the sensors start, and the playback URL and the Dagster UI are printed.
+# pipeline the sensors start, and the playback URL and the Dagster UI are printed. From a
+# terminal the stack stays up until Enter or Ctrl-C, so those URLs can be opened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DUBFLOW_DATA_DIR=${DUBFLOW_DATA_DIR:-data}
@@ -22,4 +23,9 @@ if ! .venv/bin/python scripts/demo_stack.py --video "$sample" --to "${DEMO_LANGU
   echo "demo failed; the stack's log is $log" >&2
   tail -n 40 "$log" >&2
   exit 1
+fi
+if [ -t 0 ] && [ -t 1 ]; then
+  # Interactive: keep the stack up so the URLs above work until the user is done.
+  echo "The stack is up (API and Dagster UI above). Press Enter or Ctrl-C to stop it."
+  read -r _ || true
 fi

@@ -91,6 +91,7 @@ def main() -> None:
 
         job = client.wait(job["id"], timeout=900, on_update=update)
     done = time.monotonic()
+    console.print()
     if job["status"] != "succeeded":
         sys.exit(f"job {job['id']} {job['status']}: {job['errorCode']} {job['errorMessage']}")
     playback = client.playback(job["id"])
@@ -101,10 +102,15 @@ def main() -> None:
     console.print(f"[bold]HLS master (signed, valid until {playback['expiresAt']}):[/]")
     print(playback["url"])
     for lang in job["languages"]:
-        console.print(f"{lang['language']} MP4: {lang['outputs']['mp4Url']}")
+        print(f"{lang['language']} MP4: {lang['outputs']['mp4Url']}")
+    storage_url = ApiSettings().resolved_storage_url
+    if not storage_url.startswith("s3://"):
+        outputs = Path(storage_url) / "jobs" / job["id"]
+        print(f"Outputs on disk: {outputs}")
+        print(f"  play without the stack: ffplay {outputs / 'hls' / 'master.m3u8'}")
     for run in job["dagsterRuns"]:
-        console.print(f"Dagster run: {run['url']}")
-    console.print(f"Dagster UI: {args.dagster}  (restart the stack with `make dev` to keep it up)")
+        print(f"Dagster run: {run['url']}")
+    print(f"Dagster UI: {args.dagster}")
 
 
 if __name__ == "__main__":

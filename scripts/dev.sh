@@ -26,7 +26,10 @@ trap stop INT TERM EXIT
 .venv/bin/uvicorn --factory dubbing_api.main:create_app --host 127.0.0.1 --port "$API_PORT" \
   --log-level warning &
 pids+=($!)
-.venv/bin/dagster dev -m dubbing_assets.definitions -h 127.0.0.1 -p "$DAGSTER_PORT" &
+# A background job of a script starts with SIGINT ignored, and `dagster dev` maps SIGTERM to its
+# SIGINT handler: restore the default first, or it would ignore both and never stop.
+.venv/bin/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+  .venv/bin/dagster dev -m dubbing_assets.definitions -h 127.0.0.1 -p "$DAGSTER_PORT" &
 pids+=($!)
 echo "dubflow: API http://127.0.0.1:$API_PORT/docs  Dagster UI http://127.0.0.1:$DAGSTER_PORT"
 wait -n "${pids[@]}"
