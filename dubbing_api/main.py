@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from dubbing_api.api.routes import catalog, health, jobs, playback, uploads
-from dubbing_api.core import metrics, openapi, problems
+from dubbing_api.core import access_log, metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.db import migrate
 from dubbing_api.storage import Storage
@@ -47,6 +47,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.storage = Storage(settings)
     app.state.metrics = metrics.install(app, settings.resolved_database_url)
+    access_log.install(app)
     problems.install(app)
     openapi.install(app)
     for router in (uploads.router, jobs.router, playback.router, catalog.router, health.router):

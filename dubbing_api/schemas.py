@@ -138,6 +138,21 @@ class JobCreate(ApiModel):
     targets: list[TargetSpec]
 
 
+class StageAttemptState(ApiModel):
+    """One attempt of a stage: a retry shows as a `retrying` attempt, its error and the wait
+    before the next attempt."""
+
+    attempt: int
+    run_id: str
+    status: StageStatus
+    started_at: datetime
+    finished_at: datetime | None
+    duration_seconds: float | None
+    wait_seconds: float | None = Field(description="Back-off since the previous attempt ended")
+    error_code: str | None
+    error_message: str | None
+
+
 class StageState(ApiModel):
     stage: StageName
     status: StageStatus
@@ -148,6 +163,7 @@ class StageState(ApiModel):
     duration_seconds: float | None
     error_code: str | None
     error_message: str | None
+    history: list[StageAttemptState]
 
 
 class LanguageOutputs(ApiModel):
@@ -211,6 +227,25 @@ class JobSummary(ApiModel):
 
 class JobPage(ApiModel):
     items: list[JobSummary]
+    next_cursor: str | None
+
+
+class LogLine(ApiModel):
+    """One structured log line of a stage (secrets and personal data already scrubbed)."""
+
+    timestamp: str
+    level: str
+    event: str = Field(examples=["stage.finished"])
+    stage: str | None
+    language: str | None
+    run_id: str | None
+    attempt: int | None
+    duration_ms: float | None
+    fields: dict[str, Any] = Field(description="Every other field of the line, e.g. errorCode")
+
+
+class LogPage(ApiModel):
+    items: list[LogLine]
     next_cursor: str | None
 
 

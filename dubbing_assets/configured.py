@@ -24,6 +24,7 @@ def build_resources(settings: DubflowSettings) -> dict[str, Any]:
             s3_access_key=settings.s3_access_key,
             s3_secret_key=settings.s3_secret_key,
             s3_region=settings.s3_region,
+            fault_writes=settings.fault_storage_writes,
         ),
         "asr": ASR(
             model=settings.asr_model,

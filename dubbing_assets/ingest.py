@@ -26,7 +26,7 @@ INGEST_GROUP = "ingest"
 def source_video(
     context: dg.AssetExecutionContext, store: MediaStore, media: Media, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    with tracked(context, jobstore):
+    with tracked(context, jobstore, store):
         job = context.partition_key
         request = load_request(store, job)
         with store.local_copy(keys.upload(job)) as upload:
@@ -58,7 +58,7 @@ def source_video(
 def source_audio(
     context: dg.AssetExecutionContext, store: MediaStore, media: Media, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    with tracked(context, jobstore):
+    with tracked(context, jobstore, store):
         job = context.partition_key
         with store.local_copy(keys.upload(job)) as upload, scratch() as work:
             speech, full = work / "speech16k.wav", work / "audio48k.wav"

@@ -28,7 +28,7 @@ from resources.storage import MediaStore
 def dubbed_mix(
     context: dg.AssetExecutionContext, store: MediaStore, media: Media, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    with tracked(context, jobstore):
+    with tracked(context, jobstore, store):
         job, lang = split_job_lang(context.partition_key)
         preset = get_preset(load_request(store, job).target(lang).preset)
         with (

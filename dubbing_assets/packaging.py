@@ -69,7 +69,7 @@ def publish_master(store: MediaStore, job: str) -> str:
 def audio_rendition(
     context: dg.AssetExecutionContext, store: MediaStore, media: Media, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    with tracked(context, jobstore):
+    with tracked(context, jobstore, store):
         job, lang = split_job_lang(context.partition_key)
         prefix = keys.hls_audio_prefix(job, lang)
         with (
@@ -107,7 +107,7 @@ def audio_rendition(
 def subtitles(
     context: dg.AssetExecutionContext, store: MediaStore, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    with tracked(context, jobstore):
+    with tracked(context, jobstore, store):
         job, lang = split_job_lang(context.partition_key)
         preset = get_preset(load_request(store, job).target(lang).preset)
         document = store.read_json(keys.translation(job, lang))

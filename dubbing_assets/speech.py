@@ -30,7 +30,7 @@ from resources.voices import get_voice
 def dubbed_speech(
     context: dg.AssetExecutionContext, store: MediaStore, tts: TTS, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    with tracked(context, jobstore) as report_progress:
+    with tracked(context, jobstore, store) as report_progress:
         job, lang = split_job_lang(context.partition_key)
         preset = get_preset(load_request(store, job).target(lang).preset)
         voice = get_voice(preset.voice_for(lang), lang)

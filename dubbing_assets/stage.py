@@ -10,7 +10,9 @@ from typing import Any
 import dagster as dg
 
 from dubbing_assets.partitions import split_job_lang
+from resources import keys
 from resources.jobstore import JobStore
+from resources.logs import get_logger
 from resources.storage import MediaStore
 
 # Storage hiccups and engine crashes are worth retrying; bad input is not (see `rejected`).
@@ -61,30 +63,82 @@ def _error_code(error: BaseException) -> str:
     return str(getattr(error, "code", "stage.error"))
 
 
+# Lines a failed archive write could not store, per (job, run): the next attempt's write (a
+# retry runs in the same process) takes them along, so an outage loses no history.
+_unarchived: dict[tuple[str, str], list[str]] = {}
+
+
+def archive_lines(store: MediaStore, job: str, run_id: str, lines: list[str]) -> None:
+    """Append a stage's log lines to its run's archive (stages of a run run one at a time)."""
+    pending = _unarchived.pop((job, run_id), []) + lines
+    if not pending:
+        return
+    key = keys.run_log(job, run_id)
+    try:
+        earlier = store.read_bytes(key) if store.exists(key) else b""
+        store.write_bytes(key, earlier + "".join(f"{line}\n" for line in pending).encode())
+    except Exception:
+        _unarchived[(job, run_id)] = pending
+        raise
+
+
 @contextmanager
-def tracked(context: dg.AssetExecutionContext, jobstore: JobStore) -> Iterator[Progress]:
+def tracked(
+    context: dg.AssetExecutionContext, jobstore: JobStore, store: MediaStore
+) -> Iterator[Progress]:
     """Report the stage's start, progress and end (with duration and error code) to the
-    application database; yields the progress callback (a fraction in 0..1)."""
+    application database and as structured log lines (Dagster's event log and the run's log
+    archive in storage, also when the stage fails or is cancelled); yields the progress
+    callback (a fraction in 0..1)."""
     job, lang = _partition(context)
     stage = context.asset_key.to_user_string()
-    jobstore.stage_started(job, lang, stage, context.run.run_id, context.retry_number + 1)
+    run_id, attempt = context.run.run_id, context.retry_number + 1
+    lines: list[str] = []
+    log = get_logger(
+        sinks=[context.log.info, lines.append],
+        jobId=job,
+        asset=stage,
+        partition=context.partition_key,
+        stage=stage,
+        language=lang or None,
+        runId=run_id,
+        attempt=attempt,
+    )
+    jobstore.stage_started(job, lang, stage, run_id, attempt)
+    log.info("stage.started")
     started = time.perf_counter()
     try:
         yield lambda fraction: jobstore.stage_progress(job, lang, stage, fraction)
     except BaseException as error:
+        duration = time.perf_counter() - started
         policy = context.op_def.retry_policy
         retries_left = policy is not None and context.retry_number < policy.max_retries
         permanent = isinstance(error, dg.Failure) and not error.allow_retries
+        status = "retrying" if retries_left and not permanent else "failed"
+        code = _error_code(error)
         jobstore.stage_finished(
             job,
             lang,
             stage,
-            status="retrying" if retries_left and not permanent else "failed",
-            duration_s=time.perf_counter() - started,
-            error_code=_error_code(error),
+            status=status,
+            duration_s=duration,
+            error_code=code,
             error_message=str(error)[:2000],
         )
+        log.error(
+            "stage.failed",
+            durationMs=round(duration * 1000),
+            errorCode=code,
+            error=str(error)[:2000] or type(error).__name__,
+            willRetry=status == "retrying",
+        )
         raise
-    jobstore.stage_finished(
-        job, lang, stage, status="succeeded", duration_s=time.perf_counter() - started
-    )
+    else:
+        duration = time.perf_counter() - started
+        jobstore.stage_finished(job, lang, stage, status="succeeded", duration_s=duration)
+        log.info("stage.finished", durationMs=round(duration * 1000))
+    finally:
+        try:
+            archive_lines(store, job, run_id, lines)
+        except Exception as error:  # the archive is a copy: never let it fail the stage
+            context.log.warning(f"could not archive the stage's log lines: {error}")

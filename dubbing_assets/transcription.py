@@ -26,7 +26,7 @@ from resources.storage import MediaStore
 def transcript(
     context: dg.AssetExecutionContext, store: MediaStore, asr: ASR, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    with tracked(context, jobstore) as report_progress:
+    with tracked(context, jobstore, store) as report_progress:
         job = context.partition_key
         request = load_request(store, job)
         language = None if request.source_language == "auto" else request.source_language

@@ -30,7 +30,7 @@ def translation(
     translation: Translation,
     jobstore: JobStore,
 ) -> dg.MaterializeResult:
-    with tracked(context, jobstore):
+    with tracked(context, jobstore, store):
         job, lang = split_job_lang(context.partition_key)
         source = store.read_json(keys.transcript(job))
         texts = [segment["text"] for segment in source["segments"]]

@@ -25,7 +25,7 @@ from resources.storage import MediaStore
 def video_rendition(
     context: dg.AssetExecutionContext, store: MediaStore, media: Media, jobstore: JobStore
 ) -> dg.MaterializeResult:
-    with tracked(context, jobstore):
+    with tracked(context, jobstore, store):
         job = context.partition_key
         prefix = keys.hls_video_prefix(job)
         with store.local_copy(keys.upload(job)) as upload, scratch() as work:

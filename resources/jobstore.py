@@ -15,8 +15,16 @@ import dagster as dg
 from sqlalchemy import select, update
 
 from dubbing_api.db import migrate
-from dubbing_api.db.models import Job, JobLanguage, OutboxEvent, StageRun, utcnow
+from dubbing_api.db.models import (
+    Job,
+    JobLanguage,
+    OutboxEvent,
+    StageAttempt,
+    StageRun,
+    utcnow,
+)
 from dubbing_api.db.session import session_scope
+from resources import keys
 
 FINISHED = ("succeeded", "failed", "cancelled")
 
@@ -91,11 +99,44 @@ class JobStore(dg.ConfigurableResource):
             row.status, row.progress, row.attempt, row.run_id = "running", 0.0, attempt, run_id
             row.started_at, row.finished_at, row.duration_s = utcnow(), None, None
             row.error_code = row.error_message = None
+            job_row.logs_key = keys.run_log(job, run_id)
+            session.add(self._new_attempt(session, job, lang, stage, attempt, run_id))
             if job_row.status == "queued":
                 job_row.status = "running"
             language = session.get(JobLanguage, (job, lang)) if lang else None
             if language is not None and language.status == "queued":
                 language.status = "running"
+
+    @staticmethod
+    def _latest_attempt(session: Any, job: str, lang: str, stage: str) -> StageAttempt | None:
+        attempt: StageAttempt | None = session.scalar(
+            select(StageAttempt)
+            .where(StageAttempt.job_id == job, StageAttempt.lang == lang)
+            .where(StageAttempt.stage == stage)
+            .order_by(StageAttempt.id.desc())
+            .limit(1)
+        )
+        return attempt
+
+    def _new_attempt(
+        self, session: Any, job: str, lang: str, stage: str, attempt: int, run_id: str
+    ) -> StageAttempt:
+        now = utcnow()
+        previous = self._latest_attempt(session, job, lang, stage)
+        wait_s = None
+        if previous is not None and previous.status == "retrying" and previous.finished_at:
+            finished = previous.finished_at.replace(tzinfo=now.tzinfo)
+            wait_s = round((now - finished).total_seconds(), 3)
+        return StageAttempt(
+            job_id=job,
+            lang=lang,
+            stage=stage,
+            attempt=attempt,
+            run_id=run_id,
+            status="running",
+            started_at=now,
+            wait_s=wait_s,
+        )
 
     def stage_progress(self, job: str, lang: str, stage: str, fraction: float) -> None:
         with session_scope(self.url) as session:
@@ -127,6 +168,11 @@ class JobStore(dg.ConfigurableResource):
                 status = "cancelled"
             row.status, row.duration_s, row.finished_at = status, round(duration_s, 3), utcnow()
             row.error_code, row.error_message = error_code, error_message
+            attempt = self._latest_attempt(session, job, lang, stage)
+            if attempt is not None and attempt.status == "running":
+                attempt.status, attempt.finished_at = status, row.finished_at
+                attempt.duration_s = row.duration_s
+                attempt.error_code, attempt.error_message = error_code, error_message
             if status == "succeeded":
                 row.progress = 1.0
                 row.metrics = metrics
@@ -169,6 +215,17 @@ class JobStore(dg.ConfigurableResource):
         now: datetime = utcnow()
         job_row.status, job_row.finished_at = status, now
         job_row.error_code, job_row.error_message = code, message
+        if status == "succeeded":
+            return
+        ended = "cancelled" if status == "cancelled" else "failed"
         for stage in job_row.stages:
-            if stage.status in ("running", "pending", "retrying") and status != "succeeded":
-                stage.status = "cancelled" if status == "cancelled" else "failed"
+            if stage.status == "running":
+                # Its run ended under it (cancelled, or the worker died): say so on the stage.
+                stage.error_code = stage.error_code or code
+                stage.error_message = stage.error_message or message
+            if stage.status in ("running", "pending", "retrying"):
+                stage.status = ended
+        for attempt in job_row.attempts:
+            if attempt.status == "running":
+                attempt.status, attempt.finished_at = ended, now
+                attempt.error_code, attempt.error_message = code, message

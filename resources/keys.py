@@ -101,3 +101,12 @@ def hls_subtitles_prefix(job: str, lang: str) -> str:
 
 
 PLAYLIST = "index.m3u8"
+
+
+def logs_prefix(job: str) -> str:
+    """Each run's JSON log lines for the job (one `{runId}.jsonl` per run)."""
+    return f"{job_prefix(job)}/logs"
+
+
+def run_log(job: str, run_id: str) -> str:
+    return f"{logs_prefix(job)}/{run_id}.jsonl"

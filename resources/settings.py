@@ -23,6 +23,9 @@ class DubflowSettings(BaseSettings):
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
     s3_region: str = "us-east-1"
+    # Fault injection (drills and tests): the first N writes of each process to the store fail
+    # as an unreachable object store would. Never set in production.
+    fault_storage_writes: int = 0
 
     asr_model: str = "whisper-base"
     asr_compute_type: str = "int8"

@@ -10,6 +10,7 @@ import hashlib
 import json
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -22,6 +23,15 @@ from fsspec import AbstractFileSystem
 from fsspec.implementations.local import LocalFileSystem
 
 _TMP_PREFIX = ".tmp"
+_injected_faults: Counter[str] = Counter()
+
+
+class StorageUnavailable(OSError):
+    """The object store did not take a write; worth retrying."""
+
+    code = "storage.unavailable"
+
+
 _HASH_CHUNK = 1 << 20
 
 
@@ -53,6 +63,13 @@ class MediaStore(dg.ConfigurableResource):
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
     s3_region: str = "us-east-1"
+    # Fault injection: the first `fault_writes` writes of this process to this root fail.
+    fault_writes: int = 0
+
+    def _inject_faults(self, key: str) -> None:
+        if _injected_faults[self.root] < self.fault_writes:
+            _injected_faults[self.root] += 1
+            raise StorageUnavailable(f"injected storage fault writing {key}")
 
     @property
     def fs(self) -> AbstractFileSystem:
@@ -92,6 +109,7 @@ class MediaStore(dg.ConfigurableResource):
         return json.loads(self.read_bytes(key))
 
     def write_bytes(self, key: str, data: bytes) -> None:
+        self._inject_faults(key)
         tmp = self._tmp_path(key)
         self.fs.pipe_file(tmp, data)
         self._move_into_place(tmp, key)
@@ -100,6 +118,7 @@ class MediaStore(dg.ConfigurableResource):
         self.write_bytes(key, json.dumps(value, indent=2, ensure_ascii=False).encode())
 
     def put_file(self, local: Path, key: str) -> None:
+        self._inject_faults(key)
         tmp = self._tmp_path(key)
         self.fs.put_file(str(local), tmp)
         self._move_into_place(tmp, key)
@@ -118,6 +137,7 @@ class MediaStore(dg.ConfigurableResource):
 
     def copy_key(self, source_key: str, key: str) -> None:
         """Server-side copy (S3 CopyObject, or a local file copy), also atomic."""
+        self._inject_faults(key)
         tmp = self._tmp_path(key)
         self.fs.copy(self.path(source_key), tmp)
         self._move_into_place(tmp, key)

@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg espeak-ng apertium apertium-eng-spa apertium-eng-cat)
+# prometheus: its promtool checks the /metrics output in the tests.
+APT_PACKAGES=(ffmpeg espeak-ng apertium apertium-eng-spa apertium-eng-cat prometheus)
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 

@@ -6,6 +6,7 @@ from dubbing_assets.jobs import dub_job, ingest_job
 from resources.jobstore import JobStore
 from resources.stages import LANGUAGE_STAGES, resume_plan
 from sensors import tags
+from sensors.logging import sensor_logger
 from sensors.requests import dub_runs
 
 
@@ -30,4 +31,7 @@ def chain_dub_runs(
     langs = [lang for lang in run.tags.get(tags.LANGS, "").split(",") if lang]
     resume_from = run.tags.get(tags.RESUME_FROM, "")
     stages = resume_plan(resume_from)[1] if resume_from else LANGUAGE_STAGES
+    sensor_logger(context, jobId=job, runId=run.run_id).info(
+        "runs.requested", languages=langs, resumeFrom=resume_from or None
+    )
     return dub_runs(job, langs, run.run_id, stages, resume_from)

@@ -5,6 +5,7 @@ import dagster as dg
 from dubbing_assets.jobs import dub_job, ingest_job
 from resources.jobstore import JobStore
 from sensors import tags
+from sensors.logging import sensor_logger
 
 
 def _failure_code(context: dg.RunFailureSensorContext) -> tuple[str, str]:
@@ -33,6 +34,9 @@ def job_failures(context: dg.RunFailureSensorContext, jobstore: JobStore) -> Non
         code, message = _failure_code(context)
         lang = run.tags.get(tags.LANG)
         jobstore.job_failed(job, [lang] if lang else [], code, message)
+        sensor_logger(context, jobId=job, runId=run.run_id, language=lang).info(
+            "job.failed", errorCode=code
+        )
 
 
 @dg.run_status_sensor(
@@ -47,6 +51,7 @@ def job_cancellations(context: dg.RunStatusSensorContext, jobstore: JobStore) ->
     job = context.dagster_run.tags.get(tags.JOB)
     if job:
         jobstore.job_cancelled(job)
+        sensor_logger(context, jobId=job, runId=context.dagster_run.run_id).info("job.cancelled")
 
 
 @dg.run_status_sensor(
@@ -62,3 +67,6 @@ def language_completions(context: dg.RunStatusSensorContext, jobstore: JobStore)
     job, lang = run.tags.get(tags.JOB), run.tags.get(tags.LANG)
     if job and lang:
         jobstore.language_succeeded(job, lang)
+        sensor_logger(context, jobId=job, runId=run.run_id, language=lang).info(
+            "language.succeeded"
+        )

@@ -11,6 +11,7 @@ from dubbing_assets.jobs import dub_job, ingest_job
 from dubbing_assets.partitions import jobs
 from resources.jobstore import Event, JobStore
 from resources.stages import resume_plan
+from sensors.logging import sensor_logger
 from sensors.requests import dub_runs, ingest_run
 
 
@@ -43,12 +44,15 @@ def submissions(context: dg.SensorEvaluationContext, jobstore: JobStore) -> dg.S
     new_jobs = []
     run_requests: list[dg.RunRequest] = []
     for event in events:
+        log = sensor_logger(context, jobId=event.job_id, eventId=event.id, kind=event.kind)
         if event.job_status == "cancelled":
-            context.log.info(f"event {event.id}: job {event.job_id} is cancelled, skipped")
+            log.info("event.skipped", reason="job cancelled")
             continue
         if event.kind == "job.submitted":
             new_jobs.append(event.job_id)
-        run_requests += requests_for(event)
+        requested = requests_for(event)
+        log.info("runs.requested", runs=len(requested))
+        run_requests += requested
     return dg.SensorResult(
         run_requests=run_requests,
         dynamic_partitions_requests=[jobs.build_add_request(new_jobs)] if new_jobs else [],

@@ -126,6 +126,9 @@ class Job(Base):
     stages: Mapped[list["StageRun"]] = relationship(
         cascade="all, delete-orphan", order_by="StageRun.id"
     )
+    attempts: Mapped[list["StageAttempt"]] = relationship(
+        cascade="all, delete-orphan", order_by="StageAttempt.id"
+    )
 
 
 class JobLanguage(Base):
@@ -160,6 +163,28 @@ class StageRun(Base):
     error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     metrics: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+
+
+class StageAttempt(Base):
+    """Every attempt of every stage, kept: the history behind retries and the stage metrics."""
+
+    __tablename__ = "stage_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(8), default="")
+    stage: Mapped[str] = mapped_column(String(32), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    run_id: Mapped[str] = mapped_column(String(64))
+    # running -> succeeded | retrying | failed | cancelled
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    duration_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Time since the previous attempt of this stage ended (the retry's back-off), if any.
+    wait_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class OutboxEvent(Base):

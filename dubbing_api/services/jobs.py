@@ -4,21 +4,26 @@ The API never runs media work: it records the job and an outbox event in one tra
 the pipeline's sensors take it from there.
 """
 
-import base64
-import binascii
-import hashlib
-import hmac
-import json
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from dubbing_api.core import cursors
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.problems import Problem
 from dubbing_api.core.security import sign_path
 from dubbing_api.dagster_client import DagsterClient, DagsterUnavailable
-from dubbing_api.db.models import Job, JobLanguage, OutboxEvent, StageRun, Upload, User, utcnow
+from dubbing_api.db.models import (
+    Job,
+    JobLanguage,
+    OutboxEvent,
+    StageAttempt,
+    StageRun,
+    Upload,
+    User,
+    utcnow,
+)
 from dubbing_api.schemas import (
     DagsterRun,
     JobCreate,
@@ -27,6 +32,7 @@ from dubbing_api.schemas import (
     LanguageOutputs,
     LanguageState,
     RetryPlan,
+    StageAttemptState,
     StageState,
     TargetSpec,
 )
@@ -89,7 +95,21 @@ def create(
 # -- reading ---------------------------------------------------------------------------------------
 
 
-def _stage_state(row: StageRun) -> StageState:
+def _attempt_state(attempt: StageAttempt) -> StageAttemptState:
+    return StageAttemptState(
+        attempt=attempt.attempt,
+        run_id=attempt.run_id,
+        status=attempt.status,  # type: ignore[arg-type]
+        started_at=attempt.started_at,
+        finished_at=attempt.finished_at,
+        duration_seconds=attempt.duration_s,
+        wait_seconds=attempt.wait_s,
+        error_code=attempt.error_code,
+        error_message=attempt.error_message,
+    )
+
+
+def _stage_state(row: StageRun, attempts: list[StageAttempt]) -> StageState:
     return StageState(
         stage=row.stage,  # type: ignore[arg-type]
         status=row.status,  # type: ignore[arg-type]
@@ -100,6 +120,9 @@ def _stage_state(row: StageRun) -> StageState:
         duration_seconds=row.duration_s,
         error_code=row.error_code,
         error_message=row.error_message,
+        history=[
+            _attempt_state(a) for a in attempts if a.stage == row.stage and a.lang == row.lang
+        ],
     )
 
 
@@ -125,13 +148,14 @@ def view(settings: ApiSettings, storage: Storage, job: Job) -> JobView:
     for row in job.stages:
         by_lang.setdefault(row.lang, []).append(row)
     job_rows = by_lang.get("", [])
+    attempts = list(job.attempts)
     languages = [
         LanguageState(
             language=language.lang,
             preset=language.preset,
             status=language.status,  # type: ignore[arg-type]
             progress=_progress(by_lang.get(language.lang, [])),
-            stages=[_stage_state(row) for row in by_lang.get(language.lang, [])],
+            stages=[_stage_state(row, attempts) for row in by_lang.get(language.lang, [])],
             outputs=_outputs(settings, job, language.lang)
             if language.status == "succeeded"
             else None,
@@ -157,7 +181,7 @@ def view(settings: ApiSettings, storage: Storage, job: Job) -> JobView:
         finished_at=job.finished_at,
         error_code=job.error_code,
         error_message=job.error_message,
-        stages=[_stage_state(row) for row in job_rows],
+        stages=[_stage_state(row, attempts) for row in job_rows],
         languages=languages,
         playback_available=storage.store.exists(keys.hls_master(job.id)),
         logs_key=job.logs_key,
@@ -188,27 +212,16 @@ def summary(job: Job) -> JobSummary:
 # -- cursor pagination -----------------------------------------------------------------------------
 
 
-def _cursor_mac(settings: ApiSettings, user: User, payload: bytes) -> str:
-    return hmac.new(settings.secret, user.id.encode() + payload, hashlib.sha256).hexdigest()[:24]
-
-
 def encode_cursor(settings: ApiSettings, user: User, job: Job) -> str:
-    payload = json.dumps({"t": job.created_at.isoformat(), "i": job.id}).encode()
-    token = base64.urlsafe_b64encode(payload).decode().rstrip("=")
-    return f"{token}.{_cursor_mac(settings, user, payload)}"
+    return cursors.encode(settings.secret, user.id, {"t": job.created_at.isoformat(), "i": job.id})
 
 
 def decode_cursor(settings: ApiSettings, user: User, cursor: str) -> tuple[datetime, str]:
-    invalid = Problem(400, "cursor.invalid", "the cursor is malformed or not yours")
-    token, _, mac = cursor.partition(".")
+    position = cursors.decode(settings.secret, user.id, cursor)
     try:
-        payload = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        if not hmac.compare_digest(mac, _cursor_mac(settings, user, payload)):
-            raise invalid
-        data = json.loads(payload)
-        return datetime.fromisoformat(data["t"]), str(data["i"])
-    except (binascii.Error, ValueError, KeyError, TypeError) as error:
-        raise invalid from error
+        return datetime.fromisoformat(position["t"]), str(position["i"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise Problem(400, "cursor.invalid", "the cursor is malformed or not yours") from error
 
 
 def page(

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
@@ -55,13 +56,13 @@ class Pipeline:
         )
 
 
-def make_pipeline(tmp: Path, models_dir: Path, **media_overrides: float) -> Pipeline:
+def make_pipeline(tmp: Path, models_dir: Path, **overrides: Any) -> Pipeline:
     settings = SETTINGS.model_copy(
         update={
             "data_dir": tmp,
             "storage_url": str(tmp / "storage"),
             "models_dir": models_dir,
-            **media_overrides,
+            **overrides,
         }
     )
     resources = build_resources(settings)

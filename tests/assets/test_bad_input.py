@@ -1,5 +1,6 @@
 """source_video refuses bad input permanently, with a stable code, and nothing else runs."""
 
+import json
 import subprocess
 
 import pytest
@@ -68,5 +69,9 @@ def test_bad_source_is_rejected_permanently(pipeline, tmp_path, code):
     events = [e.event_type_value for e in result.all_events]
     assert "STEP_UP_FOR_RETRY" not in events and events.count("STEP_START") == 1
     assert not result.get_asset_materialization_events()
-    assert pipeline.store.list(f"jobs/{job}") == sorted(stored)
+    archive = keys.run_log(job, result.run_id)
+    assert pipeline.store.list(f"jobs/{job}") == sorted([*stored, archive])
     assert {key: pipeline.store.sha256(key) for key in stored} == stored
+    failed = [json.loads(line) for line in pipeline.store.read_bytes(archive).splitlines()][-1]
+    assert failed["event"] == "stage.failed" and failed["errorCode"] == code
+    assert failed["willRetry"] is False

@@ -14,10 +14,12 @@ from dubbing_api.schemas import (
     JobCreate,
     JobPage,
     JobStatus,
+    LogPage,
     RetryPlan,
     RetryRequest,
+    StageName,
 )
-from dubbing_api.services import idempotency
+from dubbing_api.services import idempotency, logs
 from dubbing_api.services import jobs as service
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -148,3 +150,28 @@ def add_languages(
     job = service.owned_job(session, user, job_id)
     job = service.add_languages(session, settings, storage, job, body.targets)
     return service.view(settings, storage, job)
+
+
+@router.get(
+    "/{job_id}/logs",
+    operation_id="listJobLogs",
+    summary="The job's structured log lines, oldest first",
+    description="Every run's lines from the job's log archive (`logsKey` is the latest run's), "
+    "filterable by stage and language; pass `nextCursor` as `cursor` for the next page.",
+    responses=problems(400, 401, 404),
+)
+def list_job_logs(
+    job_id: str,
+    user: UserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+    stage: Annotated[StageName | None, Query()] = None,
+    language: Annotated[str | None, Query(max_length=8)] = None,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> LogPage:
+    job = service.owned_job(session, user, job_id)
+    return logs.page(
+        settings, storage, user, job, stage=stage, language=language, cursor=cursor, limit=limit
+    )

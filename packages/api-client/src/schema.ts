@@ -196,6 +196,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{job_id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The job's structured log lines, oldest first
+         * @description Every run's lines from the job's log archive (`logsKey` is the latest run's), filterable by stage and language; pass `nextCursor` as `cursor` for the next page.
+         */
+        get: operations["listJobLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{job_id}/playback": {
         parameters: {
             query?: never;
@@ -531,6 +551,45 @@ export interface components {
             stages: components["schemas"]["StageState"][];
             outputs: components["schemas"]["LanguageOutputs"] | null;
         };
+        /**
+         * LogLine
+         * @description One structured log line of a stage (secrets and personal data already scrubbed).
+         */
+        LogLine: {
+            /** Timestamp */
+            timestamp: string;
+            /** Level */
+            level: string;
+            /**
+             * Event
+             * @example stage.finished
+             */
+            event: string;
+            /** Stage */
+            stage: string | null;
+            /** Language */
+            language: string | null;
+            /** Runid */
+            runId: string | null;
+            /** Attempt */
+            attempt: number | null;
+            /** Durationms */
+            durationMs: number | null;
+            /**
+             * Fields
+             * @description Every other field of the line, e.g. errorCode
+             */
+            fields: {
+                [key: string]: unknown;
+            };
+        };
+        /** LogPage */
+        LogPage: {
+            /** Items */
+            items: components["schemas"]["LogLine"][];
+            /** Nextcursor */
+            nextCursor: string | null;
+        };
         /** MediaSummary */
         MediaSummary: {
             /** Durationseconds */
@@ -644,6 +703,40 @@ export interface components {
             /** Languages */
             languages?: string[] | null;
         };
+        /**
+         * StageAttemptState
+         * @description One attempt of a stage: a retry shows as a `retrying` attempt, its error and the wait
+         *     before the next attempt.
+         */
+        StageAttemptState: {
+            /** Attempt */
+            attempt: number;
+            /** Runid */
+            runId: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running" | "retrying" | "succeeded" | "failed" | "cancelled";
+            /**
+             * Startedat
+             * Format: date-time
+             */
+            startedAt: string;
+            /** Finishedat */
+            finishedAt: string | null;
+            /** Durationseconds */
+            durationSeconds: number | null;
+            /**
+             * Waitseconds
+             * @description Back-off since the previous attempt ended
+             */
+            waitSeconds: number | null;
+            /** Errorcode */
+            errorCode: string | null;
+            /** Errormessage */
+            errorMessage: string | null;
+        };
         /** StageState */
         StageState: {
             /**
@@ -670,6 +763,8 @@ export interface components {
             errorCode: string | null;
             /** Errormessage */
             errorMessage: string | null;
+            /** History */
+            history: components["schemas"]["StageAttemptState"][];
         };
         /** TargetSpec */
         TargetSpec: {
@@ -1512,6 +1607,69 @@ export interface operations {
             };
             /** @description The resource is not in a state that allows this */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listJobLogs: {
+        parameters: {
+            query?: {
+                stage?: ("source_video" | "source_audio" | "transcript" | "video_rendition" | "translation" | "dubbed_speech" | "dubbed_mix" | "audio_rendition" | "subtitles") | null;
+                language?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogPage"];
+                };
+            };
+            /** @description The request is not valid for this resource's state (see `code`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

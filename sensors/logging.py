@@ -1,0 +1,13 @@
+"""The sensors' structured log lines (see `resources.logs`), written to the tick's log."""
+
+from typing import Any
+
+import dagster as dg
+
+from resources.logs import get_logger
+
+
+def sensor_logger(
+    context: dg.SensorEvaluationContext | dg.RunStatusSensorContext, **fields: Any
+) -> Any:
+    return get_logger(sinks=[context.log.info], **fields)
