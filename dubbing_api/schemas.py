@@ -144,6 +144,7 @@ class StageAttemptState(ApiModel):
 
     attempt: int
     run_id: str
+    worker: str = Field(description="host:pid of the run worker that ran the attempt")
     status: StageStatus
     started_at: datetime
     finished_at: datetime | None

@@ -5,6 +5,8 @@ so the API can show per-stage state however many processes or machines run the s
 API does not know (e.g. started by `dubflow dub`) are simply not tracked.
 """
 
+import os
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -133,6 +135,7 @@ class JobStore(dg.ConfigurableResource):
             stage=stage,
             attempt=attempt,
             run_id=run_id,
+            worker=f"{socket.gethostname()}:{os.getpid()}",
             status="running",
             started_at=now,
             wait_s=wait_s,

@@ -17,6 +17,17 @@ def _failure_code(context: dg.RunFailureSensorContext) -> tuple[str, str]:
             return code, str(user_failure.description)
         message = data.error.message.strip() if data.error else "step failed"
         return "stage.failed", f"{event.step_key}: {message}"[:2000]
+    # No stage failed: the run ended under its stages (its worker was killed or crashed). The
+    # code server records why in an engine event.
+    run_id = context.dagster_run.run_id
+    events = context.instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
+    crashes = [
+        event.dagster_event.message or ""
+        for event in events
+        if event.dagster_event and "execution process" in (event.dagster_event.message or "")
+    ]
+    if crashes:
+        return "run.interrupted", crashes[-1][:2000]
     return "run.failed", context.failure_event.message or "the run failed"
 
 

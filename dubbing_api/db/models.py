@@ -176,6 +176,8 @@ class StageAttempt(Base):
     stage: Mapped[str] = mapped_column(String(32), index=True)
     attempt: Mapped[int] = mapped_column(Integer)
     run_id: Mapped[str] = mapped_column(String(64))
+    # host:pid of the process that ran the attempt, to find (or kill) a stuck run worker.
+    worker: Mapped[str] = mapped_column(String(128))
     # running -> succeeded | retrying | failed | cancelled
     status: Mapped[str] = mapped_column(String(16), default="running")
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

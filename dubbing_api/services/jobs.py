@@ -99,6 +99,7 @@ def _attempt_state(attempt: StageAttempt) -> StageAttemptState:
     return StageAttemptState(
         attempt=attempt.attempt,
         run_id=attempt.run_id,
+        worker=attempt.worker,
         status=attempt.status,  # type: ignore[arg-type]
         started_at=attempt.started_at,
         finished_at=attempt.finished_at,

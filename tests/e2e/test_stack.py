@@ -1,6 +1,9 @@
 """Live: the API, the sensors and the pipeline together, on loopback, as a client sees them."""
 
+import os
 import re
+import signal
+import socket
 import time
 
 import httpx
@@ -92,4 +95,45 @@ def test_cancel_mid_run_then_resume_from_dubbed_speech(stack, client, tmp_path):
     assert {key: store.sha256(key) for key in earlier} == hashes
     stages = {s["stage"]: s for s in job["languages"][0]["stages"]}
     assert stages["audio_rendition"]["status"] == "succeeded"
+    assert store.exists(keys.hls_master(job_id))
+
+
+def test_a_killed_run_worker_is_reported_and_the_job_resumes(stack, client, tmp_path):
+    video = make_video(tmp_path / "kill.mp4", MEDIA / "multilingual.mp3", seconds=60)
+    job_id = client.create_job(client.upload(video), ["es"], "en")["id"]
+
+    def speech_attempt(current):
+        stages = {s["stage"]: s for s in current["languages"][0]["stages"]}
+        speech = stages["dubbed_speech"]
+        return speech["history"][-1] if speech["status"] == "running" else None
+
+    deadline = time.monotonic() + 600
+    while (attempt := speech_attempt(client.job(job_id))) is None:
+        assert time.monotonic() < deadline, "dubbed_speech never started"
+        time.sleep(0.05)
+    store = MediaStore(root=str(stack.data_dir / "storage"))
+    earlier = [keys.upload(job_id), keys.transcript(job_id), keys.translation(job_id, "es")]
+    hashes = {key: store.sha256(key) for key in earlier}
+
+    host, pid = attempt["worker"].rsplit(":", 1)
+    assert host == socket.gethostname()
+    os.kill(int(pid), signal.SIGKILL)
+    killed = time.monotonic()
+    job = client.wait(job_id, timeout=120, until=("failed", "succeeded"), interval=0.2)
+    print(f"kill -9 of the run worker -> job failed in {time.monotonic() - killed:.1f} s")
+    assert job["status"] == "failed" and job["errorCode"] == "run.interrupted", job
+    assert "signal 9" in job["errorMessage"]
+    speech = {s["stage"]: s for s in job["languages"][0]["stages"]}["dubbed_speech"]
+    assert speech["status"] == "failed" and speech["errorCode"] == "run.interrupted"
+    assert speech["history"][-1]["status"] == "failed"
+
+    plan = client.retry(job_id, "dubbed_speech")
+    assert plan["languageStages"]["es"][0] == "dubbed_speech"
+    retried = time.monotonic()
+    job = client.wait(job_id, timeout=600)
+    print(f"resume from dubbed_speech -> succeeded in {time.monotonic() - retried:.1f} s")
+    assert job["status"] == "succeeded", job
+    assert {key: store.sha256(key) for key in earlier} == hashes
+    speech = {s["stage"]: s for s in job["languages"][0]["stages"]}["dubbed_speech"]
+    assert [a["status"] for a in speech["history"]] == ["failed", "succeeded"]
     assert store.exists(keys.hls_master(job_id))

@@ -714,6 +714,11 @@ export interface components {
             /** Runid */
             runId: string;
             /**
+             * Worker
+             * @description host:pid of the run worker that ran the attempt
+             */
+            worker: string;
+            /**
              * Status
              * @enum {string}
              */
