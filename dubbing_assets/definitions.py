@@ -7,6 +7,7 @@ from dubbing_assets.ingest import source_audio, source_video
 from dubbing_assets.jobs import dub_job, ingest_job
 from dubbing_assets.mixing import dubbed_mix
 from dubbing_assets.packaging import audio_rendition, subtitles
+from dubbing_assets.schedules import batch_redub
 from dubbing_assets.speech import dubbed_speech
 from dubbing_assets.transcription import transcript
 from dubbing_assets.translation import translation
@@ -30,5 +31,9 @@ ASSETS = [
 SENSORS = [submissions, chain_dub_runs, job_failures, job_cancellations, language_completions]
 
 defs = dg.Definitions(
-    assets=ASSETS, jobs=[ingest_job, dub_job], sensors=SENSORS, resources=RESOURCES
+    assets=ASSETS,
+    jobs=[ingest_job, dub_job],
+    sensors=SENSORS,
+    schedules=[batch_redub],
+    resources=RESOURCES,
 )

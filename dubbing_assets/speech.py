@@ -18,6 +18,13 @@ from resources.tts import TTS
 from resources.voices import get_voice
 
 
+def speech_fingerprint(lang: str, preset_name: str) -> str:
+    """What a language's dubbed speech depends on beyond its inputs: the voice (and its version)
+    and the preset. Recorded with every materialization; the re-dub schedule compares."""
+    preset = get_preset(preset_name)
+    return f"{get_voice(preset.voice_for(lang), lang).fingerprint}+preset-{preset.version}"
+
+
 @dg.asset(
     partitions_def=job_lang,
     group_name=DUB_GROUP,
@@ -83,6 +90,7 @@ def dubbed_speech(
             keys.speech(job, lang),
             voice=voice.id,
             preset=preset.name,
+            fingerprint=speech_fingerprint(lang, preset.name),
             timing_key=keys.timing_report(job, lang),
             duration_s=round(len(timeline) / voice.sample_rate, 3),
             **summary,

@@ -36,6 +36,12 @@ class DubflowSettings(BaseSettings):
     nllb_model_path: str | None = None
     translation_engine: str = "auto"
 
+    # Batch re-dubbing (the `batch_redub` schedule): when, which languages (empty: all), and at
+    # most how many (job, language) partitions per tick.
+    redub_cron: str = "0 3 * * *"
+    redub_languages: str = ""
+    redub_batch_size: int = 10
+
     max_source_seconds: float = 3 * 3600.0
     hls_segment_seconds: float = 6.0
     target_lufs: float = -16.0

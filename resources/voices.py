@@ -23,6 +23,13 @@ class Voice:
     language: str
     model: str  # registry model id (piper) or espeak-ng voice name
     sample_rate: int
+    # Bumped when the voice's model or settings change: partitions dubbed with an older
+    # version are re-dubbed by the batch schedule (`dubbing_assets/schedules.py`).
+    version: str = "1"
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.id}@{self.version}"
 
 
 def _espeak_voice(lang: str) -> Voice:

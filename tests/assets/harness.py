@@ -56,7 +56,9 @@ class Pipeline:
         )
 
 
-def make_pipeline(tmp: Path, models_dir: Path, **overrides: Any) -> Pipeline:
+def make_pipeline(
+    tmp: Path, models_dir: Path, *, persistent: bool = False, **overrides: Any
+) -> Pipeline:
     settings = SETTINGS.model_copy(
         update={
             "data_dir": tmp,
@@ -66,7 +68,13 @@ def make_pipeline(tmp: Path, models_dir: Path, **overrides: Any) -> Pipeline:
         }
     )
     resources = build_resources(settings)
-    return Pipeline(dg.DagsterInstance.ephemeral(), resources, resources["store"])
+    # Persistent (on disk) when a test needs what only such an instance offers, e.g. schedules.
+    instance = (
+        dg.DagsterInstance.local_temp(str(tmp))
+        if persistent
+        else dg.DagsterInstance.ephemeral()
+    )
+    return Pipeline(instance, resources, resources["store"])
 
 
 def failure_codes(result: dg.ExecuteInProcessResult) -> dict[str, str]:

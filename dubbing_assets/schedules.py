@@ -1,0 +1,117 @@
+"""Batch re-dubbing: (job, language) partitions whose dubbed speech was made with an older voice
+or preset version are re-materialized from `dubbed_speech` on, a bounded batch per tick.
+
+Only the affected partitions run: each materialization records the fingerprint it was made with
+(`speech_fingerprint`), and a partition is stale when that differs from today's.
+"""
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from dubbing_assets.configured import SETTINGS
+from dubbing_assets.jobs import dub_job
+from dubbing_assets.partitions import split_job_lang
+from dubbing_assets.speech import dubbed_speech, speech_fingerprint
+from resources.presets import UnknownPreset
+from resources.stages import resume_plan
+from resources.voices import TTSError
+from sensors import tags
+from sensors.requests import dub_runs
+
+RESUME_FROM = "dubbed_speech"
+_PAGE = 1000
+_IN_PROGRESS = [
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+]
+
+
+@dataclass(frozen=True)
+class StalePartition:
+    job: str
+    lang: str
+    made_with: str
+    current: str
+
+
+def _latest_metadata(instance: dg.DagsterInstance) -> dict[str, dict[str, object]]:
+    """The metadata of each partition's latest dubbed_speech materialization."""
+    latest: dict[str, dict[str, object]] = {}
+    cursor = None
+    while True:
+        page = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=dubbed_speech.key),
+            limit=_PAGE,
+            cursor=cursor,
+            ascending=False,
+        )
+        for record in page.records:
+            partition = record.partition_key
+            if partition and partition not in latest:
+                metadata = record.asset_materialization.metadata  # type: ignore[union-attr]
+                latest[partition] = {key: value.value for key, value in metadata.items()}
+        if not page.has_more:
+            return latest
+        cursor = page.cursor
+
+
+def stale_partitions(
+    instance: dg.DagsterInstance, languages: frozenset[str] = frozenset()
+) -> list[StalePartition]:
+    stale = []
+    for partition, metadata in sorted(_latest_metadata(instance).items()):
+        job, lang = split_job_lang(partition)
+        if languages and lang not in languages:
+            continue
+        try:
+            current = speech_fingerprint(lang, str(metadata.get("preset", "default")))
+        except (UnknownPreset, TTSError):
+            continue  # its preset or voice no longer exists: nothing to re-dub it with
+        made_with = str(metadata.get("fingerprint", ""))
+        if made_with != current:
+            stale.append(StalePartition(job, lang, made_with, current))
+    return stale
+
+
+def _busy(instance: dg.DagsterInstance) -> set[tuple[str, str]]:
+    """(job, language) pairs with a dub run queued or in progress: not requested again."""
+    runs = instance.get_runs(
+        dg.RunsFilter(job_name=dub_job.name, statuses=_IN_PROGRESS)
+    )
+    return {(run.tags.get(tags.JOB, ""), run.tags.get(tags.LANG, "")) for run in runs}
+
+
+def redub_requests(
+    instance: dg.DagsterInstance, languages: frozenset[str], batch_size: int
+) -> list[dg.RunRequest]:
+    busy = _busy(instance)
+    batch = [p for p in stale_partitions(instance, languages) if (p.job, p.lang) not in busy]
+    stages = resume_plan(RESUME_FROM)[1]
+    requests = []
+    for partition in batch[:batch_size]:
+        requests += dub_runs(
+            partition.job,
+            [partition.lang],
+            f"redub-{partition.job}-{partition.current}",
+            stages,
+            RESUME_FROM,
+        )
+    return requests
+
+
+@dg.schedule(
+    name="batch_redub",
+    cron_schedule=SETTINGS.redub_cron,
+    job=dub_job,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Re-dubs, from dubbed_speech on, the (job, language) partitions made with an older "
+    "voice or preset version, at most DUBFLOW_REDUB_BATCH_SIZE per tick "
+    "(cron DUBFLOW_REDUB_CRON, languages DUBFLOW_REDUB_LANGUAGES).",
+)
+def batch_redub(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest] | dg.SkipReason:
+    languages = frozenset(lang for lang in SETTINGS.redub_languages.split(",") if lang)
+    requests = redub_requests(context.instance, languages, SETTINGS.redub_batch_size)
+    return requests or dg.SkipReason("every dubbed partition is up to date")
