@@ -36,11 +36,11 @@ class DagsterClient:
         self.graphql_url = graphql_url
         self.timeout = timeout
 
-    def _query(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         try:
             response = httpx.post(
                 self.graphql_url,
-                json={"query": query, "variables": variables},
+                json={"query": query, "variables": variables or {}},
                 timeout=self.timeout,
             )
             response.raise_for_status()
@@ -52,7 +52,7 @@ class DagsterClient:
         return dict(payload["data"])
 
     def active_runs(self, job_id: str) -> list[str]:
-        data = self._query(
+        data = self.query(
             _RUNS,
             {
                 "filter": {
@@ -66,7 +66,7 @@ class DagsterClient:
         return [run["runId"] for run in data["results"]]
 
     def terminate(self, run_id: str) -> bool:
-        result = self._query(_TERMINATE, {"runId": run_id})["terminateRun"]
+        result = self.query(_TERMINATE, {"runId": run_id})["terminateRun"]
         return bool(result["__typename"] == "TerminateRunSuccess")
 
     def terminate_job(self, job_id: str) -> list[str]:

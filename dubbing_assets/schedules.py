@@ -78,9 +78,7 @@ def stale_partitions(
 
 def _busy(instance: dg.DagsterInstance) -> set[tuple[str, str]]:
     """(job, language) pairs with a dub run queued or in progress: not requested again."""
-    runs = instance.get_runs(
-        dg.RunsFilter(job_name=dub_job.name, statuses=_IN_PROGRESS)
-    )
+    runs = instance.get_runs(dg.RunsFilter(job_name=dub_job.name, statuses=_IN_PROGRESS))
     return {(run.tags.get(tags.JOB, ""), run.tags.get(tags.LANG, "")) for run in runs}
 
 

@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# prometheus: its promtool checks the /metrics output in the tests.
-APT_PACKAGES=(ffmpeg espeak-ng apertium apertium-eng-spa apertium-eng-cat prometheus)
+# prometheus: its promtool checks /metrics in the tests; chromium: browser tests and screenshots.
+APT_PACKAGES=(ffmpeg espeak-ng apertium apertium-eng-spa apertium-eng-cat prometheus chromium)
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 

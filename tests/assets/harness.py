@@ -70,9 +70,7 @@ def make_pipeline(
     resources = build_resources(settings)
     # Persistent (on disk) when a test needs what only such an instance offers, e.g. schedules.
     instance = (
-        dg.DagsterInstance.local_temp(str(tmp))
-        if persistent
-        else dg.DagsterInstance.ephemeral()
+        dg.DagsterInstance.local_temp(str(tmp)) if persistent else dg.DagsterInstance.ephemeral()
     )
     return Pipeline(instance, resources, resources["store"])
 

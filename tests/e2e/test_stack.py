@@ -9,23 +9,10 @@ import time
 import httpx
 import pytest
 
-from dubbing_api.client import ApiError, DubflowClient
+from dubbing_api.client import ApiError
 from resources import keys
 from resources.storage import MediaStore
 from tests.conftest import MEDIA, make_video
-from tests.e2e.stack import start_stack
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    running = start_stack(tmp_path_factory.mktemp("stack"))
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def client(stack):
-    return DubflowClient(stack.api_url, stack.api_key("live@example.com"))
 
 
 def test_upload_dub_two_languages_and_play(stack, client, tmp_path):
