@@ -1,4 +1,5 @@
-"""Start the real stack (`scripts/dev.sh`: uvicorn + dagster dev) on loopback for a test."""
+"""Start the real stack (`scripts/dev.sh`: uvicorn, dagster-webserver, dagster-daemon) on loopback
+for a test."""
 
 import os
 import signal
