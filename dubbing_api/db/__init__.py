@@ -1,11 +1,17 @@
 """The application database: models, sessions and migrations."""
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Any constant shared by every process that migrates: PostgreSQL's advisory lock id.
+_MIGRATION_LOCK_ID = 0x64756266  # "dubf"
 
 
 def alembic_config(url: str) -> Config:
@@ -15,8 +21,34 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@contextmanager
+def _one_migrator_at_a_time(url: str) -> Iterator[None]:
+    """The API, the Dagster daemon and the run workers all migrate when they start, often at
+    the same moment on a fresh database: let one of them at a time do it."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        if parsed.database in (None, "", ":memory:"):  # private to this process
+            yield
+            return
+        database = Path(parsed.database)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{database}.migrate.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+        return
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.select(sa.func.pg_advisory_lock(_MIGRATION_LOCK_ID)))
+            try:
+                yield
+            finally:
+                connection.execute(sa.select(sa.func.pg_advisory_unlock(_MIGRATION_LOCK_ID)))
+    finally:
+        engine.dispose()
+
+
 def migrate(url: str) -> None:
-    """Bring the database at `url` to the latest schema (idempotent)."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(url), "head")
+    """Bring the database at `url` to the latest schema (idempotent, safe to run concurrently)."""
+    with _one_migrator_at_a_time(url):
+        command.upgrade(alembic_config(url), "head")
