@@ -6,17 +6,19 @@ temporary key first and is moved into place, so a stage that fails half-way neve
 partial artifact where the next stage would read it.
 """
 
+import functools
 import hashlib
 import json
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import botocore.exceptions
 import dagster as dg
 import fsspec
 from fsspec import AbstractFileSystem
@@ -33,6 +35,29 @@ class StorageUnavailable(OSError):
 
 
 _HASH_CHUNK = 1 << 20
+
+# An endpoint that cannot be reached (down, restarting, network cut): the same request may work
+# later. botocore has already retried these with back-off by the time they reach us.
+_UNREACHABLE = (ConnectionError, botocore.exceptions.ConnectionError)
+
+_Params = ParamSpec("_Params")
+_Result = TypeVar("_Result")
+
+
+def _reaching_the_store(
+    method: "Callable[Concatenate[MediaStore, _Params], _Result]",
+) -> "Callable[Concatenate[MediaStore, _Params], _Result]":
+    """Report an unreachable store as `StorageUnavailable`, whatever the backend raised, so the
+    stage's error code is stable and Dagster's retry policy takes it as transient."""
+
+    @functools.wraps(method)
+    def reaching(store: "MediaStore", *args: _Params.args, **kwargs: _Params.kwargs) -> _Result:
+        try:
+            return method(store, *args, **kwargs)
+        except _UNREACHABLE as error:
+            raise StorageUnavailable(f"object storage unreachable: {error}") from error
+
+    return reaching
 
 
 @lru_cache(maxsize=8)
@@ -96,18 +121,22 @@ class MediaStore(dg.ConfigurableResource):
             Path(tmp).parent.mkdir(parents=True, exist_ok=True)
         return tmp
 
+    @_reaching_the_store
     def exists(self, key: str) -> bool:
         return bool(self.fs.exists(self.path(key)))
 
+    @_reaching_the_store
     def size(self, key: str) -> int:
         return int(self.fs.size(self.path(key)))
 
+    @_reaching_the_store
     def read_bytes(self, key: str) -> bytes:
         return bytes(self.fs.cat_file(self.path(key)))
 
     def read_json(self, key: str) -> Any:
         return json.loads(self.read_bytes(key))
 
+    @_reaching_the_store
     def write_bytes(self, key: str, data: bytes) -> None:
         self._inject_faults(key)
         tmp = self._tmp_path(key)
@@ -117,6 +146,7 @@ class MediaStore(dg.ConfigurableResource):
     def write_json(self, key: str, value: Any) -> None:
         self.write_bytes(key, json.dumps(value, indent=2, ensure_ascii=False).encode())
 
+    @_reaching_the_store
     def put_file(self, local: Path, key: str) -> None:
         self._inject_faults(key)
         tmp = self._tmp_path(key)
@@ -135,6 +165,7 @@ class MediaStore(dg.ConfigurableResource):
             keys.append(key)
         return keys
 
+    @_reaching_the_store
     def copy_key(self, source_key: str, key: str) -> None:
         """Server-side copy (S3 CopyObject, or a local file copy), also atomic."""
         self._inject_faults(key)
@@ -148,6 +179,7 @@ class MediaStore(dg.ConfigurableResource):
             Path(final).parent.mkdir(parents=True, exist_ok=True)
         self.fs.mv(tmp, final)
 
+    @_reaching_the_store
     def get_file(self, key: str, local: Path) -> Path:
         local.parent.mkdir(parents=True, exist_ok=True)
         self.fs.get_file(self.path(key), str(local))
@@ -166,6 +198,7 @@ class MediaStore(dg.ConfigurableResource):
         with tempfile.TemporaryDirectory(prefix="dubflow-") as tmp:
             yield self.get_file(key, Path(tmp) / key.rsplit("/", 1)[-1])
 
+    @_reaching_the_store
     def list(self, prefix: str) -> list[str]:
         """Keys under `prefix`, recursively, relative to the store root."""
         base = self._fs_and_base()[1]
@@ -174,10 +207,12 @@ class MediaStore(dg.ConfigurableResource):
         found = self.fs.find(self.path(prefix))
         return sorted(str(p)[len(base) + 1 :] for p in found)
 
+    @_reaching_the_store
     def delete_prefix(self, prefix: str) -> None:
         if self.exists(prefix):
             self.fs.rm(self.path(prefix), recursive=True)
 
+    @_reaching_the_store
     def sha256(self, key: str) -> str:
         digest = hashlib.sha256()
         with self.fs.open(self.path(key), "rb") as handle:
