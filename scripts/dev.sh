@@ -27,11 +27,11 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# Each service is started with `setsid` straight from this shell (not from a function, which
+# would run in a subshell), so `$!` is the service itself and leads its own process group.
 # A background job of a script starts with SIGINT ignored, and Dagster's processes map SIGTERM
 # to their SIGINT handler: restore the default first, or they would ignore both and never stop.
-with_sigint() {
-  setsid .venv/bin/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' "$@"
-}
+sigint_default=(.venv/bin/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])')
 
 if [[ $services == *,api,* ]]; then
   setsid .venv/bin/uvicorn --factory dubbing_api.main:create_app --host 127.0.0.1 --port "$API_PORT" \
@@ -40,12 +40,13 @@ if [[ $services == *,api,* ]]; then
   echo "dubflow: API http://127.0.0.1:$API_PORT/docs"
 fi
 if [[ $services == *,webserver,* ]]; then
-  with_sigint .venv/bin/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p "$DAGSTER_PORT" &
+  setsid "${sigint_default[@]}" .venv/bin/dagster-webserver -w workspace.yaml -h 127.0.0.1 \
+    -p "$DAGSTER_PORT" &
   pids+=($!)
   echo "dubflow: Dagster UI http://127.0.0.1:$DAGSTER_PORT"
 fi
 if [[ $services == *,daemon,* ]]; then
-  with_sigint .venv/bin/dagster-daemon run -w workspace.yaml &
+  setsid "${sigint_default[@]}" .venv/bin/dagster-daemon run -w workspace.yaml &
   pids+=($!)
   echo "dubflow: Dagster daemon (sensors, schedule, run queue)"
 fi
