@@ -75,6 +75,17 @@ class DubflowClient:
             body["languages"] = languages
         return self._call("POST", f"/v1/jobs/{job_id}/retry", json=body)
 
+    def logs(self, job_id: str, **filters: str) -> list[dict[str, Any]]:
+        """Every log line of the job (all pages), optionally filtered by stage or language."""
+        lines: list[dict[str, Any]] = []
+        params: dict[str, str | int] = {**filters, "limit": 500}
+        while True:
+            page = self._call("GET", f"/v1/jobs/{job_id}/logs", params=params)
+            lines += page["items"]
+            if not page["nextCursor"]:
+                return lines
+            params["cursor"] = page["nextCursor"]
+
     def playback(self, job_id: str) -> dict[str, Any]:
         return dict(self._call("GET", f"/v1/jobs/{job_id}/playback"))
 

@@ -57,6 +57,27 @@ def _partition(context: dg.AssetExecutionContext) -> tuple[str, str]:
     return key, ""
 
 
+# Runs whose worker was interrupted in this process (a terminate from the UI or the API, Ctrl-C,
+# SIGTERM): no further stage of theirs may start.
+_interrupted_runs: set[str] = set()
+_STOPPING = (dg.DagsterRunStatus.CANCELING, dg.DagsterRunStatus.CANCELED)
+
+
+def _stopped(context: dg.AssetExecutionContext) -> dg.Failure:
+    """Why this run must not go on: cancelled by a user, or interrupted otherwise."""
+    run = context.instance.get_run_by_id(context.run.run_id)
+    if run is not None and run.status in _STOPPING:
+        return rejected("run.cancelled", "the run was cancelled")
+    return rejected("run.interrupted", "the run's worker was interrupted")
+
+
+def _refuse_to_start_when_stopping(context: dg.AssetExecutionContext) -> None:
+    run = context.instance.get_run_by_id(context.run.run_id)
+    stopping = run is not None and run.status in _STOPPING
+    if stopping or context.run.run_id in _interrupted_runs:
+        raise _stopped(context)
+
+
 def _error_code(error: BaseException) -> str:
     if isinstance(error, dg.Failure) and "error_code" in error.metadata:
         return str(error.metadata["error_code"].value)
@@ -89,7 +110,12 @@ def tracked(
     """Report the stage's start, progress and end (with duration and error code) to the
     application database and as structured log lines (Dagster's event log and the run's log
     archive in storage, also when the stage fails or is cancelled); yields the progress
-    callback (a fraction in 0..1)."""
+    callback (a fraction in 0..1).
+
+    An interrupted stage fails for good. Dagster would retry it under the retry policy, and the
+    in-process executor would then carry on with the run it was asked to terminate
+    (dagster-io/dagster#15026); nor does a later stage of such a run start."""
+    _refuse_to_start_when_stopping(context)
     job, lang = _partition(context)
     stage = context.asset_key.to_user_string()
     run_id, attempt = context.run.run_id, context.retry_number + 1
@@ -109,8 +135,12 @@ def tracked(
     started = time.perf_counter()
     try:
         yield lambda fraction: jobstore.stage_progress(job, lang, stage, fraction)
-    except BaseException as error:
+    except BaseException as raised:
         duration = time.perf_counter() - started
+        error = raised
+        if isinstance(raised, KeyboardInterrupt | dg.DagsterExecutionInterruptedError):
+            _interrupted_runs.add(run_id)
+            error = _stopped(context)
         policy = context.op_def.retry_policy
         retries_left = policy is not None and context.retry_number < policy.max_retries
         permanent = isinstance(error, dg.Failure) and not error.allow_retries
@@ -132,7 +162,9 @@ def tracked(
             error=str(error)[:2000] or type(error).__name__,
             willRetry=status == "retrying",
         )
-        raise
+        if error is raised:
+            raise
+        raise error from raised
     else:
         duration = time.perf_counter() - started
         jobstore.stage_finished(job, lang, stage, status="succeeded", duration_s=duration)

@@ -184,34 +184,54 @@ class JobStore(dg.ConfigurableResource):
         with session_scope(self.url) as session:
             session.execute(update(Job).where(Job.id == job).values(detected_language=language))
 
-    def language_succeeded(self, job: str, lang: str) -> None:
+    @staticmethod
+    def _superseded(session: Any, job: str, event: int | None) -> bool:
+        """Whether the job was resubmitted (retried, given languages) after the outbox event
+        that a run served: that run's outcome is history, not the job's state."""
+        if event is None:
+            return False
+        newer = select(OutboxEvent.id).where(OutboxEvent.job_id == job, OutboxEvent.id > event)
+        return session.execute(newer.limit(1)).first() is not None
+
+    def language_succeeded(self, job: str, lang: str, event: int | None = None) -> None:
         """A language's dub run succeeded; the job succeeds with its last language."""
         with session_scope(self.url) as session:
             language = session.get(JobLanguage, (job, lang))
             job_row = session.get(Job, job)
             if language is None or job_row is None or job_row.status == "cancelled":
                 return
+            if self._superseded(session, job, event):
+                return
             language.status, language.finished_at = "succeeded", utcnow()
             session.flush()
             if all(other.status == "succeeded" for other in job_row.languages):
                 self._finish(job_row, "succeeded", None, None)
 
-    def job_failed(self, job: str, langs: Sequence[str], code: str, message: str) -> None:
+    def job_failed(
+        self, job: str, langs: Sequence[str], code: str, message: str, event: int | None = None
+    ) -> None:
         with session_scope(self.url) as session:
             job_row = session.get(Job, job)
             if job_row is None or job_row.status in ("cancelled",):
+                return
+            if self._superseded(session, job, event):
                 return
             for language in job_row.languages:
                 if not langs or language.lang in langs:
                     language.status = "failed"
             self._finish(job_row, "failed", code, message)
 
-    def job_cancelled(self, job: str) -> None:
+    def job_cancelled(self, job: str, event: int | None = None) -> None:
         with session_scope(self.url) as session:
             job_row = session.get(Job, job)
-            if job_row is None or job_row.status in FINISHED:
+            if job_row is None or self._superseded(session, job, event):
                 return
-            self._finish(job_row, "cancelled", "job.cancelled", "cancelled")
+            if job_row.status == "cancelled":
+                # Cancelled through the API first: close what the run left open, if its
+                # worker died before its stages could record their end.
+                self._close_attempts(job_row, "cancelled", "job.cancelled", "cancelled")
+            elif job_row.status not in FINISHED:
+                self._finish(job_row, "cancelled", "job.cancelled", "cancelled")
 
     @staticmethod
     def _finish(job_row: Job, status: str, code: str | None, message: str | None) -> None:
@@ -228,7 +248,11 @@ class JobStore(dg.ConfigurableResource):
                 stage.error_message = stage.error_message or message
             if stage.status in ("running", "pending", "retrying"):
                 stage.status = ended
+        JobStore._close_attempts(job_row, ended, code, message)
+
+    @staticmethod
+    def _close_attempts(job_row: Job, ended: str, code: str | None, message: str | None) -> None:
         for attempt in job_row.attempts:
             if attempt.status == "running":
-                attempt.status, attempt.finished_at = ended, now
+                attempt.status, attempt.finished_at = ended, utcnow()
                 attempt.error_code, attempt.error_message = code, message

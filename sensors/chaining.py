@@ -34,4 +34,4 @@ def chain_dub_runs(
     sensor_logger(context, jobId=job, runId=run.run_id).info(
         "runs.requested", languages=langs, resumeFrom=resume_from or None
     )
-    return dub_runs(job, langs, run.run_id, stages, resume_from)
+    return dub_runs(job, langs, run.run_id, stages, resume_from, tags.event_of(run.tags))

@@ -9,14 +9,19 @@ from sensors import tags
 
 
 def ingest_run(
-    job: str, langs: list[str], run_key: str, stages: tuple[str, ...] = (), resume_from: str = ""
+    job: str,
+    langs: list[str],
+    run_key: str,
+    stages: tuple[str, ...] = (),
+    resume_from: str = "",
+    event: int | None = None,
 ) -> dg.RunRequest:
     return dg.RunRequest(
         run_key=run_key,
         job_name=ingest_job.name,
         partition_key=job,
         asset_selection=[dg.AssetKey(stage) for stage in stages] if stages else None,
-        tags=tags.run_tags(job, langs, resume_from),
+        tags=tags.run_tags(job, langs, resume_from, event),
     )
 
 
@@ -26,6 +31,7 @@ def dub_runs(
     run_key_prefix: str,
     stages: tuple[str, ...] = LANGUAGE_STAGES,
     resume_from: str = "",
+    event: int | None = None,
 ) -> list[dg.RunRequest]:
     selection = None if stages == LANGUAGE_STAGES else [dg.AssetKey(stage) for stage in stages]
     return [
@@ -34,7 +40,7 @@ def dub_runs(
             job_name=dub_job.name,
             partition_key=str(job_lang_key(job, lang)),
             asset_selection=selection,
-            tags={**tags.run_tags(job, langs, resume_from), tags.LANG: lang},
+            tags={**tags.run_tags(job, langs, resume_from, event), tags.LANG: lang},
         )
         for lang in langs
     ]

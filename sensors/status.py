@@ -44,7 +44,7 @@ def job_failures(context: dg.RunFailureSensorContext, jobstore: JobStore) -> Non
     if job:
         code, message = _failure_code(context)
         lang = run.tags.get(tags.LANG)
-        jobstore.job_failed(job, [lang] if lang else [], code, message)
+        jobstore.job_failed(job, [lang] if lang else [], code, message, tags.event_of(run.tags))
         sensor_logger(context, jobId=job, runId=run.run_id, language=lang).info(
             "job.failed", errorCode=code
         )
@@ -61,7 +61,7 @@ def job_failures(context: dg.RunFailureSensorContext, jobstore: JobStore) -> Non
 def job_cancellations(context: dg.RunStatusSensorContext, jobstore: JobStore) -> None:
     job = context.dagster_run.tags.get(tags.JOB)
     if job:
-        jobstore.job_cancelled(job)
+        jobstore.job_cancelled(job, tags.event_of(context.dagster_run.tags))
         sensor_logger(context, jobId=job, runId=context.dagster_run.run_id).info("job.cancelled")
 
 
@@ -77,7 +77,7 @@ def language_completions(context: dg.RunStatusSensorContext, jobstore: JobStore)
     run = context.dagster_run
     job, lang = run.tags.get(tags.JOB), run.tags.get(tags.LANG)
     if job and lang:
-        jobstore.language_succeeded(job, lang)
+        jobstore.language_succeeded(job, lang, tags.event_of(run.tags))
         sensor_logger(context, jobId=job, runId=run.run_id, language=lang).info(
             "language.succeeded"
         )

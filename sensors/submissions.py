@@ -19,15 +19,15 @@ def requests_for(event: Event) -> list[dg.RunRequest]:
     langs = list(event.payload.get("languages", []))
     key = f"event-{event.id}"
     if event.kind == "job.submitted":
-        return [ingest_run(event.job_id, langs, key)]
+        return [ingest_run(event.job_id, langs, key, event=event.id)]
     if event.kind == "job.retry":
         resume_from = str(event.payload["resume_from"])
         job_stages, lang_stages = resume_plan(resume_from)
         if job_stages:
-            return [ingest_run(event.job_id, langs, key, job_stages, resume_from)]
-        return dub_runs(event.job_id, langs, key, lang_stages, resume_from)
+            return [ingest_run(event.job_id, langs, key, job_stages, resume_from, event.id)]
+        return dub_runs(event.job_id, langs, key, lang_stages, resume_from, event.id)
     if event.kind == "job.languages_added":
-        return dub_runs(event.job_id, langs, key)
+        return dub_runs(event.job_id, langs, key, event=event.id)
     return []
 
 

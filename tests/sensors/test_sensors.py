@@ -117,6 +117,17 @@ def _event(run, event_type):
     return dg.DagsterEvent(event_type_value=event_type.value, job_name=run.job_name, message="test")
 
 
+def _outcome_of(sensor, instance, run, event_type, store):
+    context = dg.build_run_status_sensor_context(
+        sensor_name=sensor.name,
+        dagster_event=_event(run, event_type),
+        dagster_instance=instance,
+        dagster_run=run,
+        resources={"jobstore": store},
+    )
+    sensor(context)
+
+
 def test_chaining_requests_one_dub_run_per_language(db):
     add_job(db, "job-eeeeee")
     instance = dg.DagsterInstance.ephemeral()
@@ -153,15 +164,7 @@ def test_status_sensors_update_the_job(db):
             f"job-ffffff|{lang}",
             {"dubflow/job": "job-ffffff", "dubflow/lang": lang},
         )
-        language_completions(
-            dg.build_run_status_sensor_context(
-                sensor_name="language_completions",
-                dagster_event=_event(run, dg.DagsterEventType.RUN_SUCCESS),
-                dagster_instance=instance,
-                dagster_run=run,
-                resources={"jobstore": store},
-            )
-        )
+        _outcome_of(language_completions, instance, run, dg.DagsterEventType.RUN_SUCCESS, store)
         with session_scope(db) as session:
             job = session.get(Job, "job-ffffff")
             assert job.status == ("running" if lang == "es" else "succeeded")
@@ -174,18 +177,49 @@ def test_status_sensors_update_the_job(db):
     run = _run(
         instance, "dub_job", "job-gggggg|es", {"dubflow/job": "job-gggggg", "dubflow/lang": "es"}
     )
-    job_cancellations(
-        dg.build_run_status_sensor_context(
-            sensor_name="job_cancellations",
-            dagster_event=_event(run, dg.DagsterEventType.RUN_CANCELED),
-            dagster_instance=instance,
-            dagster_run=run,
-            resources={"jobstore": store},
-        )
-    )
+    _outcome_of(job_cancellations, instance, run, dg.DagsterEventType.RUN_CANCELED, store)
     with session_scope(db) as session:
         assert session.get(Job, "job-gggggg").status == "cancelled"
         assert session.query(StageRun).filter_by(job_id="job-gggggg").one().status == "cancelled"
+
+
+def test_runs_and_their_chained_runs_carry_the_event_they_serve(db):
+    add_job(db, "job-hhhhhh", langs=("es",))
+    add_event(db, "job-hhhhhh", "job.submitted", {"languages": ["es"]})
+    (ingest,) = evaluate(db).run_requests
+    assert ingest.tags["dubflow/event"] == "1"
+    instance = dg.DagsterInstance.ephemeral()
+    run = _run(instance, "ingest_job", "job-hhhhhh", ingest.tags)
+    context = dg.build_run_status_sensor_context(
+        sensor_name="chain_dub_runs",
+        dagster_event=_event(run, dg.DagsterEventType.RUN_SUCCESS),
+        dagster_instance=instance,
+        dagster_run=run,
+        resources={"jobstore": JobStore(database_url=db)},
+    )
+    (dub,) = chain_dub_runs(context)
+    assert dub.tags["dubflow/event"] == "1"
+
+
+def test_the_outcome_of_a_run_from_before_a_retry_leaves_the_job_alone(db):
+    """Cancel, then retry at once: the cancelled run's end, seen by the sensor a tick later,
+    must not cancel (or fail, or finish) the retried job."""
+    add_job(db, "job-iiiiii", langs=("es",), status="queued")
+    add_event(db, "job-iiiiii", "job.submitted", {"languages": ["es"]})
+    add_event(db, "job-iiiiii", "job.retry", {"resume_from": "dubbed_speech", "languages": ["es"]})
+    instance = dg.DagsterInstance.ephemeral()
+    store = JobStore(database_url=db)
+    stale = {"dubflow/job": "job-iiiiii", "dubflow/lang": "es", "dubflow/event": "1"}
+    run = _run(instance, "dub_job", "job-iiiiii|es", stale)
+    _outcome_of(job_cancellations, instance, run, dg.DagsterEventType.RUN_CANCELED, store)
+    _outcome_of(language_completions, instance, run, dg.DagsterEventType.RUN_SUCCESS, store)
+    with session_scope(db) as session:
+        assert session.get(Job, "job-iiiiii").status == "queued"
+
+    current = _run(instance, "dub_job", "job-iiiiii|es", {**stale, "dubflow/event": "2"})
+    _outcome_of(job_cancellations, instance, current, dg.DagsterEventType.RUN_CANCELED, store)
+    with session_scope(db) as session:
+        assert session.get(Job, "job-iiiiii").status == "cancelled"
 
 
 def test_failure_sensor_records_the_stage_error_code(db, tmp_path, models_dir):
