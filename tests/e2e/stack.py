@@ -1,5 +1,5 @@
 """Start the real stack (`scripts/dev.sh`: uvicorn, dagster-webserver, dagster-daemon) on loopback
-for a test."""
+for a test. The daemon runs as a service of its own, so a test can stop, crash and restart it."""
 
 import os
 import signal
@@ -21,7 +21,9 @@ class Stack:
     data_dir: Path
     api_url: str
     dagster_url: str
+    env: dict[str, str]
     process: subprocess.Popen[bytes]
+    daemon: subprocess.Popen[bytes]
     log: Path
 
     @property
@@ -34,18 +36,49 @@ class Stack:
         return create_key(self.database_url, email)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        _stop(self.daemon)
+        _stop(self.process)
+
+    def crash_daemon(self) -> None:
+        """kill -9 the daemon and its code server, as a machine losing the process would."""
+        (service,) = _children(self.daemon.pid)
+        os.killpg(service, signal.SIGKILL)
+        self.daemon.wait(timeout=30)
+
+    def start_daemon(self) -> None:
+        self.daemon = _dev_sh(self.env, "daemon", self.log)
 
 
-def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def _dev_sh(env: dict[str, str], services: str, log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(ROOT / "scripts" / "dev.sh")],
+        cwd=ROOT,
+        env={**env, "DUBFLOW_SERVICES": services},
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _wait(url: str, stack: Stack, timeout: float) -> None:
+    log = stack.log
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if stack.process.poll() is not None or stack.daemon.poll() is not None:
             raise RuntimeError(f"the stack exited early:\n{log.read_text()[-3000:]}")
         try:
             if httpx.get(url, timeout=2).status_code == 200:
@@ -67,21 +100,18 @@ def start_stack(data_dir: Path) -> Stack:
         "DAGSTER_HOME": str(data_dir / "dagster"),
     }
     log = data_dir / "stack.log"
-    process = subprocess.Popen(
-        [str(ROOT / "scripts" / "dev.sh")],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
     stack = Stack(
-        data_dir, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{dagster_port}", process, log
+        data_dir,
+        f"http://127.0.0.1:{api_port}",
+        f"http://127.0.0.1:{dagster_port}",
+        env,
+        process=_dev_sh(env, "api,webserver", log),
+        daemon=_dev_sh(env, "daemon", log),
+        log=log,
     )
     try:
-        _wait(f"{stack.api_url}/v1/health", process, log, 60)
-        _wait(f"{stack.dagster_url}/server_info", process, log, 180)
+        _wait(f"{stack.api_url}/v1/health", stack, 60)
+        _wait(f"{stack.dagster_url}/server_info", stack, 180)
     except BaseException:
         stack.stop()
         raise

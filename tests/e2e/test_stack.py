@@ -15,6 +15,35 @@ from resources.storage import MediaStore
 from tests.conftest import MEDIA, make_video
 
 
+def _language_stage(job: dict, stage: str) -> dict:
+    """The first language's record of a per-language stage."""
+    return next(s for s in job["languages"][0]["stages"] if s["stage"] == stage)
+
+
+def _wait_for_running(client, job_id: str, stage: str) -> dict:
+    """Poll until the first language's `stage` runs; its current attempt."""
+    deadline = time.monotonic() + 600
+    while (current := _language_stage(client.job(job_id), stage))["status"] != "running":
+        assert time.monotonic() < deadline, f"{stage} never started"
+        time.sleep(0.05)
+    return current["history"][-1]
+
+
+def _run_status_when_done(stack, run_id: str) -> str:
+    """The Dagster run's final status, read from the webserver's GraphQL API."""
+    query = "query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
+    deadline = time.monotonic() + 60
+    while True:
+        answer = httpx.post(
+            f"{stack.dagster_url}/graphql", json={"query": query, "variables": {"id": run_id}}
+        )
+        status = answer.json()["data"]["runOrError"]["status"]
+        if status not in ("QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"):
+            return str(status)
+        assert time.monotonic() < deadline, f"run {run_id} still {status}"
+        time.sleep(0.5)
+
+
 def test_upload_dub_two_languages_and_play(stack, client, tmp_path):
     video = make_video(tmp_path / "clip.mp4", MEDIA / "multilingual.mp3", seconds=9)
     upload_id = client.upload(video)
@@ -57,14 +86,7 @@ def test_cancel_mid_run_then_resume_from_dubbed_speech(stack, client, tmp_path):
     job = client.create_job(client.upload(video), ["es"], "en")
     job_id = job["id"]
 
-    def translated(current):
-        stages = {s["stage"]: s["status"] for s in current["languages"][0]["stages"]}
-        return stages["translation"] == "succeeded"
-
-    deadline = time.monotonic() + 600
-    while not translated(client.job(job_id)):
-        assert time.monotonic() < deadline, "translation never finished"
-        time.sleep(0.2)
+    _wait_for_running(client, job_id, "dubbed_speech")
     cancelled = client.cancel(job_id)
     assert cancelled["status"] == "cancelled" and cancelled["terminatedRuns"]
     job = client.wait(job_id, timeout=60, until=("cancelled",))
@@ -72,7 +94,19 @@ def test_cancel_mid_run_then_resume_from_dubbed_speech(stack, client, tmp_path):
         client.cancel(job_id)
     assert finished.value.code == "job.finished"
 
+    # The run stops where it was: no retry of the interrupted stage, no later stage.
+    (run_id,) = cancelled["terminatedRuns"]
+    assert _run_status_when_done(stack, run_id) == "CANCELED"
+    speech = _language_stage(client.job(job_id), "dubbed_speech")
+    assert speech["status"] == "cancelled" and speech["history"][-1]["status"] == "cancelled"
+    assert speech["history"][-1]["errorCode"] == "run.cancelled"
+    lines = client.logs(job_id, stage="dubbed_speech")
+    assert [line["event"] for line in lines] == ["stage.started", "stage.failed"], lines
+    assert lines[-1]["fields"]["errorCode"] == "run.cancelled"
     store = MediaStore(root=str(stack.data_dir / "storage"))
+    assert not store.exists(keys.speech(job_id, "es"))
+    assert not store.exists(keys.mix(job_id, "es"))
+
     earlier = [keys.upload(job_id), keys.transcript(job_id), keys.translation(job_id, "es")]
     hashes = {key: store.sha256(key) for key in earlier}
     plan = client.retry(job_id, "dubbed_speech")
@@ -80,8 +114,7 @@ def test_cancel_mid_run_then_resume_from_dubbed_speech(stack, client, tmp_path):
     job = client.wait(job_id, timeout=600)
     assert job["status"] == "succeeded", job
     assert {key: store.sha256(key) for key in earlier} == hashes
-    stages = {s["stage"]: s for s in job["languages"][0]["stages"]}
-    assert stages["audio_rendition"]["status"] == "succeeded"
+    assert _language_stage(job, "audio_rendition")["status"] == "succeeded"
     assert store.exists(keys.hls_master(job_id))
 
 
@@ -89,15 +122,7 @@ def test_a_killed_run_worker_is_reported_and_the_job_resumes(stack, client, tmp_
     video = make_video(tmp_path / "kill.mp4", MEDIA / "multilingual.mp3", seconds=60)
     job_id = client.create_job(client.upload(video), ["es"], "en")["id"]
 
-    def speech_attempt(current):
-        stages = {s["stage"]: s for s in current["languages"][0]["stages"]}
-        speech = stages["dubbed_speech"]
-        return speech["history"][-1] if speech["status"] == "running" else None
-
-    deadline = time.monotonic() + 600
-    while (attempt := speech_attempt(client.job(job_id))) is None:
-        assert time.monotonic() < deadline, "dubbed_speech never started"
-        time.sleep(0.05)
+    attempt = _wait_for_running(client, job_id, "dubbed_speech")
     store = MediaStore(root=str(stack.data_dir / "storage"))
     earlier = [keys.upload(job_id), keys.transcript(job_id), keys.translation(job_id, "es")]
     hashes = {key: store.sha256(key) for key in earlier}
@@ -110,7 +135,7 @@ def test_a_killed_run_worker_is_reported_and_the_job_resumes(stack, client, tmp_
     print(f"kill -9 of the run worker -> job failed in {time.monotonic() - killed:.1f} s")
     assert job["status"] == "failed" and job["errorCode"] == "run.interrupted", job
     assert "signal 9" in job["errorMessage"]
-    speech = {s["stage"]: s for s in job["languages"][0]["stages"]}["dubbed_speech"]
+    speech = _language_stage(job, "dubbed_speech")
     assert speech["status"] == "failed" and speech["errorCode"] == "run.interrupted"
     assert speech["history"][-1]["status"] == "failed"
 
@@ -121,6 +146,24 @@ def test_a_killed_run_worker_is_reported_and_the_job_resumes(stack, client, tmp_
     print(f"resume from dubbed_speech -> succeeded in {time.monotonic() - retried:.1f} s")
     assert job["status"] == "succeeded", job
     assert {key: store.sha256(key) for key in earlier} == hashes
-    speech = {s["stage"]: s for s in job["languages"][0]["stages"]}["dubbed_speech"]
+    speech = _language_stage(job, "dubbed_speech")
     assert [a["status"] for a in speech["history"]] == ["failed", "succeeded"]
     assert store.exists(keys.hls_master(job_id))
+
+
+def test_a_job_queued_while_the_daemon_is_down_completes_after_a_restart(stack, client, tmp_path):
+    video = make_video(tmp_path / "queued.mp4", MEDIA / "multilingual.mp3", seconds=6)
+    upload_id = client.upload(video)
+    stack.crash_daemon()
+    job_id = client.create_job(upload_id, ["es"], "en")["id"]
+    time.sleep(6)  # three sensor intervals: with no daemon, nothing may pick the job up
+    job = client.job(job_id)
+    assert job["status"] == "queued" and not job["dagsterRuns"], job
+
+    stack.start_daemon()
+    restarted = time.monotonic()
+    job = client.wait(job_id, timeout=600)
+    print(f"daemon restarted -> queued job succeeded in {time.monotonic() - restarted:.1f} s")
+    assert job["status"] == "succeeded", job
+    # The sensors' cursors survived the crash: the job ran once, one ingest run and one dub run.
+    assert len(job["dagsterRuns"]) == 2
