@@ -21,6 +21,14 @@ TRANSIENT_RETRY = dg.RetryPolicy(
 )
 
 
+# Errors of configuration rather than of the moment: a model or voice that is missing or corrupt,
+# a preset or language nobody supports. The same attempt would fail again, however long later.
+_PERMANENT_PREFIXES = ("model.",)
+_PERMANENT_CODES = frozenset(
+    {"voice.unknown", "preset.unknown", "language.unsupported", "translation.unsupported_pair"}
+)
+
+
 def rejected(code: str, message: str, **metadata: Any) -> dg.Failure:
     """A permanent failure with a stable error code: retrying cannot help."""
     return dg.Failure(
@@ -28,6 +36,10 @@ def rejected(code: str, message: str, **metadata: Any) -> dg.Failure:
         metadata={"error_code": code, **metadata},
         allow_retries=False,
     )
+
+
+def _is_permanent(code: str) -> bool:
+    return code in _PERMANENT_CODES or code.startswith(_PERMANENT_PREFIXES)
 
 
 @contextmanager
@@ -141,6 +153,8 @@ def tracked(
         if isinstance(raised, KeyboardInterrupt | dg.DagsterExecutionInterruptedError):
             _interrupted_runs.add(run_id)
             error = _stopped(context)
+        elif not isinstance(raised, dg.Failure) and _is_permanent(_error_code(raised)):
+            error = rejected(_error_code(raised), str(raised))
         policy = context.op_def.retry_policy
         retries_left = policy is not None and context.retry_number < policy.max_retries
         permanent = isinstance(error, dg.Failure) and not error.allow_retries

@@ -75,3 +75,17 @@ def test_bad_source_is_rejected_permanently(pipeline, tmp_path, code):
     failed = [json.loads(line) for line in pipeline.store.read_bytes(archive).splitlines()][-1]
     assert failed["event"] == "stage.failed" and failed["errorCode"] == code
     assert failed["willRetry"] is False
+
+
+def test_a_model_that_is_not_installed_fails_at_once_and_keeps_earlier_stages(tmp_path, models_dir):
+    """A configuration error (here Whisper small, which no package here provides) would fail
+    again on every retry: the stage fails once, with the registry's code."""
+    pipeline = make_pipeline(tmp_path, models_dir, asr_model="whisper-small")
+    video = make_video(tmp_path / "clip.mp4", MEDIA / "multilingual.mp3", seconds=3)
+    job = pipeline.submit(video, ["es"])
+
+    result = pipeline.ingest(job)
+
+    assert failure_codes(result) == {"transcript": "model.not_installed"}
+    assert "STEP_UP_FOR_RETRY" not in [e.event_type_value for e in result.all_events]
+    assert pipeline.store.exists(keys.speech_audio(job))  # what ran before is kept
