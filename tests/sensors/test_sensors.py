@@ -118,6 +118,7 @@ def _event(run, event_type):
 
 
 def _outcome_of(sensor, instance, run, event_type, store):
+    """What a run-status sensor does when `run` reaches `event_type`."""
     context = dg.build_run_status_sensor_context(
         sensor_name=sensor.name,
         dagster_event=_event(run, event_type),
@@ -125,7 +126,7 @@ def _outcome_of(sensor, instance, run, event_type, store):
         dagster_run=run,
         resources={"jobstore": store},
     )
-    sensor(context)
+    return sensor(context)
 
 
 def test_chaining_requests_one_dub_run_per_language(db):
@@ -137,20 +138,15 @@ def test_chaining_requests_one_dub_run_per_language(db):
         "job-eeeeee",
         {"dubflow/job": "job-eeeeee", "dubflow/langs": "es,ca", "dubflow/resume_from": ""},
     )
-    context = dg.build_run_status_sensor_context(
-        sensor_name="chain_dub_runs",
-        dagster_event=_event(run, dg.DagsterEventType.RUN_SUCCESS),
-        dagster_instance=instance,
-        dagster_run=run,
-        resources={"jobstore": JobStore(database_url=db)},
-    )
-    requests = chain_dub_runs(context)
+    store = JobStore(database_url=db)
+    requests = _outcome_of(chain_dub_runs, instance, run, dg.DagsterEventType.RUN_SUCCESS, store)
     assert [r.partition_key for r in requests] == ["job-eeeeee|es", "job-eeeeee|ca"]
     assert all(r.asset_selection is None and r.tags["dubflow/lang"] for r in requests)
 
     with session_scope(db) as session:
         session.get(Job, "job-eeeeee").status = "cancelled"
-    assert isinstance(chain_dub_runs(context), dg.SkipReason)
+    skipped = _outcome_of(chain_dub_runs, instance, run, dg.DagsterEventType.RUN_SUCCESS, store)
+    assert isinstance(skipped, dg.SkipReason)
 
 
 def test_status_sensors_update_the_job(db):
@@ -190,14 +186,8 @@ def test_runs_and_their_chained_runs_carry_the_event_they_serve(db):
     assert ingest.tags["dubflow/event"] == "1"
     instance = dg.DagsterInstance.ephemeral()
     run = _run(instance, "ingest_job", "job-hhhhhh", ingest.tags)
-    context = dg.build_run_status_sensor_context(
-        sensor_name="chain_dub_runs",
-        dagster_event=_event(run, dg.DagsterEventType.RUN_SUCCESS),
-        dagster_instance=instance,
-        dagster_run=run,
-        resources={"jobstore": JobStore(database_url=db)},
-    )
-    (dub,) = chain_dub_runs(context)
+    store = JobStore(database_url=db)
+    (dub,) = _outcome_of(chain_dub_runs, instance, run, dg.DagsterEventType.RUN_SUCCESS, store)
     assert dub.tags["dubflow/event"] == "1"
 
 
