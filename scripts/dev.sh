@@ -30,9 +30,16 @@ trap stop INT TERM EXIT
 # A background job of a script starts with SIGINT ignored, and Dagster's processes map SIGTERM
 # to their SIGINT handler: restore the default first, or they would ignore both and never stop.
 with_sigint() {
-  setsid .venv/bin/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' "$@"
+  # exec: the background job's pid ($!) must be the service's, whose group stop() signals.
+  exec setsid .venv/bin/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' "$@"
 }
 
+# Create (or migrate) the Dagster instance's storage before the webserver and the daemon both open
+# it: two processes creating a fresh SQLite storage at once can stamp its schema version twice
+# ("alembic_version has more than one head"), after which no code server loads and no run starts.
+if [[ $services == *,webserver,* || $services == *,daemon,* ]]; then
+  .venv/bin/dagster instance migrate >/dev/null
+fi
 if [[ $services == *,api,* ]]; then
   setsid .venv/bin/uvicorn --factory dubbing_api.main:create_app --host 127.0.0.1 --port "$API_PORT" \
     --log-level warning &
