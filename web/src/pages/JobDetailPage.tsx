@@ -20,7 +20,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 
 import { asProblem } from "../api/problem";
-import { useCancelJob, useJob, useLanguages, usePresets } from "../api/queries";
+import { useCancelJob, useCatalogue, useJob, useLanguageName } from "../api/queries";
 import type { Job, LanguageState } from "../api/types";
 import { AddLanguagesForm } from "../components/AddLanguagesForm";
 import { LogsPanel } from "../components/LogsPanel";
@@ -34,11 +34,13 @@ import { formatDateTime, formatPercent } from "../format";
 import { isActive, STATUS_COLORS } from "../jobs/status";
 
 function LanguageSection({ jobId, language }: { jobId: string; language: LanguageState }) {
+  const languageName = useLanguageName();
   return (
     <Paper withBorder p="md" radius="md" data-language={language.language}>
       <Group justify="space-between" mb="xs">
         <Group>
-          <Title order={4}>{language.language}</Title>
+          <Title order={4}>{languageName(language.language)}</Title>
+          <Code>{language.language}</Code>
           <Badge variant="outline">preset {language.preset}</Badge>
           <StatusBadge status={language.status} />
           <Text size="sm" c="dimmed">
@@ -53,7 +55,7 @@ function LanguageSection({ jobId, language }: { jobId: string; language: Languag
               component={Link}
               to={`/jobs/${jobId}/watch?lang=${language.language}`}
             >
-              Watch in {language.language}
+              Watch in {languageName(language.language)}
             </Button>
           </Group>
         )}
@@ -66,18 +68,17 @@ function LanguageSection({ jobId, language }: { jobId: string; language: Languag
 function Header({ job }: { job: Job }) {
   const cancel = useCancelJob(job.id);
   const [dialog, setDialog] = useState<"retry" | "languages" | null>(null);
-  const languages = useLanguages();
-  const presets = usePresets();
-  const catalogue =
-    languages.data && presets.data ? { languages: languages.data, presets: presets.data } : null;
+  const { catalogue } = useCatalogue();
+  const languageName = useLanguageName();
   const close = () => setDialog(null);
   const source =
     job.sourceLanguage === "auto"
-      ? `auto${job.detectedLanguage ? ` → detected ${job.detectedLanguage}` : ""}`
-      : job.sourceLanguage;
+      ? `speech detected as ${job.detectedLanguage ? languageName(job.detectedLanguage) : "…"}`
+      : languageName(job.sourceLanguage);
+  const targets = job.languages.map((language) => languageName(language.language)).join(", ");
 
   return (
-    <Stack gap="xs">
+    <Stack gap="xs" data-job-status={job.status}>
       <Group justify="space-between" align="flex-start">
         <Stack gap={4}>
           <Group>
@@ -86,8 +87,7 @@ function Header({ job }: { job: Job }) {
             <StatusBadge status={job.status} />
           </Group>
           <Text size="sm" c="dimmed">
-            From {source} into {job.languages.map((language) => language.language).join(", ")} ·
-            created {formatDateTime(job.createdAt)}
+            From {source} into {targets} · created {formatDateTime(job.createdAt)}
             {job.finishedAt && ` · finished ${formatDateTime(job.finishedAt)}`}
           </Text>
         </Stack>
