@@ -45,6 +45,7 @@ if [[ $services == *,api,* ]]; then
     --log-level warning &
   pids+=($!)
   echo "dubflow: API http://127.0.0.1:$API_PORT/docs"
+  echo "dubflow: web app $DUBFLOW_PUBLIC_URL/app/"
 fi
 if [[ $services == *,webserver,* ]]; then
   with_sigint .venv/bin/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p "$DAGSTER_PORT" &

@@ -9,8 +9,10 @@ import {
   useQuery,
   useQueryClient,
 } from "@tanstack/react-query";
+import { useCallback } from "react";
 
 import { useApi } from "../auth/AuthProvider";
+import type { Catalogue } from "../jobs/jobForm";
 import { isActive } from "../jobs/status";
 import { unwrap } from "./problem";
 import type { JobCreate, JobStatus, StageName, TargetSpec } from "./types";
@@ -39,6 +41,15 @@ export function useLanguages() {
     queryFn: () => unwrap(api.GET("/v1/languages")),
     staleTime: CATALOGUE_STALE_MS,
   });
+}
+
+/** A language's name ("Spanish" for "es"); its code until the catalogue has loaded. */
+export function useLanguageName(): (code: string) => string {
+  const languages = useLanguages();
+  return useCallback(
+    (code: string) => languages.data?.find((language) => language.code === code)?.name ?? code,
+    [languages.data],
+  );
 }
 
 export function usePresets() {
@@ -107,6 +118,15 @@ export function usePlayback(jobId: string, enabled: boolean, languages: string[]
     staleTime: Infinity,
     retry: false,
   });
+}
+
+/** What jobs may ask for: the languages and presets, once both have loaded. */
+export function useCatalogue(): { catalogue: Catalogue | null; error: Error | null } {
+  const languages = useLanguages();
+  const presets = usePresets();
+  const catalogue =
+    languages.data && presets.data ? { languages: languages.data, presets: presets.data } : null;
+  return { catalogue, error: languages.error ?? presets.error };
 }
 
 function useJobMutation<Variables, Result>(

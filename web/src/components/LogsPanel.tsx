@@ -9,8 +9,12 @@ import { ProblemAlert } from "./ProblemAlert";
 
 const LEVEL_COLORS: Record<string, string> = { error: "red", warning: "orange", critical: "red" };
 
+// On every line, and said already by the page (the job) or the columns (stage, language).
+const SHOWN_ELSEWHERE = new Set(["jobId", "asset", "partition"]);
+
 function fieldsText(line: LogLine): string {
   return Object.entries(line.fields)
+    .filter(([key]) => !SHOWN_ELSEWHERE.has(key))
     .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
     .join(" ");
 }

@@ -2,7 +2,7 @@ import { Button, Checkbox, Group, Select, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 
 import { asProblem } from "../api/problem";
-import { useRetryJob } from "../api/queries";
+import { useLanguageName, useRetryJob } from "../api/queries";
 import type { Job, RetryPlan, StageName } from "../api/types";
 import { STAGE_LABELS } from "../jobs/status";
 import { ProblemAlert } from "./ProblemAlert";
@@ -41,6 +41,7 @@ export function RetryForm({ job, onDone }: { job: Job; onDone: () => void }) {
   const [stage, setStage] = useState<StageName | null>(failedStage);
   const [chosen, setChosen] = useState<string[]>(languages);
   const retry = useRetryJob(job.id);
+  const languageName = useLanguageName();
 
   if (retry.data) {
     return (
@@ -70,7 +71,7 @@ export function RetryForm({ job, onDone }: { job: Job; onDone: () => void }) {
       <Checkbox.Group label="Languages" value={chosen} onChange={setChosen}>
         <Group mt="xs">
           {languages.map((language) => (
-            <Checkbox key={language} value={language} label={language} />
+            <Checkbox key={language} value={language} label={languageName(language)} />
           ))}
         </Group>
       </Checkbox.Group>

@@ -45,14 +45,15 @@ function AttemptHistory({ attempts }: { attempts: StageAttempt[] }) {
 export function StagePanel({ stages, label }: { stages: StageState[]; label: string }) {
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <Table aria-label={label} verticalSpacing="xs" highlightOnHover>
+    // Fixed widths, so the tables of the job and of each language line up.
+    <Table aria-label={label} verticalSpacing="xs" highlightOnHover layout="fixed">
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Stage</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th w="22%">Progress</Table.Th>
-          <Table.Th>Attempts</Table.Th>
-          <Table.Th>Duration</Table.Th>
+          <Table.Th w="16%">Stage</Table.Th>
+          <Table.Th w="12%">Status</Table.Th>
+          <Table.Th w="20%">Progress</Table.Th>
+          <Table.Th w="9%">Attempts</Table.Th>
+          <Table.Th w="9%">Duration</Table.Th>
           <Table.Th>Error</Table.Th>
         </Table.Tr>
       </Table.Thead>

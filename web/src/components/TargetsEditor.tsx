@@ -1,7 +1,7 @@
 import { ActionIcon, Button, Group, Select, Stack, Text } from "@mantine/core";
 
 import type { Catalogue, FormIssue, TargetChoice } from "../jobs/jobForm";
-import { unreachableReason } from "../jobs/jobForm";
+import { languageLabel, unreachableReason } from "../jobs/jobForm";
 
 interface TargetsEditorProps {
   catalogue: Catalogue;
@@ -30,7 +30,7 @@ export function TargetsEditor({
       const reason = unreachableReason(catalogue, source, language);
       return {
         value: language.code,
-        label: `${language.name} (${language.nativeName})${reason ? ` — ${reason}` : ""}`,
+        label: `${languageLabel(language)}${reason ? ` — ${reason}` : ""}`,
         disabled: reason !== null,
       };
     });

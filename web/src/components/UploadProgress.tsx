@@ -38,7 +38,7 @@ export function UploadProgress({
         <Text fw={500}>{PHASE_TEXT[phase]}</Text>
         <Text size="sm" c="dimmed">
           {formatBytes(sentBytes)} of {formatBytes(totalBytes)}
-          {parts.length > 0 && ` · part ${sentParts} of ${parts.length}`}
+          {parts.length > 0 && ` · ${sentParts} of ${parts.length} parts sent`}
         </Text>
       </Group>
       <Progress

@@ -22,6 +22,13 @@ export interface Catalogue {
   presets: readonly PresetInfo[];
 }
 
+/** "Spanish (Español)"; "English" rather than "English (English)". */
+export function languageLabel(language: LanguageInfo): string {
+  return language.nativeName === language.name
+    ? language.name
+    : `${language.name} (${language.nativeName})`;
+}
+
 function languageName(catalogue: Catalogue, code: string): string {
   return catalogue.languages.find((language) => language.code === code)?.name ?? code;
 }

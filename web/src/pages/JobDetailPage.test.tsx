@@ -105,7 +105,7 @@ describe("the job detail page", () => {
     expect(within(whole).getAllByRole("row")).toHaveLength(5);
     expect(screen.getByText("The job failed")).toBeInTheDocument();
     // Catalan finished: its downloads are there.
-    expect(screen.getByRole("link", { name: "Watch in ca" })).toHaveAttribute(
+    expect(screen.getByRole("link", { name: "Watch in Catalan" })).toHaveAttribute(
       "href",
       "/jobs/J1/watch?lang=ca",
     );
@@ -127,7 +127,7 @@ describe("the job detail page", () => {
     expect(screen.getByRole("combobox", { name: "Resume from stage" })).toHaveValue(
       "Dubbed speech",
     );
-    await userEvent.click(screen.getByRole("checkbox", { name: "ca" }));
+    await userEvent.click(screen.getByRole("checkbox", { name: "Catalan" }));
     await userEvent.click(screen.getByRole("button", { name: "Retry" }));
 
     expect(await screen.findByText("es: Dubbed speech, Mix, Audio rendition")).toBeInTheDocument();

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useNavigate } from "react-router";
 
 import { asProblem } from "../api/problem";
-import { useCreateJob, useLanguages, usePresets } from "../api/queries";
+import { useCatalogue, useCreateJob } from "../api/queries";
 import { FileDrop } from "../components/FileDrop";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { TargetsEditor } from "../components/TargetsEditor";
@@ -12,6 +12,7 @@ import { formatBytes } from "../format";
 import {
   AUTO,
   idempotencyKey,
+  languageLabel,
   type TargetChoice,
   toTargetSpecs,
   validateTargets,
@@ -20,8 +21,7 @@ import { useChunkedUpload } from "../upload/useChunkedUpload";
 
 /** A new dub: upload a video (in parts, resumable) while choosing its languages and presets. */
 export function UploadPage() {
-  const languages = useLanguages();
-  const presets = usePresets();
+  const { catalogue, error: catalogueError } = useCatalogue();
   const { upload, snapshot, begin } = useChunkedUpload();
   const [file, setFile] = useState<File | null>(null);
   const [source, setSource] = useState(AUTO);
@@ -30,11 +30,8 @@ export function UploadPage() {
   const createJob = useCreateJob();
   const navigate = useNavigate();
 
-  const catalogue =
-    languages.data && presets.data ? { languages: languages.data, presets: presets.data } : null;
   const issues = catalogue ? validateTargets(catalogue, source, targets) : [];
   const uploaded = snapshot?.phase === "completed" ? snapshot.result : null;
-  const catalogueError = languages.error ?? presets.error;
 
   const pick = (picked: File) => {
     setFile(picked);
@@ -97,7 +94,7 @@ export function UploadPage() {
                   { value: AUTO, label: "Detect automatically" },
                   ...catalogue.languages.map((language) => ({
                     value: language.code,
-                    label: `${language.name} (${language.nativeName})`,
+                    label: languageLabel(language),
                   })),
                 ]}
                 value={source}

@@ -3,7 +3,7 @@ import { lazy, Suspense, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 
 import { asProblem } from "../api/problem";
-import { useJob, usePlayback } from "../api/queries";
+import { useJob, useLanguageName, usePlayback } from "../api/queries";
 import { OutputLinks } from "../components/OutputLinks";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { formatPercent } from "../format";
@@ -24,6 +24,7 @@ export function WatchPage() {
     finished.map((language) => language.language),
   );
   const [playerError, setPlayerError] = useState<string | null>(null);
+  const languageName = useLanguageName();
 
   const onPlayerError = (message: string) => {
     const expiresAt = playback.data ? Date.parse(playback.data.expiresAt) : 0;
@@ -36,7 +37,7 @@ export function WatchPage() {
   };
 
   return (
-    <Stack>
+    <Stack maw={1100}>
       <Group justify="space-between">
         <Title order={2}>Watch</Title>
         <Anchor component={Link} to={`/jobs/${jobId}`}>
@@ -57,7 +58,7 @@ export function WatchPage() {
         </Alert>
       )}
       {playback.data && (
-        <Paper withBorder p="md" radius="md" maw={1100}>
+        <Paper withBorder p="md" radius="md">
           <Suspense fallback={<Loader />}>
             <VideoPlayer
               src={playback.data.url}
@@ -68,7 +69,7 @@ export function WatchPage() {
         </Paper>
       )}
       {finished.length > 0 && (
-        <Paper withBorder p="md" radius="md" maw={1100}>
+        <Paper withBorder p="md" radius="md">
           <Title order={4} mb="xs">
             Downloads
           </Title>
@@ -78,8 +79,8 @@ export function WatchPage() {
                 (language) =>
                   language.outputs && (
                     <Table.Tr key={language.language}>
-                      <Table.Td w={80}>
-                        <Text fw={600}>{language.language}</Text>
+                      <Table.Td w={140}>
+                        <Text fw={600}>{languageName(language.language)}</Text>
                       </Table.Td>
                       <Table.Td>
                         <OutputLinks language={language.language} outputs={language.outputs} />
