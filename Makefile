@@ -1,8 +1,12 @@
-.PHONY: setup demo dev test lint typecheck contract openapi pytest ui clean
+.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test ui clean
 
 VENV := .venv
 BIN := $(VENV)/bin
 CLIENT_CHECK := node_modules/.cache/api-client-check.ts
+# The built web app (the API serves it under /app/); rebuilt when a source of it changes.
+WEB_BUILD := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+  web/vite.config.ts web/tsconfig.json web/package.json packages/api-client/src/*.ts package-lock.json
 
 setup:
 	./scripts/setup.sh
@@ -10,17 +14,19 @@ setup:
 demo: setup
 	./scripts/demo.sh
 
-dev: setup
+dev: setup $(WEB_BUILD)
 	./scripts/dev.sh
 
-test: setup lint typecheck contract pytest
+test: setup lint typecheck contract web-test pytest
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	npm run lint --workspace web --silent
 
 typecheck:
 	$(BIN)/mypy dubbing_assets dubbing_api resources sensors
+	npm run typecheck --silent
 
 # The API contract: Spectral's OpenAPI rules, the committed TypeScript client matches the
 # contract, and the client type-checks (strict). The Python side is tests/api/test_contract.py.
@@ -29,18 +35,28 @@ contract:
 	npx --no-install openapi-typescript docs/openapi.yaml --output $(CLIENT_CHECK) >/dev/null
 	@cmp -s $(CLIENT_CHECK) packages/api-client/src/schema.ts || \
 	  { echo "packages/api-client is out of date: run 'make openapi'"; exit 1; }
-	npm run typecheck --silent
+	npm run typecheck --workspace packages/api-client --silent
 
 # Regenerate docs/openapi.yaml from the FastAPI app, then the TypeScript client from it.
 openapi: setup
 	$(BIN)/python scripts/openapi.py
 	npm run generate:api-client --silent
 
-pytest:
+# The browser tests (tests/e2e/test_web_app.py) drive the built app through the API.
+pytest: $(WEB_BUILD)
 	$(BIN)/pytest -q --durations=15
+
+web: $(WEB_BUILD)
+
+$(WEB_BUILD): $(WEB_SOURCES)
+	npm run build --workspace web --silent
+
+# Component and unit tests of the web app (vitest, jsdom).
+web-test:
+	npm run test --workspace web --silent
 
 ui: setup
 	$(BIN)/dubflow ui
 
 clean:
-	rm -rf data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf data .pytest_cache .mypy_cache .ruff_cache web/dist

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from dubbing_api.api.routes import catalog, health, jobs, playback, uploads
+from dubbing_api.api.routes import catalog, health, jobs, playback, uploads, web
 from dubbing_api.core import access_log, metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.db import migrate
@@ -50,7 +50,14 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     access_log.install(app)
     problems.install(app)
     openapi.install(app)
-    for router in (uploads.router, jobs.router, playback.router, catalog.router, health.router):
+    for router in (
+        uploads.router,
+        jobs.router,
+        playback.router,
+        catalog.router,
+        health.router,
+        web.router,
+    ):
         app.include_router(router)
     return app
 

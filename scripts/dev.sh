@@ -33,11 +33,19 @@ trap stop INT TERM EXIT
 # to their SIGINT handler: restore the default first, or they would ignore both and never stop.
 sigint_default=(.venv/bin/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])')
 
+# Create (or migrate) the Dagster instance's storage before the webserver and the daemon both open
+# it: two processes creating a fresh SQLite storage at once can stamp its schema version twice
+# ("alembic_version has more than one head"), after which no code server loads and no run starts.
+# The lock covers two copies of this script started at once (e.g. the daemon on its own).
+if [[ $services == *,webserver,* || $services == *,daemon,* ]]; then
+  flock "$DAGSTER_HOME/.migrate.lock" .venv/bin/dagster instance migrate >/dev/null
+fi
 if [[ $services == *,api,* ]]; then
   setsid .venv/bin/uvicorn --factory dubbing_api.main:create_app --host 127.0.0.1 --port "$API_PORT" \
     --log-level warning &
   pids+=($!)
   echo "dubflow: API http://127.0.0.1:$API_PORT/docs"
+  echo "dubflow: web app $DUBFLOW_PUBLIC_URL/app/"
 fi
 if [[ $services == *,webserver,* ]]; then
   setsid "${sigint_default[@]}" .venv/bin/dagster-webserver -w workspace.yaml -h 127.0.0.1 \

@@ -22,6 +22,9 @@ class ApiSettings(DubflowSettings):
     max_upload_bytes: int = 4 * 1024 * MiB
     part_size_bytes: int = 8 * MiB
 
+    # The built web app, served under /app/ (`npm run build -w web` writes it).
+    web_dir: Path = Path("web/dist")
+
     dagster_graphql_url: str = "http://127.0.0.1:3000/graphql"
     dagster_ui_url: str = "http://127.0.0.1:3000"
 

@@ -6,12 +6,11 @@ import time
 from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
 
 from dubbing_api.dagster_client import DagsterClient
-from tests.conftest import MEDIA, ROOT, make_video
+from tests.conftest import MEDIA, make_video
+from tests.e2e.browser import ARTIFACTS, chromium
 
-ARTIFACTS = ROOT / "test-artifacts"
 ASSETS = {
     "source_video",
     "source_audio",
@@ -159,19 +158,9 @@ def test_the_ui_renders_in_headless_chromium(stack):
         "dagster-runs.png": ("/runs", "dub_job", None),
         "dagster-automation.png": ("/automation", "batch_redub", None),
     }
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         for name, (path, ready, click) in shots.items():
             _screenshot(page, stack.dagster_url + path, ready, ARTIFACTS / name, click)
-        browser.close()
     for name in shots:
         assert (ARTIFACTS / name).stat().st_size > 20_000, name

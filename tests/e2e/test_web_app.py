@@ -1,0 +1,214 @@
+"""Live: the web app in Debian's Chromium, against the real API and pipeline of the `stack`
+fixture. A person's path through it: sign in, upload a video, dub it into two languages, follow
+the stages, then watch with the second language's audio and subtitles. Then an upload with a
+failing part, resumed after a reload. Screenshots of every page go to test-artifacts/."""
+
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Request
+
+from tests.conftest import MEDIA, ROOT, make_video
+from tests.e2e.browser import ARTIFACTS, chromium
+
+WEB_BUILD = ROOT / "web" / "dist" / "index.html"
+JOB_TIMEOUT_S = 600
+PART_BYTES = 8 << 20  # the API's default part size
+
+# Every (scope, stage, status) row of the job page's stage tables.
+STAGE_ROWS = """() => Array
+  .from(document.querySelectorAll('table[aria-label^="Stages of"] tr[data-stage]'))
+  .map(row => [row.closest('table').getAttribute('aria-label'), row.dataset.stage,
+               row.dataset.status])"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not WEB_BUILD.exists():
+        pytest.fail(f"{WEB_BUILD} is missing: build the web app first (`make web`)")
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    yield opened
+    context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"), full_page=True)
+
+
+def _sign_in(page: Page, api_url: str, key: str) -> None:
+    page.goto(f"{api_url}/")  # redirects to /app/, then to the sign-in page
+    page.get_by_label("API key").fill(key)
+    _shot(page, "1-sign-in")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="New dub").wait_for()
+
+
+def _choose(page: Page, field: str, option: str) -> None:
+    page.get_by_role("combobox", name=field).click()
+    page.get_by_role("option", name=re.compile(f"^{option}")).click()
+
+
+def _follow_stages(page: Page) -> list[list[list[str]]]:
+    """Every distinct state of the stage tables until the job is done (the page is never
+    reloaded: what changes comes from its live updates)."""
+    seen: list[list[list[str]]] = []
+    deadline = time.monotonic() + JOB_TIMEOUT_S
+    header = page.locator("[data-job-status]")
+    while header.get_attribute("data-job-status") not in ("succeeded", "failed", "cancelled"):
+        assert time.monotonic() < deadline, f"the job did not finish: {seen[-1:]}"
+        rows = page.evaluate(STAGE_ROWS)
+        if not seen or rows != seen[-1]:
+            seen.append(rows)
+            if len(seen) == 2:
+                _shot(page, "3-job-running")
+        time.sleep(0.3)
+    seen.append(page.evaluate(STAGE_ROWS))
+    return seen
+
+
+def test_upload_dub_into_two_languages_follow_and_watch(stack, page, tmp_path):
+    key = stack.api_key("web@example.com")
+    video = make_video(tmp_path / "talk.mp4", MEDIA / "multilingual.mp3", seconds=12)
+    _sign_in(page, stack.api_url, key)
+
+    page.locator('input[type="file"]').set_input_files(video)
+    page.get_by_text("Uploaded", exact=True).wait_for(timeout=60_000)
+    _choose(page, "Spoken language of the video", "English")
+    _choose(page, "Target language 1", "Spanish")
+    page.get_by_role("button", name="Add a target language").click()
+    _choose(page, "Target language 2", "Catalan")
+    _shot(page, "2-upload")
+    page.get_by_role("button", name="Start dubbing").click()
+    page.wait_for_url(re.compile(r".*/app/jobs/[0-9A-Za-z]+$"))
+    job_id = page.url.rsplit("/", 1)[1]
+
+    history = _follow_stages(page)
+    final = history[-1]
+    assert page.locator("[data-job-status]").get_attribute("data-job-status") == "succeeded"
+    assert {scope for scope, _, _ in final} == {
+        "Stages of the whole video",
+        "Stages of es",
+        "Stages of ca",
+    }
+    assert len(final) == 4 + 2 * 5 and all(status == "succeeded" for _, _, status in final)
+    succeeded_counts = [sum(s == "succeeded" for _, _, s in rows) for rows in history]
+    assert succeeded_counts == sorted(succeeded_counts), "a stage went back from succeeded"
+    assert len(set(succeeded_counts)) >= 4, f"too few updates seen: {succeeded_counts}"
+    assert any(status == "running" for rows in history for _, _, status in rows)
+    _shot(page, "4-job-done")
+    page.get_by_role("tab", name="Logs").click()
+    page.get_by_role("table", name="Log lines").wait_for()
+    _shot(page, "5-job-logs")
+    page.get_by_role("tab", name="Metrics").click()
+    page.get_by_text("Wall clock").wait_for()
+    _shot(page, "6-job-metrics")
+
+    page.get_by_role("link", name="Jobs", exact=True).click()
+    row = page.locator(f'tr[data-job="{job_id}"]')
+    row.wait_for()
+    assert "succeeded" in row.inner_text().lower()
+    _shot(page, "7-jobs")
+
+    catalan_audio: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            catalan_audio.append(request.url)
+            if f"/jobs/{job_id}/hls/audio/ca/" in request.url
+            else None
+        ),
+    )
+    row.click()
+    page.get_by_role("link", name="Watch", exact=True).click()
+    page.wait_for_url(re.compile(r".*/watch$"))
+    player = page.get_by_test_id("player")
+    page.locator(".vjs-big-play-button").click()
+    page.wait_for_function("() => document.querySelector('video').currentTime > 1", timeout=30_000)
+    assert player.get_attribute("data-audio-language") == "es"  # the master's default
+    assert not catalan_audio
+
+    _choose(page, "Audio", "Català")
+    _choose(page, "Subtitles", "Català")
+    switched_at = page.evaluate("() => document.querySelector('video').currentTime")
+    page.wait_for_function(
+        f"() => document.querySelector('video').currentTime > {switched_at + 2}", timeout=30_000
+    )
+    assert player.get_attribute("data-audio-language") == "ca"
+    assert any(url.split("?")[0].endswith((".ts", ".aac", ".m4s")) for url in catalan_audio), (
+        f"no Catalan audio segment was fetched: {catalan_audio}"
+    )
+    cue = page.locator(".vjs-text-track-display .vjs-text-track-cue")
+    cue.first.wait_for(timeout=30_000)
+    assert cue.first.inner_text().strip()
+    _shot(page, "8-watch")
+
+    downloads = page.get_by_role("table", name="Downloads")
+    mp4 = downloads.get_by_role("link", name="MP4").nth(1).get_attribute("href")
+    assert mp4 and httpx.get(mp4).headers["content-type"] == "video/mp4"
+
+
+def _big_video(path: Path) -> Path:
+    """A valid video of ~20 MB (three 8 MiB parts): lossless noise, so it does not compress."""
+    subprocess.run(
+        [
+            "ffmpeg", "-v", "error", "-y",
+            "-f", "lavfi", "-i", "nullsrc=size=1280x720:rate=25,geq=random(1)*255:128:128",
+            "-i", str(MEDIA / "multilingual.mp3"),
+            "-t", "0.6", "-map", "0:v", "-map", "1:a",
+            "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", str(path),
+        ],
+        check=True,
+    )  # fmt: skip
+    return path
+
+
+def test_a_failed_part_is_retried_and_a_reload_resumes_the_upload(stack, page, tmp_path):
+    key = stack.api_key("resume@example.com")
+    video = _big_video(tmp_path / "big.mp4")
+    assert 2 * PART_BYTES < video.stat().st_size <= 3 * PART_BYTES, video.stat().st_size
+    _sign_in(page, stack.api_url, key)
+
+    # The network drops every attempt to send part 2; parts 1 and 3 go through.
+    page.route(re.compile(r".*/v1/uploads/[^/]+/parts/2\?.*"), lambda route: route.abort())
+    page.locator('input[type="file"]').set_input_files(video)
+    page.get_by_text("1 part(s) failed after several attempts").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Retry failed parts").wait_for()
+    _shot(page, "9-upload-failed-part")
+    page.unroute(re.compile(r".*/v1/uploads/[^/]+/parts/2\?.*"))
+
+    page.reload()
+    sent: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if request.method == "PUT":
+            sent.append(request.url)
+
+    page.on("request", on_request)
+    page.locator('input[type="file"]').set_input_files(video)
+    page.get_by_text("Uploaded", exact=True).wait_for(timeout=60_000)
+    page.get_by_text("Resumed: 2 of 3 parts were already on the server.").wait_for()
+    _shot(page, "10-upload-resumed")
+
+    assert [re.sub(r".*/parts/(\d+)\?.*", r"\1", url) for url in sent] == ["2"]
+    upload_id = re.sub(r".*/v1/uploads/([^/]+)/parts/.*", r"\1", sent[0])
+    state = httpx.get(
+        f"{stack.api_url}/v1/uploads/{upload_id}", headers={"Authorization": f"Bearer {key}"}
+    ).json()
+    assert state["status"] == "completed" and state["media"]["width"] == 1280

@@ -1,0 +1,185 @@
+/**
+ * Server state through TanStack Query: one hook per resource. Jobs that are still queued or
+ * running are polled, so lists and details update live without a reload.
+ */
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import { useCallback } from "react";
+
+import { useApi } from "../auth/AuthProvider";
+import type { Catalogue } from "../jobs/jobForm";
+import { isActive } from "../jobs/status";
+import { unwrap } from "./problem";
+import type { JobCreate, JobStatus, StageName, TargetSpec } from "./types";
+
+/** How often a job that is still moving is asked for again. */
+export const ACTIVE_POLL_MS = 2000;
+export const JOBS_PAGE_SIZE = 20;
+export const LOGS_PAGE_SIZE = 200;
+
+export interface JobFilters {
+  status: JobStatus | null;
+  language: string | null;
+}
+
+export interface LogFilters {
+  stage: StageName | null;
+  language: string | null;
+}
+
+const CATALOGUE_STALE_MS = 5 * 60_000;
+
+export function useLanguages() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["languages"],
+    queryFn: () => unwrap(api.GET("/v1/languages")),
+    staleTime: CATALOGUE_STALE_MS,
+  });
+}
+
+/** A language's name ("Spanish" for "es"); its code until the catalogue has loaded. */
+export function useLanguageName(): (code: string) => string {
+  const languages = useLanguages();
+  return useCallback(
+    (code: string) => languages.data?.find((language) => language.code === code)?.name ?? code,
+    [languages.data],
+  );
+}
+
+export function usePresets() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["presets"],
+    queryFn: () => unwrap(api.GET("/v1/presets")),
+    staleTime: CATALOGUE_STALE_MS,
+  });
+}
+
+export function useJobPage(filters: JobFilters, cursor: string | null) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["jobs", filters, cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET("/v1/jobs", {
+          params: { query: { ...filters, cursor, limit: JOBS_PAGE_SIZE } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) =>
+      query.state.data?.items.some((job) => isActive(job.status)) ? ACTIVE_POLL_MS : false,
+  });
+}
+
+export function useJob(jobId: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["job", jobId],
+    queryFn: () => unwrap(api.GET("/v1/jobs/{job_id}", { params: { path: { job_id: jobId } } })),
+    refetchInterval: (query) =>
+      query.state.data === undefined || isActive(query.state.data.status) ? ACTIVE_POLL_MS : false,
+  });
+}
+
+/** The job's log lines page by page; while the job runs, the pages already read are refreshed. */
+export function useJobLogs(jobId: string, filters: LogFilters, jobActive: boolean) {
+  const api = useApi();
+  return useInfiniteQuery({
+    queryKey: ["job", jobId, "logs", filters],
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/v1/jobs/{job_id}/logs", {
+          params: {
+            path: { job_id: jobId },
+            query: { ...filters, cursor: pageParam, limit: LOGS_PAGE_SIZE },
+          },
+        }),
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+    refetchInterval: jobActive ? ACTIVE_POLL_MS : false,
+  });
+}
+
+export function usePlayback(jobId: string, enabled: boolean, languages: string[]) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["job", jobId, "playback", languages],
+    queryFn: () =>
+      unwrap(api.GET("/v1/jobs/{job_id}/playback", { params: { path: { job_id: jobId } } })),
+    enabled,
+    // A signed URL is good until it expires; the player asks for a new one when it does.
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+/** What jobs may ask for: the languages and presets, once both have loaded. */
+export function useCatalogue(): { catalogue: Catalogue | null; error: Error | null } {
+  const languages = useLanguages();
+  const presets = usePresets();
+  const catalogue =
+    languages.data && presets.data ? { languages: languages.data, presets: presets.data } : null;
+  return { catalogue, error: languages.error ?? presets.error };
+}
+
+function useJobMutation<Variables, Result>(
+  jobId: string,
+  mutate: (variables: Variables) => Promise<Result>,
+) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: mutate,
+    onSettled: async () => {
+      await queryClient.invalidateQueries({ queryKey: ["job", jobId] });
+      await queryClient.invalidateQueries({ queryKey: ["jobs"] });
+    },
+  });
+}
+
+export function useCancelJob(jobId: string) {
+  const api = useApi();
+  return useJobMutation(jobId, () =>
+    unwrap(api.DELETE("/v1/jobs/{job_id}", { params: { path: { job_id: jobId } } })),
+  );
+}
+
+export function useRetryJob(jobId: string) {
+  const api = useApi();
+  return useJobMutation(jobId, (body: { resumeFrom: StageName; languages: string[] | null }) =>
+    unwrap(api.POST("/v1/jobs/{job_id}/retry", { params: { path: { job_id: jobId } }, body })),
+  );
+}
+
+export function useAddLanguages(jobId: string) {
+  const api = useApi();
+  return useJobMutation(jobId, (targets: TargetSpec[]) =>
+    unwrap(
+      api.POST("/v1/jobs/{job_id}/languages", {
+        params: { path: { job_id: jobId } },
+        body: { targets },
+      }),
+    ),
+  );
+}
+
+export function useCreateJob() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ body, idempotencyKey }: { body: JobCreate; idempotencyKey: string }) =>
+      unwrap(
+        api.POST("/v1/jobs", {
+          params: { header: { "Idempotency-Key": idempotencyKey } },
+          body,
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["jobs"] }),
+  });
+}

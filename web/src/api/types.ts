@@ -1,0 +1,19 @@
+/** The contract's types under the names the app uses (all generated from docs/openapi.yaml). */
+import type { Schemas } from "@dubflow/api-client";
+
+export type { Job, JobSummary, StageName, UploadSession } from "@dubflow/api-client";
+
+export type JobStatus = Schemas["Job"]["status"];
+export type StageStatus = Schemas["StageState"]["status"];
+export type StageState = Schemas["StageState"];
+export type StageAttempt = Schemas["StageAttemptState"];
+export type LanguageState = Schemas["LanguageState"];
+export type LanguageOutputs = Schemas["LanguageOutputs"];
+export type LanguageInfo = Schemas["LanguageInfo"];
+export type PresetInfo = Schemas["PresetInfo"];
+export type TargetSpec = Schemas["TargetSpec"];
+export type JobCreate = Schemas["JobCreate"];
+export type LogLine = Schemas["LogLine"];
+export type UploadState = Schemas["UploadState"];
+export type CompletedPart = Schemas["CompletedPart"];
+export type RetryPlan = Schemas["RetryPlan"];

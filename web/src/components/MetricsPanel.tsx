@@ -1,0 +1,48 @@
+import { Group, Paper, Progress, SimpleGrid, Stack, Text } from "@mantine/core";
+
+import type { Job, StageName } from "../api/types";
+import { formatSeconds } from "../format";
+import { STAGE_LABELS, STAGES } from "../jobs/status";
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <Paper withBorder p="sm">
+      <Text size="xs" c="dimmed" tt="uppercase">
+        {label}
+      </Text>
+      <Text fw={600} size="lg">
+        {value}
+      </Text>
+    </Paper>
+  );
+}
+
+/** Where the job's time went: wall clock, stage time in total and per stage. */
+export function MetricsPanel({ metrics }: { metrics: NonNullable<Job["metrics"]> }) {
+  const perStage = STAGES.filter((stage) => metrics.stageSeconds[stage] !== undefined).map(
+    (stage: StageName) => ({ stage, seconds: metrics.stageSeconds[stage] ?? 0 }),
+  );
+  const longest = Math.max(...perStage.map((entry) => entry.seconds), 1e-9);
+  return (
+    <Stack>
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        <Stat label="Wall clock" value={formatSeconds(metrics.wallSeconds)} />
+        <Stat label="Stage time (all languages)" value={formatSeconds(metrics.totalStageSeconds)} />
+        <Stat label="Stage attempts" value={String(metrics.attempts)} />
+      </SimpleGrid>
+      <Stack gap={6} aria-label="Seconds per stage">
+        {perStage.map(({ stage, seconds }) => (
+          <Group key={stage} wrap="nowrap">
+            <Text size="sm" w={140}>
+              {STAGE_LABELS[stage]}
+            </Text>
+            <Progress value={(seconds / longest) * 100} style={{ flex: 1 }} />
+            <Text size="sm" w={80} ta="right">
+              {formatSeconds(seconds)}
+            </Text>
+          </Group>
+        ))}
+      </Stack>
+    </Stack>
+  );
+}

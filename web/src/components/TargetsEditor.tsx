@@ -1,0 +1,115 @@
+import { ActionIcon, Button, Group, Select, Stack, Text } from "@mantine/core";
+
+import type { Catalogue, FormIssue, TargetChoice } from "../jobs/jobForm";
+import { languageLabel, unreachableReason } from "../jobs/jobForm";
+
+interface TargetsEditorProps {
+  catalogue: Catalogue;
+  source: string;
+  targets: TargetChoice[];
+  onChange: (targets: TargetChoice[]) => void;
+  issues: FormIssue[];
+  /** Languages the job already has (when adding languages to it). */
+  existing?: readonly string[];
+}
+
+const DEFAULT_PRESET = "default";
+
+/** Target languages, each with its preset; languages the engines cannot reach are disabled. */
+export function TargetsEditor({
+  catalogue,
+  source,
+  targets,
+  onChange,
+  issues,
+  existing = [],
+}: TargetsEditorProps) {
+  const languageOptions = catalogue.languages
+    .filter((language) => !existing.includes(language.code))
+    .map((language) => {
+      const reason = unreachableReason(catalogue, source, language);
+      return {
+        value: language.code,
+        label: `${languageLabel(language)}${reason ? ` — ${reason}` : ""}`,
+        disabled: reason !== null,
+      };
+    });
+  const presetOptions = catalogue.presets.map((preset) => ({
+    value: preset.name,
+    label: preset.name,
+  }));
+  const update = (index: number, change: Partial<TargetChoice>) =>
+    onChange(targets.map((target, i) => (i === index ? { ...target, ...change } : target)));
+  const defaultPreset =
+    catalogue.presets.find((preset) => preset.name === DEFAULT_PRESET)?.name ??
+    catalogue.presets[0]?.name ??
+    "";
+
+  return (
+    <Stack gap="sm">
+      {targets.map((target, index) => {
+        const rowIssues = issues.filter((issue) => issue.target === index);
+        const preset = catalogue.presets.find((candidate) => candidate.name === target.preset);
+        return (
+          // Rows have no identity of their own; the index is what the issues refer to.
+          <Stack key={index} gap={4}>
+            <Group align="flex-end" wrap="nowrap">
+              <Select
+                label={`Target language ${index + 1}`}
+                placeholder="Choose a language"
+                data={languageOptions}
+                value={target.language || null}
+                onChange={(language) => update(index, { language: language ?? "" })}
+                searchable
+                style={{ flex: 2 }}
+              />
+              <Select
+                label="Preset"
+                data={presetOptions}
+                value={target.preset || null}
+                onChange={(name) => update(index, { preset: name ?? "" })}
+                allowDeselect={false}
+                style={{ flex: 1 }}
+              />
+              <ActionIcon
+                variant="subtle"
+                color="gray"
+                size="lg"
+                mb={2}
+                aria-label={`Remove target language ${index + 1}`}
+                onClick={() => onChange(targets.filter((_, i) => i !== index))}
+              >
+                ✕
+              </ActionIcon>
+            </Group>
+            {preset && (
+              <Text size="xs" c="dimmed">
+                {preset.description}
+              </Text>
+            )}
+            {rowIssues.map((issue) => (
+              <Text key={issue.message} size="sm" c="red">
+                {issue.message}
+              </Text>
+            ))}
+          </Stack>
+        );
+      })}
+      {issues
+        .filter((issue) => issue.target === null)
+        .map((issue) => (
+          <Text key={issue.message} size="sm" c="red">
+            {issue.message}
+          </Text>
+        ))}
+      <Group>
+        <Button
+          variant="light"
+          onClick={() => onChange([...targets, { language: "", preset: defaultPreset }])}
+        >
+          Add a target language
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

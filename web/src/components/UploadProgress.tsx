@@ -1,0 +1,100 @@
+import { Alert, Button, Group, List, Progress, Stack, Text } from "@mantine/core";
+
+import { describeProblem } from "../api/problemMessages";
+import { formatBytes, formatSeconds } from "../format";
+import type { ChunkedUpload, UploadSnapshot } from "../upload/chunkedUpload";
+import { ProblemAlert } from "./ProblemAlert";
+
+const PHASE_TEXT: Record<UploadSnapshot["phase"], string> = {
+  idle: "Waiting",
+  preparing: "Preparing the upload…",
+  uploading: "Uploading",
+  paused: "Paused",
+  failed: "Some parts failed",
+  completing: "Checking the file on the server…",
+  completed: "Uploaded",
+  error: "Upload stopped",
+};
+
+/** The upload's progress and its controls: pause, resume, retry failed parts, start again. */
+export function UploadProgress({
+  upload,
+  snapshot,
+  onRestart,
+}: {
+  upload: ChunkedUpload;
+  snapshot: UploadSnapshot;
+  onRestart: () => void;
+}) {
+  const { phase, parts, sentBytes, totalBytes } = snapshot;
+  const sentParts = parts.filter((part) => part.status === "sent").length;
+  const failed = parts.filter((part) => part.status === "failed");
+  const fraction = totalBytes > 0 ? sentBytes / totalBytes : 0;
+  const media = snapshot.result?.media;
+
+  return (
+    <Stack gap="xs">
+      <Group justify="space-between">
+        <Text fw={500}>{PHASE_TEXT[phase]}</Text>
+        <Text size="sm" c="dimmed">
+          {formatBytes(sentBytes)} of {formatBytes(totalBytes)}
+          {parts.length > 0 && ` · ${sentParts} of ${parts.length} parts sent`}
+        </Text>
+      </Group>
+      <Progress
+        value={fraction * 100}
+        color={
+          phase === "error" || phase === "failed"
+            ? "red"
+            : phase === "completed"
+              ? "teal"
+              : "indigo"
+        }
+        animated={phase === "uploading" || phase === "completing"}
+        aria-label="Upload progress"
+        size="lg"
+      />
+      {snapshot.resumedParts > 0 && (
+        <Text size="sm" c="dimmed">
+          {phase === "completed" && parts.length === 0
+            ? "This file was already uploaded: nothing to send."
+            : `Resumed: ${snapshot.resumedParts} of ${parts.length} parts were already on the server.`}
+        </Text>
+      )}
+      {media && (
+        <Text size="sm" c="dimmed">
+          {formatSeconds(media.durationSeconds)} · {media.width}×{media.height} · {media.videoCodec}{" "}
+          / {media.audioCodec}
+        </Text>
+      )}
+      {failed.length > 0 && (
+        <Alert color="orange" title={`${failed.length} part(s) failed after several attempts`}>
+          <List size="sm">
+            {failed.map((part) => (
+              <List.Item key={part.number}>
+                Part {part.number}: {part.problem ? describeProblem(part.problem).message : ""}
+              </List.Item>
+            ))}
+          </List>
+        </Alert>
+      )}
+      {phase === "error" && snapshot.problem && <ProblemAlert problem={snapshot.problem} />}
+      <Group>
+        {phase === "uploading" && (
+          <Button variant="default" onClick={() => upload.pause()}>
+            Pause
+          </Button>
+        )}
+        {phase === "paused" && <Button onClick={() => void upload.resume()}>Resume</Button>}
+        {phase === "failed" && (
+          <Button onClick={() => void upload.retryFailed()}>Retry failed parts</Button>
+        )}
+        {phase === "error" && (
+          <Button variant="default" onClick={onRestart}>
+            Try again
+          </Button>
+        )}
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,133 @@
+import { Button, Group, Loader, Paper, Select, Stack, Text, Title } from "@mantine/core";
+import { useState } from "react";
+import { useNavigate } from "react-router";
+
+import { asProblem } from "../api/problem";
+import { useCatalogue, useCreateJob } from "../api/queries";
+import { FileDrop } from "../components/FileDrop";
+import { ProblemAlert } from "../components/ProblemAlert";
+import { TargetsEditor } from "../components/TargetsEditor";
+import { UploadProgress } from "../components/UploadProgress";
+import { formatBytes } from "../format";
+import {
+  AUTO,
+  idempotencyKey,
+  languageLabel,
+  type TargetChoice,
+  toTargetSpecs,
+  validateTargets,
+} from "../jobs/jobForm";
+import { useChunkedUpload } from "../upload/useChunkedUpload";
+
+/** A new dub: upload a video (in parts, resumable) while choosing its languages and presets. */
+export function UploadPage() {
+  const { catalogue, error: catalogueError } = useCatalogue();
+  const { upload, snapshot, begin } = useChunkedUpload();
+  const [file, setFile] = useState<File | null>(null);
+  const [source, setSource] = useState(AUTO);
+  const [targets, setTargets] = useState<TargetChoice[]>([{ language: "", preset: "default" }]);
+  const [tried, setTried] = useState(false);
+  const createJob = useCreateJob();
+  const navigate = useNavigate();
+
+  const issues = catalogue ? validateTargets(catalogue, source, targets) : [];
+  const uploaded = snapshot?.phase === "completed" ? snapshot.result : null;
+
+  const pick = (picked: File) => {
+    setFile(picked);
+    begin(picked);
+  };
+
+  const submit = () => {
+    setTried(true);
+    if (uploaded === null || issues.length > 0) {
+      return;
+    }
+    const body = { uploadId: uploaded.id, sourceLanguage: source, targets: toTargetSpecs(targets) };
+    createJob.mutate(
+      { body, idempotencyKey: idempotencyKey("job", body) },
+      { onSuccess: (job) => void navigate(`/jobs/${job.id}`) },
+    );
+  };
+
+  return (
+    <Stack maw={860} mx="auto">
+      <Title order={2}>New dub</Title>
+      <Paper withBorder p="lg" radius="md">
+        <Stack>
+          <Title order={4}>1. Video</Title>
+          {file && (
+            <Text>
+              <Text span fw={600}>
+                {file.name}
+              </Text>{" "}
+              <Text span c="dimmed">
+                ({formatBytes(file.size)})
+              </Text>
+            </Text>
+          )}
+          {upload && snapshot && (
+            <UploadProgress
+              upload={upload}
+              snapshot={snapshot}
+              onRestart={() => file && pick(file)}
+            />
+          )}
+          <FileDrop onFile={pick} compact={file !== null} />
+        </Stack>
+      </Paper>
+      <Paper withBorder p="lg" radius="md">
+        <Stack>
+          <Title order={4}>2. Languages</Title>
+          {catalogueError && <ProblemAlert problem={asProblem(catalogueError)} />}
+          {catalogue === null && !catalogueError && <Loader size="sm" />}
+          {catalogue && (
+            <>
+              <Select
+                label="Spoken language of the video"
+                description={
+                  source === AUTO
+                    ? "Detected from the speech; a target is dubbed if the engines translate from the detected language."
+                    : undefined
+                }
+                data={[
+                  { value: AUTO, label: "Detect automatically" },
+                  ...catalogue.languages.map((language) => ({
+                    value: language.code,
+                    label: languageLabel(language),
+                  })),
+                ]}
+                value={source}
+                onChange={(value) => setSource(value ?? AUTO)}
+                allowDeselect={false}
+              />
+              <TargetsEditor
+                catalogue={catalogue}
+                source={source}
+                targets={targets}
+                onChange={setTargets}
+                issues={tried ? issues : []}
+              />
+            </>
+          )}
+        </Stack>
+      </Paper>
+      {createJob.error && <ProblemAlert problem={asProblem(createJob.error)} />}
+      <Group justify="flex-end">
+        {uploaded === null && (
+          <Text size="sm" c="dimmed">
+            {file === null ? "Pick a video first." : "Dubbing can start once the upload is done."}
+          </Text>
+        )}
+        <Button
+          size="md"
+          onClick={submit}
+          disabled={uploaded === null}
+          loading={createJob.isPending}
+        >
+          Start dubbing
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * A stand-in for the API at the fetch boundary: routes by method and path pattern, answers with
+ * JSON (or a problem document), and keeps every request for assertions.
+ */
+export interface Answer {
+  status?: number;
+  body?: unknown;
+}
+
+type Handler = (request: Request, params: Record<string, string>) => Answer | Promise<Answer>;
+
+export interface FakeApi {
+  on(method: string, pattern: string, handler: Handler | Answer): FakeApi;
+  requests: { method: string; path: string; search: URLSearchParams; request: Request }[];
+  /** Requests to `METHOD /path` (exact path), in order. */
+  calls(method: string, path: string): Request[];
+}
+
+function matcher(pattern: string): (path: string) => Record<string, string> | null {
+  const names: string[] = [];
+  const regex = new RegExp(
+    "^" +
+      pattern.replace(/:(\w+)/g, (_, name: string) => {
+        names.push(name);
+        return "([^/]+)";
+      }) +
+      "$",
+  );
+  return (path) => {
+    const match = regex.exec(path);
+    return match ? Object.fromEntries(names.map((name, i) => [name, match[i + 1] ?? ""])) : null;
+  };
+}
+
+export function problem(status: number, code: string, detail = code): Answer {
+  return {
+    status,
+    body: { type: `https://dubflow.dev/problems/${code}`, title: code, status, detail, code },
+  };
+}
+
+export function fakeApi(): FakeApi {
+  const routes: { method: string; match: ReturnType<typeof matcher>; handler: Handler }[] = [];
+  const api: FakeApi = {
+    requests: [],
+    on(method, pattern, handler) {
+      routes.push({
+        method,
+        match: matcher(pattern),
+        handler: typeof handler === "function" ? handler : () => handler,
+      });
+      return api;
+    },
+    calls(method, path) {
+      return api.requests
+        .filter((entry) => entry.method === method && entry.path === path)
+        .map((entry) => entry.request);
+    },
+  };
+  vi.stubGlobal("fetch", async (input: Request | string | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const url = new URL(request.url);
+    api.requests.push({
+      method: request.method,
+      path: url.pathname,
+      search: url.searchParams,
+      request,
+    });
+    // The latest route for a path wins, so a test can change an answer part-way.
+    for (const route of [...routes].reverse()) {
+      const params = route.method === request.method ? route.match(url.pathname) : null;
+      if (params) {
+        const { status = 200, body } = await route.handler(request.clone(), params);
+        const type = status >= 400 ? "application/problem+json" : "application/json";
+        return new Response(body === undefined ? null : JSON.stringify(body), {
+          status,
+          headers: { "Content-Type": type },
+        });
+      }
+    }
+    return new Response(JSON.stringify(problem(404, "not_found").body), { status: 404 });
+  });
+  return api;
+}

@@ -1,0 +1,138 @@
+/** Bodies as the API returns them (shapes from the generated contract types). */
+import type {
+  Job,
+  LanguageInfo,
+  LanguageState,
+  PresetInfo,
+  StageName,
+  StageState,
+  StageStatus,
+} from "../api/types";
+
+const voices = (code: string) => [{ id: `espeak-${code}`, engine: "espeak-ng" }];
+
+export const LANGUAGES: LanguageInfo[] = [
+  {
+    code: "en",
+    name: "English",
+    nativeName: "English",
+    voices: voices("en"),
+    translatableFrom: ["es", "ca"],
+  },
+  {
+    code: "es",
+    name: "Spanish",
+    nativeName: "Español",
+    voices: voices("es"),
+    translatableFrom: ["en"],
+  },
+  {
+    code: "ca",
+    name: "Catalan",
+    nativeName: "Català",
+    voices: voices("ca"),
+    translatableFrom: ["en"],
+  },
+  {
+    code: "fr",
+    name: "French",
+    nativeName: "Français",
+    voices: voices("fr"),
+    translatableFrom: ["en"],
+  },
+  { code: "de", name: "German", nativeName: "Deutsch", voices: voices("de"), translatableFrom: [] },
+];
+
+const preset = (name: string, description: string): PresetInfo => ({
+  name,
+  description,
+  maxEngineRate: 1.25,
+  maxStretch: 1.3,
+  duckDb: 12,
+  backgroundGainDb: 0,
+  subtitleMaxChars: 42,
+  subtitleMaxLines: 2,
+});
+
+export const PRESETS: PresetInfo[] = [
+  preset("default", "Balanced: moderate speed-up."),
+  preset("tight", "Keeps every line in its slot."),
+];
+
+export const CATALOGUE = { languages: LANGUAGES, presets: PRESETS };
+
+export function stage(
+  name: StageName,
+  status: StageStatus,
+  extra: Partial<StageState> = {},
+): StageState {
+  const done = status === "succeeded";
+  return {
+    stage: name,
+    status,
+    progress: done ? 1 : status === "running" ? 0.5 : 0,
+    attempt: status === "pending" ? 0 : 1,
+    startedAt: status === "pending" ? null : "2026-05-01T10:00:00Z",
+    finishedAt: done ? "2026-05-01T10:00:02Z" : null,
+    durationSeconds: done ? 2.5 : null,
+    errorCode: null,
+    errorMessage: null,
+    history: [],
+    ...extra,
+  };
+}
+
+const JOB_STAGES: StageName[] = ["source_video", "source_audio", "transcript", "video_rendition"];
+const LANGUAGE_STAGES: StageName[] = [
+  "translation",
+  "dubbed_speech",
+  "dubbed_mix",
+  "audio_rendition",
+  "subtitles",
+];
+
+export function language(code: string, status: StageStatus): LanguageState {
+  const succeeded = status === "succeeded";
+  return {
+    language: code,
+    preset: "default",
+    status: status === "pending" || status === "retrying" ? "running" : status,
+    progress: succeeded ? 1 : 0,
+    stages: LANGUAGE_STAGES.map((name) => stage(name, status)),
+    outputs: succeeded
+      ? {
+          mp4Url: `/v1/media/jobs/J1/${code}/dubbed.mp4?signature=s`,
+          vttUrl: `/v1/media/jobs/J1/${code}/subtitles.vtt?signature=s`,
+          srtUrl: `/v1/media/jobs/J1/${code}/subtitles.srt?signature=s`,
+        }
+      : null,
+  };
+}
+
+export function job(extra: Partial<Job> = {}): Job {
+  return {
+    id: "J1",
+    status: "succeeded",
+    uploadId: "U1",
+    sourceLanguage: "en",
+    detectedLanguage: null,
+    progress: 1,
+    createdAt: "2026-05-01T10:00:00Z",
+    updatedAt: "2026-05-01T10:01:00Z",
+    finishedAt: "2026-05-01T10:01:00Z",
+    errorCode: null,
+    errorMessage: null,
+    stages: JOB_STAGES.map((name) => stage(name, "succeeded")),
+    languages: [language("es", "succeeded"), language("ca", "succeeded")],
+    playbackAvailable: true,
+    logsKey: "logs/J1/run.jsonl",
+    metrics: {
+      stageSeconds: { transcript: 3.2, translation: 0.8 },
+      totalStageSeconds: 4,
+      wallSeconds: 60,
+      attempts: 14,
+    },
+    dagsterRuns: [{ runId: "run-1", url: "http://127.0.0.1:3000/runs/run-1" }],
+    ...extra,
+  };
+}

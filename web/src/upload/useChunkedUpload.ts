@@ -1,0 +1,37 @@
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+
+import { useApi } from "../auth/AuthProvider";
+import { ChunkedUpload, type UploadFile, type UploadSnapshot } from "./chunkedUpload";
+import { storageResumeRecords } from "./resumeRecords";
+import { clientUploadApi } from "./uploadApi";
+import { sendPartWithXhr } from "./xhrPartSender";
+
+/** The upload of the file picked last (a new pick replaces it); paused when the page goes. */
+export function useChunkedUpload() {
+  const client = useApi();
+  const [upload, setUpload] = useState<ChunkedUpload | null>(null);
+
+  const begin = useCallback(
+    (file: UploadFile) => {
+      const next = new ChunkedUpload(file, {
+        api: clientUploadApi(client),
+        sendPart: sendPartWithXhr,
+        records: storageResumeRecords(),
+      });
+      setUpload(next);
+      void next.start();
+    },
+    [client],
+  );
+
+  useEffect(() => () => upload?.pause(), [upload]);
+
+  const subscribe = useCallback(
+    (listener: () => void) => upload?.subscribe(listener) ?? (() => undefined),
+    [upload],
+  );
+  const current = useCallback((): UploadSnapshot | null => upload?.snapshot() ?? null, [upload]);
+  const snapshot = useSyncExternalStore(subscribe, current);
+  const clear = useCallback(() => setUpload(null), []);
+  return { upload, snapshot, begin, clear };
+}

@@ -1,0 +1,27 @@
+/// <reference types="vitest/config" />
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// The API serves the built app under /app/ (same origin as the API, so signed part and media
+// URLs need no CORS). `npm run dev` proxies the API instead: see docs/web.md.
+const api = process.env.DUBFLOW_API_URL ?? "http://127.0.0.1:8000";
+
+export default defineConfig({
+  base: "/app/",
+  plugins: [react()],
+  server: {
+    host: "127.0.0.1",
+    port: 5173,
+    strictPort: true,
+    proxy: { "/v1": api },
+  },
+  // Two chunks are big, and each in one piece on purpose: React + Mantine + the router, which
+  // every page needs (~200 KB gzipped), and video.js, loaded by the watch page only (~210 KB).
+  build: { sourcemap: true, chunkSizeWarningLimit: 800 },
+  test: {
+    environment: "jsdom",
+    globals: true,
+    setupFiles: ["src/test/setup.ts"],
+    css: false,
+  },
+});
