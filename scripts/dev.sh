@@ -14,6 +14,10 @@ export DAGSTER_HOME
 DAGSTER_HOME=$(realpath -m "${DAGSTER_HOME:-$DUBFLOW_DATA_DIR/dagster}")
 mkdir -p "$DAGSTER_HOME"
 cp deploy/dagster.yaml "$DAGSTER_HOME/dagster.yaml"
+# Create (or migrate) the instance's storage once, here: on a fresh DAGSTER_HOME the webserver's
+# and the daemon's code servers would otherwise race to create it, and the loser's second
+# alembic stamp breaks every later start ("alembic_version has more than one head").
+.venv/bin/dagster instance migrate >/dev/null
 export DUBFLOW_PUBLIC_URL=${DUBFLOW_PUBLIC_URL:-http://127.0.0.1:$API_PORT}
 export DUBFLOW_DAGSTER_GRAPHQL_URL=http://127.0.0.1:$DAGSTER_PORT/graphql
 export DUBFLOW_DAGSTER_UI_URL=http://127.0.0.1:$DAGSTER_PORT
@@ -29,8 +33,10 @@ trap stop INT TERM EXIT
 
 # A background job of a script starts with SIGINT ignored, and Dagster's processes map SIGTERM
 # to their SIGINT handler: restore the default first, or they would ignore both and never stop.
+# `exec`: the background job's subshell becomes the service, so `$!` is the service's own
+# process group (`stop` signals that group; a subshell's pid names no group).
 with_sigint() {
-  setsid .venv/bin/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' "$@"
+  exec setsid .venv/bin/python -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' "$@"
 }
 
 if [[ $services == *,api,* ]]; then
