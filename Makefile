@@ -1,4 +1,4 @@
-.PHONY: setup demo dev test lint typecheck contract openapi pytest ui clean
+.PHONY: setup demo dev test lint typecheck contract openapi pytest bench ui clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,7 +20,7 @@ lint:
 	$(BIN)/ruff format --check .
 
 typecheck:
-	$(BIN)/mypy dubbing_assets dubbing_api resources sensors
+	$(BIN)/mypy dubbing_assets dubbing_api resources sensors bench
 
 # The API contract: Spectral's OpenAPI rules, the committed TypeScript client matches the
 # contract, and the client type-checks (strict). The Python side is tests/api/test_contract.py.
@@ -38,6 +38,11 @@ openapi: setup
 
 pytest:
 	$(BIN)/pytest -q --durations=15
+
+# Benchmarks (not part of `make test`): bench/results/latest.json and a summary table; what the
+# figures mean is in docs/performance.md. BENCH_REPEATS sets the alternated repetitions (3).
+bench: setup
+	$(BIN)/python -m bench
 
 ui: setup
 	$(BIN)/dubflow ui

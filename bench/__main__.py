@@ -1,0 +1,118 @@
+"""`make bench`: every measurement family in one run, one after the other (never two at once);
+writes bench/results/latest.json and prints the summary table.
+
+    python -m bench [--only stages,baseline,live,scale] [--output PATH]
+
+Phases, in order: the stage and video-packaging comparisons in this process; the baseline
+script; the stack (API + daemon) for the end-to-end jobs and the resume; then 10,000 jobs are
+seeded and the stack is started again for sensor ticks, and the API alone for the load.
+"""
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from bench import api_load, baseline, end_to_end, packaging, partitions, resume, stages
+from bench.core import RESULTS, Results, console, demo_clip, machine, say
+from bench.inprocess import MODELS_DIR, prepare
+from bench.live import FollowedJob, MemorySampler, Tick, live_stack
+from dubbing_assets.media.audio import duration
+from resources.models import ModelRegistry
+
+PHASES = ("stages", "baseline", "live", "scale")
+SOURCE = "en"
+# Seconds of each wrk run (the list is measured in alternated runs, the create in one).
+LIST_SECONDS, CREATE_SECONDS = 2.0, 3.0
+
+
+def _baseline_models() -> tuple[Path, Path]:
+    registry = ModelRegistry(MODELS_DIR)
+    piper = "piper-en_US-joe-medium"
+    return registry.resolve("whisper-base"), registry.resolve(piper) / registry.spec(
+        piper
+    ).weights_file
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", default=",".join(PHASES), help="phases to run, comma-separated")
+    parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    results = Results(machine())
+    jobs: list[FollowedJob] = []
+    baseline_s: dict[int, float] = {}
+    few_ticks: list[Tick] = []
+    pipeline_memory: MemorySampler | None = None
+    with tempfile.TemporaryDirectory(prefix="dubflow-bench-") as tmp:
+        work = Path(tmp)
+        clip = demo_clip(work / "demo.mp4")
+        tiny = demo_clip(work / "tiny.mp4", seconds=5)
+        media_seconds = duration(clip)
+        data = work / "stack"
+
+        if "stages" in only:
+            say("1, 4: stages and video packaging, in process (models load first)")
+            inprocess = prepare(work / "inprocess", clip, ["es", "en"], SOURCE)
+            results.add(stages.run_family(inprocess, work))
+            results.add(packaging.run_family(inprocess, work))
+
+        if "baseline" in only:
+            whisper, piper = _baseline_models()
+            for langs in (end_to_end.ONE_LANGUAGE, end_to_end.THREE_LANGUAGES):
+                say(f"3: the baseline script, {','.join(langs)}")
+                out = work / f"baseline-{len(langs)}"
+                baseline_s[len(langs)] = baseline.run_baseline(
+                    clip, out, langs, SOURCE, whisper, piper
+                )
+
+        if "live" in only:
+            say("2, 5: the stack (API + daemon): end-to-end jobs and resume")
+            with live_stack(data) as live:
+                since = time.time()
+                partitions.wait_for_idle_ticks(live, since)
+                jobs = [live.dub(clip, langs, SOURCE) for langs in
+                        (end_to_end.ONE_LANGUAGE, end_to_end.THREE_LANGUAGES)]  # fmt: skip
+                one_runs = live.runs(jobs[0])
+                results.add(end_to_end.figures(jobs[0], jobs[1], one_runs, media_seconds))
+                results.add(resume.run_family(live, jobs[1]))
+                few_ticks = live.ticks(since)
+                pipeline_memory = live.memory
+            walls = {len(followed.job["languages"]): followed.wall_s for followed in jobs}
+            results.add(baseline.figures(baseline_s, walls))
+
+        if "scale" in only:
+            say(f"7: {partitions.JOB_COUNT:,} jobs x {len(partitions.LANGS)} languages seeded")
+            seeded = partitions.seed(f"sqlite:///{data / 'app.db'}", data / "dagster")
+            say(f"   seeded in {seeded.seconds}; the stack again for sensor ticks")
+            with live_stack(data) as live:
+                since = time.time()
+                partitions.wait_for_idle_ticks(live, since)
+                live.dub(tiny, partitions.LANGS, SOURCE)
+                results.add(partitions.tick_figures(few_ticks, live.ticks(since)))
+            say("6, 7: the API alone under load")
+            with live_stack(data, "api") as live:
+                listed, loads = partitions.list_latency(live, seeded, LIST_SECONDS)
+                results.add([listed])
+                results.add(
+                    api_load.load_figures(
+                        f"GET {api_load.LIST_URL} ({partitions.JOB_COUNT:,} jobs)",
+                        loads,
+                        f"the newest 20 of {partitions.JOB_COUNT:,} jobs x 3 languages",
+                    )
+                )
+                upload = live.client.upload(tiny)
+                results.add(api_load.create_job_load(live, upload, CREATE_SECONDS))
+                live.memory.sample()
+                if pipeline_memory is not None:
+                    results.add(api_load.memory_figures(live.memory, pipeline_memory, jobs))
+
+    results.figures.sort(key=lambda figure: figure.family)
+    results.write(args.output)
+    console.print(results.table())
+    console.print(f"{args.output} written in {time.monotonic() - results.started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
