@@ -5,10 +5,12 @@ writes bench/results/latest.json and prints the summary table.
 
 Phases, in order: the stage and video-packaging comparisons in this process; the baseline
 script; the stack (API + daemon) for the end-to-end jobs and the resume; then 10,000 jobs are
-seeded and the stack is started again for sensor ticks, and the API alone for the load.
+seeded and the stack is started again for sensor ticks, and the API alone for the load. A phase
+that fails is reported (and makes the exit status 1); the others still run.
 """
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,16 +24,9 @@ from resources.models import ModelRegistry
 
 PHASES = ("stages", "baseline", "live", "scale")
 SOURCE = "en"
+PIPER_VOICE = "piper-en_US-joe-medium"
 # Seconds of each wrk run (the list is measured in alternated runs, the create in one).
 LIST_SECONDS, CREATE_SECONDS = 2.0, 3.0
-
-
-def _baseline_models() -> tuple[Path, Path]:
-    registry = ModelRegistry(MODELS_DIR)
-    piper = "piper-en_US-joe-medium"
-    return registry.resolve("whisper-base"), registry.resolve(piper) / registry.spec(
-        piper
-    ).weights_file
 
 
 def main() -> None:
@@ -53,29 +48,33 @@ def main() -> None:
         data = work / "stack"
 
         if "stages" in only:
-            say("1, 4: stages and video packaging, in process (models load first)")
-            inprocess = prepare(work / "inprocess", clip, ["es", "en"], SOURCE)
-            results.add(stages.run_family(inprocess, work))
-            results.add(packaging.run_family(inprocess, work))
+            with results.phase("stages"):
+                say("1, 4: stages and video packaging, in process (models load first)")
+                inprocess = prepare(work / "inprocess", clip, ["es", "en"], SOURCE)
+                results.add(stages.run_family(inprocess, work))
+                results.add(packaging.run_family(inprocess, work))
 
         if "baseline" in only:
-            whisper, piper = _baseline_models()
-            for langs in (end_to_end.ONE_LANGUAGE, end_to_end.THREE_LANGUAGES):
-                say(f"3: the baseline script, {','.join(langs)}")
-                out = work / f"baseline-{len(langs)}"
-                baseline_s[len(langs)] = baseline.run_baseline(
-                    clip, out, langs, SOURCE, whisper, piper
-                )
+            with results.phase("baseline"):
+                registry = ModelRegistry(MODELS_DIR)
+                whisper = registry.resolve("whisper-base")
+                piper = registry.resolve(PIPER_VOICE) / registry.spec(PIPER_VOICE).weights_file
+                for langs in (end_to_end.ONE_LANGUAGE, end_to_end.THREE_LANGUAGES):
+                    say(f"3: the baseline script, {','.join(langs)}")
+                    out = work / f"baseline-{len(langs)}"
+                    baseline_s[len(langs)] = baseline.run_baseline(
+                        clip, out, langs, SOURCE, whisper, piper
+                    )
 
         if "live" in only:
-            say("2, 5: the stack (API + daemon): end-to-end jobs and resume")
-            with live_stack(data) as live:
+            with results.phase("live"), live_stack(data) as live:
+                say("2, 5: the stack (API + daemon): end-to-end jobs and resume")
                 since = time.time()
                 partitions.wait_for_idle_ticks(live, since)
-                jobs = [live.dub(clip, langs, SOURCE) for langs in
-                        (end_to_end.ONE_LANGUAGE, end_to_end.THREE_LANGUAGES)]  # fmt: skip
-                one_runs = live.runs(jobs[0])
-                results.add(end_to_end.figures(jobs[0], jobs[1], one_runs, media_seconds))
+                for langs in (end_to_end.ONE_LANGUAGE, end_to_end.THREE_LANGUAGES):
+                    jobs.append(live.dub(clip, langs, SOURCE))
+                runs = live.runs(jobs[0])
+                results.add(end_to_end.figures(jobs[0], jobs[1], runs, media_seconds))
                 results.add(resume.run_family(live, jobs[1]))
                 few_ticks = live.ticks(since)
                 pipeline_memory = live.memory
@@ -83,35 +82,40 @@ def main() -> None:
             results.add(baseline.figures(baseline_s, walls))
 
         if "scale" in only:
-            say(f"7: {partitions.JOB_COUNT:,} jobs x {len(partitions.LANGS)} languages seeded")
-            seeded = partitions.seed(f"sqlite:///{data / 'app.db'}", data / "dagster")
-            say(f"   seeded in {seeded.seconds}; the stack again for sensor ticks")
-            with live_stack(data) as live:
-                since = time.time()
-                partitions.wait_for_idle_ticks(live, since)
-                live.dub(tiny, partitions.LANGS, SOURCE)
-                results.add(partitions.tick_figures(few_ticks, live.ticks(since)))
-            say("6, 7: the API alone under load")
-            with live_stack(data, "api") as live:
-                listed, loads = partitions.list_latency(live, seeded, LIST_SECONDS)
-                results.add([listed])
-                results.add(
-                    api_load.load_figures(
-                        f"GET {api_load.LIST_URL} ({partitions.JOB_COUNT:,} jobs)",
-                        loads,
-                        f"the newest 20 of {partitions.JOB_COUNT:,} jobs x 3 languages",
+            with results.phase("scale"):
+                say(f"7: {partitions.JOB_COUNT:,} jobs x {len(partitions.LANGS)} languages")
+                seeded = partitions.seed(f"sqlite:///{data / 'app.db'}", data / "dagster")
+                say(f"   seeded ({seeded.seconds}); the stack again for sensor ticks")
+                with live_stack(data) as live:
+                    since = time.time()
+                    partitions.wait_for_idle_ticks(live, since)
+                    live.dub(tiny, partitions.LANGS, SOURCE)
+                    results.add(partitions.tick_figures(few_ticks, live.ticks(since)))
+                say("6, 7: the API alone under load")
+                with live_stack(data, "api") as live:
+                    listed, loads = partitions.list_latency(live, seeded, LIST_SECONDS)
+                    results.add([listed])
+                    results.add(
+                        api_load.load_figures(
+                            f"GET {api_load.LIST_URL} ({partitions.JOB_COUNT:,} jobs)",
+                            loads,
+                            f"the newest {api_load.PAGE} of {partitions.JOB_COUNT:,} jobs "
+                            f"x {len(partitions.LANGS)} languages",
+                        )
                     )
-                )
-                upload = live.client.upload(tiny)
-                results.add(api_load.create_job_load(live, upload, CREATE_SECONDS))
-                live.memory.sample()
-                if pipeline_memory is not None:
-                    results.add(api_load.memory_figures(live.memory, pipeline_memory, jobs))
+                    upload = live.client.upload(tiny)
+                    results.add(api_load.create_job_load(live, upload, CREATE_SECONDS))
+                    live.memory.sample()
+                    if pipeline_memory is not None:
+                        results.add(api_load.memory_figures(live.memory, pipeline_memory, jobs))
 
     results.figures.sort(key=lambda figure: figure.family)
     results.write(args.output)
     console.print(results.table())
+    for phase, error in results.failed.items():
+        console.print(f"[red]phase {phase} failed:[/] {error}")
     console.print(f"{args.output} written in {time.monotonic() - results.started:.0f} s")
+    sys.exit(1 if results.failed else 0)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ import platform
 import statistics
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,10 +169,20 @@ class Results:
     machine: dict[str, Any]
     figures: list[Figure] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
-    skipped: dict[str, str] = field(default_factory=dict)
+    # Phases that raised, with the error: the others' figures are still written.
+    failed: dict[str, str] = field(default_factory=dict)
 
     def add(self, figures: Sequence[Figure]) -> None:
         self.figures += figures
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Run a phase; if it fails, record why and go on with the next."""
+        try:
+            yield
+        except Exception as error:
+            console.print_exception(max_frames=8)
+            self.failed[name] = f"{type(error).__name__}: {error}"[:2000]
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -183,7 +194,7 @@ class Results:
             "duration_s": round(time.monotonic() - self.started, 1),
             "repeats": repeats(),
             "figures": [figure.to_dict() for figure in self.figures],
-            "skipped": self.skipped,
+            "failed": self.failed,
         }
         path.write_text(json.dumps(document, indent=2) + "\n")
 

@@ -19,16 +19,15 @@ THREE_LANGUAGES = ["es", "ca", "en"]
 def gaps(followed: FollowedJob) -> dict[str, float]:
     """Where the idle time went: before the first stage (outbox sensor, run queue, worker
     start), between the job-level and the first per-language stage (chaining sensor, queue,
-    worker start), after the last stage (completion sensor, polling), and between steps."""
+    worker start), and the rest (between steps, waiting for a run slot)."""
     spans = followed.spans()
     job_level = [span for span in spans if not span.lang]
     per_language = [span for span in spans if span.lang]
     result = {"to_first_stage_s": spans[0].start - followed.t0}
     if job_level and per_language:
         result["ingest_to_dub_s"] = per_language[0].start - max(s.end for s in job_level)
-    result["after_last_stage_s"] = followed.finished - max(span.end for span in spans)
     idle = followed.wall_s - followed.busy_s()
-    result["between_steps_s"] = idle - sum(result.values())
+    result["rest_s"] = idle - sum(result.values())
     return {key: round(value, 2) for key, value in result.items()}
 
 
@@ -36,7 +35,7 @@ def run_phases(followed: FollowedJob, runs: list[RunTimeline]) -> dict[str, floa
     """The orchestration of a one-language job, run by run (its runs are sequential, so this is
     its whole critical path): sensor latencies, time in the run queue, run worker start
     (process, imports, code location), and what is left inside the runs (run setup, between
-    steps, run teardown)."""
+    steps)."""
     ingest = next(run for run in runs if run.job_name == "ingest_job")
     dub = next(run for run in runs if run.job_name == "dub_job")
     phases = {
@@ -46,7 +45,6 @@ def run_phases(followed: FollowedJob, runs: list[RunTimeline]) -> dict[str, floa
             run.marks["started"] - run.marks["dequeued"] for run in (ingest, dub)
         ),
         "chaining_sensor_s": dub.created - ingest.marks["succeeded"],
-        "completion_sensor_s": followed.finished - dub.marks["succeeded"],
     }
     phases["inside_runs_s"] = followed.wall_s - followed.busy_s() - sum(phases.values())
     return {key: round(value, 2) for key, value in phases.items()}
@@ -57,7 +55,10 @@ def _describe(followed: FollowedJob) -> dict[str, object]:
         "job": followed.job["id"],
         "languages": [lang["language"] for lang in followed.job["languages"]],
         "wall_s": round(followed.wall_s, 2),
-        "first_playable_s": round(followed.first_playable - followed.t0, 2),
+        "first_language_playable_s": round(followed.first_playable - followed.t0, 2),
+        # The completion sensor marks the job succeeded after its last run: the API says so
+        # this much later than the HLS is playable.
+        "status_succeeded_after_s": round(followed.succeeded - followed.playable, 2),
         "stage_seconds_sum": round(sum(span.seconds for span in followed.spans()), 2),
         "busy_s": round(followed.busy_s(), 2),
         "stage_seconds": followed.job["metrics"]["stageSeconds"],

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import httpx
 from dagster._core.scheduler.instigation import InstigatorType
 
 from bench.appdb import user_key
@@ -125,18 +126,36 @@ class StageSpan:
     workers: set[int] = field(default_factory=set)
 
 
+# The stages that (re)write the master playlist: a language is playable once both finished.
+PUBLISHING_STAGES = ("audio_rendition", "subtitles")
+
+
 @dataclass
 class FollowedJob:
-    """A job followed from `t0` (epoch seconds; e.g. upload complete) until it finished."""
+    """A job followed from `t0` (epoch seconds: upload complete, or a retry) until the API
+    said it succeeded."""
 
     job: dict[str, Any]
     t0: float
-    first_playable: float
-    finished: float
+    succeeded: float
+
+    @property
+    def playable(self) -> float:
+        """When every language was playable: the last publishing stage finished."""
+        return max(span.end for span in self.spans() if span.stage in PUBLISHING_STAGES)
+
+    @property
+    def first_playable(self) -> float:
+        ends: dict[str, float] = {}
+        for span in self.spans():
+            if span.stage in PUBLISHING_STAGES:
+                ends[span.lang] = max(ends.get(span.lang, 0.0), span.end)
+        return min(ends.values())
 
     @property
     def wall_s(self) -> float:
-        return self.finished - self.t0
+        """From `t0` to every language playable."""
+        return self.playable - self.t0
 
     def spans(self) -> list[StageSpan]:
         """The stages that ran after `t0` (a retry leaves the others' earlier records)."""
@@ -182,7 +201,7 @@ class FollowedJob:
 
 # The run events that mark where a run's time goes, in the order they happen.
 RUN_MARKS = {
-    dg.DagsterEventType.RUN_DEQUEUED: "dequeued",
+    dg.DagsterEventType.RUN_STARTING: "dequeued",
     dg.DagsterEventType.RUN_START: "started",
     dg.DagsterEventType.STEP_START: "first_step",
     dg.DagsterEventType.RUN_SUCCESS: "succeeded",
@@ -271,14 +290,12 @@ class LiveStack:
         return [run for run in run_timelines(self.dagster_home, ids) if run.created >= followed.t0]
 
     def follow(self, job_id: str, t0: float, timeout: float = 600) -> FollowedJob:
-        """Poll the job until it is finished; it must succeed."""
-        first_playable = None
+        """Poll the job until it is finished; it must succeed, and its master playlist must
+        list every language."""
         deadline = time.monotonic() + timeout
         while True:
             job = self.client.job(job_id)
             now = time.time()
-            if first_playable is None and job["playbackAvailable"]:
-                first_playable = now
             if job["status"] in ("succeeded", "failed", "cancelled"):
                 break
             if time.monotonic() > deadline:
@@ -288,7 +305,12 @@ class LiveStack:
             raise RuntimeError(
                 f"job {job_id} {job['status']}: {job['errorCode']} {job['errorMessage']}"
             )
-        return FollowedJob(job, t0, first_playable or now, now)
+        master = httpx.get(self.client.playback(job_id)["url"]).text
+        missing = [lang["language"] for lang in job["languages"]
+                   if f'LANGUAGE="{lang["language"]}"' not in master]  # fmt: skip
+        if missing:
+            raise RuntimeError(f"job {job_id} succeeded but its master playlist lacks {missing}")
+        return FollowedJob(job, t0, now)
 
     def dub(self, video: Path, langs: list[str], source: str = "en") -> FollowedJob:
         """Upload `video` in parts, then time from upload complete to every language playable."""
