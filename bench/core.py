@@ -81,15 +81,17 @@ def ratio_figure(
     note: str = "",
     **detail: Any,
 ) -> Figure:
-    """median(numerator) / median(denominator), with every sample kept in the detail."""
+    """median(numerator) / median(denominator), both medians appended to the note, every
+    sample kept in the detail."""
     top, bottom = median(seconds[numerator]), median(seconds[denominator])
+    medians = f"{duration_text(top)} / {duration_text(bottom)}"
     return Figure(
         family,
         name,
         round(top / bottom, 3),
         "x",
         limit,
-        note,
+        f"{note}; {medians}" if note else medians,
         {
             f"{numerator}_median_s": round(top, 4),
             f"{denominator}_median_s": round(bottom, 4),
@@ -97,6 +99,10 @@ def ratio_figure(
             **detail,
         },
     )
+
+
+def duration_text(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def timed(function: Callable[[], object]) -> float:
@@ -208,7 +214,9 @@ class Results:
             table.add_row(
                 figure.family,
                 figure.name,
-                f"{figure.value:.3g} {figure.unit}",
+                f"{figure.value:.0f} {figure.unit}"
+                if abs(figure.value) >= 100
+                else f"{figure.value:.3g} {figure.unit}",
                 target,
                 mark,
                 figure.note,
