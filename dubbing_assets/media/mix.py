@@ -15,6 +15,8 @@ from dubbing_assets.media.run import run_args
 _SPEECH_LEVEL_DB = -18.0
 _THRESHOLD = 0.015
 _LOUDNESS_RANGE = 11.0
+# The mix is always AAC (HLS and MP4 take it as it is).
+MIX_CODEC = "aac"
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def mix_dub(
             "-map",
             "[out]",
             "-c:a",
-            "aac",
+            MIX_CODEC,
             "-b:a",
             "160k",
             "-ar",
