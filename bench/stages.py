@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.core import Figure, alternate, ffmpeg, ratio_figure, run, timed
+from bench.core import Figure, alternate, ffmpeg, median, ratio_figure, repeats, run, timed
 from bench.inprocess import InProcessJob
 from resources import keys
 from resources.languages import get_language
@@ -265,5 +265,16 @@ def run_family(inprocess: InProcessJob, work: Path) -> list[Figure]:
         LANG,
         _package(inprocess, LANG, work),
         "HLS audio copy + MP4 mux on each side",
+    )
+    # A stage with no engine and next to no work: its step time is what any stage costs.
+    floor = median([inprocess.step_seconds("subtitles", LANG) for _ in range(repeats())])
+    figures.append(
+        Figure(
+            FAMILY,
+            "fixed cost of a stage (subtitles step)",
+            round(floor * 1000, 1),
+            "ms",
+            note="Dagster step, event log on SQLite, stage rows, storage, hashing",
+        )
     )
     return figures
