@@ -1,5 +1,6 @@
 """`make bench`: every measurement family in one run, one after the other (never two at once);
-writes bench/results/latest.json and prints the summary table.
+writes bench/results/latest.json (and the table as latest.md, for docs/performance.md) and
+prints the summary table.
 
     python -m bench [--only stages,baseline,live,scale] [--output PATH]
 
@@ -124,6 +125,7 @@ def main() -> None:
 
     results.figures.sort(key=lambda figure: figure.family)
     results.write(args.output)
+    args.output.with_suffix(".md").write_text(results.markdown())
     console.print(results.table())
     for phase, error in results.failed.items():
         console.print(f"[red]phase {phase} failed:[/] {error}")

@@ -170,6 +170,11 @@ def machine() -> dict[str, Any]:
     }
 
 
+def value_text(figure: Figure) -> str:
+    value = f"{figure.value:.0f}" if abs(figure.value) >= 100 else f"{figure.value:.3g}"
+    return f"{value} {figure.unit}"
+
+
 @dataclass
 class Results:
     machine: dict[str, Any]
@@ -204,6 +209,21 @@ class Results:
         }
         path.write_text(json.dumps(document, indent=2) + "\n")
 
+    def markdown(self) -> str:
+        """The figures as the table in docs/performance.md."""
+        rows = [
+            "| family | figure | value | target | | note |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for figure in self.figures:
+            target = f"<= {figure.limit:g}" if figure.limit is not None else ""
+            mark = {True: "met", False: "**missed**", None: ""}[figure.met]
+            rows.append(
+                f"| {figure.family} | {figure.name} | {value_text(figure)} | {target} | {mark} "
+                f"| {figure.note} |"
+            )
+        return "\n".join(rows) + "\n"
+
     def table(self) -> Table:
         table = Table(title="dubflow benchmarks", title_justify="left")
         for column in ("family", "figure", "value", "target", "", "note"):
@@ -214,9 +234,7 @@ class Results:
             table.add_row(
                 figure.family,
                 figure.name,
-                f"{figure.value:.0f} {figure.unit}"
-                if abs(figure.value) >= 100
-                else f"{figure.value:.3g} {figure.unit}",
+                value_text(figure),
                 target,
                 mark,
                 figure.note,
