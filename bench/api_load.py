@@ -30,10 +30,6 @@ class Load:
     p99_ms: float
     max_ms: float
 
-    @property
-    def per_second(self) -> float:
-        return self.requests / self.seconds
-
 
 def wrk(url: str, key: str, seconds: float, body: dict[str, Any] | None = None) -> Load:
     """`seconds` of wrk against `url` (GET, or POST of `body`); every response must be a 2xx."""
@@ -87,7 +83,8 @@ def memory_figures(
         for span in followed.spans():
             workers["dub" if span.lang else "ingest"] |= span.workers
     figures = [Figure(FAMILY, "peak RSS, API", api.peak_mib("api"), "MiB",
-                      note="uvicorn, after the load above")]  # fmt: skip
+                      note="uvicorn, after the load above",
+                      detail={"stack_peaks_mib": pipeline.peaks_by_role()})]  # fmt: skip
     for kind, model in (
         ("ingest", "Whisper base"),
         ("dub", "piper, espeak-ng, ffmpeg children not counted"),

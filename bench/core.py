@@ -130,10 +130,6 @@ def ffmpeg(*args: str | Path, **kwargs: Any) -> subprocess.CompletedProcess[byte
     return run(["ffmpeg", "-hide_banner", "-nostats", "-y", *args], **kwargs)
 
 
-def run_timed(command: Sequence[str | Path], **kwargs: Any) -> float:
-    return timed(lambda: run(command, **kwargs))
-
-
 def demo_clip(dst: Path, seconds: float = DEMO_SECONDS) -> Path:
     """The clip every family works on: the demo recording under a generated H.264 picture, as
     `make demo` and the live tests build it."""

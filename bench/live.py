@@ -43,7 +43,6 @@ class MemorySampler:
         self.interval = interval
         self.peak_kib: dict[int, int] = {}
         self.command: dict[int, str] = {}
-        self.parent: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -61,7 +60,6 @@ class MemorySampler:
         while frontier:
             pid = frontier.pop()
             for child in children.get(pid, []):
-                self.parent[child] = pid
                 found.append(child)
                 frontier.append(child)
         return found
@@ -91,6 +89,8 @@ class MemorySampler:
         self._thread.join()
 
     def role(self, pid: int) -> str:
+        """The stack's service a process is (run workers are found by pid: their stages
+        record it)."""
         command = self.command.get(pid, "")
         for marker, role in (
             ("uvicorn", "api"),
@@ -100,11 +100,11 @@ class MemorySampler:
         ):
             if marker in command:
                 return role
-        # Dagster's code server starts each run in a multiprocessing child of its own.
-        parent = self.command.get(self.parent.get(pid, 0), "")
-        if "api grpc" in parent and "resource_tracker" not in command:
-            return "run worker"
         return "other"
+
+    def peaks_by_role(self) -> dict[str, float]:
+        roles = {self.role(pid) for pid in self.peak_kib}
+        return {role: self.peak_mib(role) for role in sorted(roles)}
 
     def peak_mib(self, role: str | None = None, pids: set[int] | None = None) -> float:
         """The highest peak among the processes of `role` and/or `pids`."""
@@ -203,7 +203,6 @@ class FollowedJob:
 RUN_MARKS = {
     dg.DagsterEventType.RUN_STARTING: "dequeued",
     dg.DagsterEventType.RUN_START: "started",
-    dg.DagsterEventType.STEP_START: "first_step",
     dg.DagsterEventType.RUN_SUCCESS: "succeeded",
 }
 
@@ -211,7 +210,7 @@ RUN_MARKS = {
 @dataclass(frozen=True)
 class RunTimeline:
     """When a Dagster run was created (by a sensor), dequeued (by the run queue), started (its
-    worker process up), began its first step and succeeded; epoch seconds."""
+    worker process up) and succeeded; epoch seconds."""
 
     run_id: str
     job_name: str
@@ -272,10 +271,6 @@ class LiveStack:
     key: str
     client: DubflowClient
     memory: MemorySampler
-
-    @property
-    def database_url(self) -> str:
-        return self.stack.database_url
 
     @property
     def dagster_home(self) -> Path:
