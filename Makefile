@@ -1,4 +1,4 @@
-.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test ui clean
+.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test bench ui clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,7 +25,7 @@ lint:
 	npm run lint --workspace web --silent
 
 typecheck:
-	$(BIN)/mypy dubbing_assets dubbing_api resources sensors
+	$(BIN)/mypy dubbing_assets dubbing_api resources sensors bench
 	npm run typecheck --silent
 
 # The API contract: Spectral's OpenAPI rules, the committed TypeScript client matches the
@@ -54,6 +54,11 @@ $(WEB_BUILD): $(WEB_SOURCES)
 # Component and unit tests of the web app (vitest, jsdom).
 web-test:
 	npm run test --workspace web --silent
+
+# Benchmarks (not part of `make test`): bench/results/latest.json and a summary table; what the
+# figures mean is in docs/performance.md. BENCH_REPEATS sets the alternated repetitions (3).
+bench: setup
+	$(BIN)/python -m bench
 
 ui: setup
 	$(BIN)/dubflow ui

@@ -5,6 +5,7 @@ import dagster as dg
 
 from dubbing_assets import playlists
 from dubbing_assets.configured import RESOURCES
+from dubbing_assets.media.mix import MIX_CODEC
 from dubbing_assets.mixing import dubbed_mix
 from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
@@ -77,11 +78,20 @@ def audio_rendition(
             store.local_copy(keys.upload(job)) as source,
             scratch() as work,
         ):
-            package = media.package_audio(mix, work / "audio")
+            # Both codecs are known (the mix is made AAC; source_video probed the source): no
+            # need to probe either file again.
+            package = media.package_audio(mix, work / "audio", codec=MIX_CODEC)
             (work / "audio" / _AUDIO_BANDWIDTH).write_text(str(package.bandwidth_bps))
             store.delete_prefix(prefix)
             files = store.put_tree(work / "audio", prefix, last=keys.PLAYLIST)
-            media.mux_mp4(source, mix, work / "dubbed.mp4", get_language(lang).iso639_2)
+            video = store.read_json(keys.source_probe(job))["video"]
+            media.mux_mp4(
+                source,
+                mix,
+                work / "dubbed.mp4",
+                get_language(lang).iso639_2,
+                video_codec=video["codec"] if video else None,
+            )
             store.put_file(work / "dubbed.mp4", keys.mp4(job, lang))
         master = publish_master(store, job)
         context.log.info(f"{lang} audio rendition published; master playlist {master}")

@@ -57,8 +57,19 @@ class Media(dg.ConfigurableResource):
     def package_video(self, source: Path, out_dir: Path) -> hls.VideoPackage:
         return hls.package_video_hls(source, out_dir, segment_seconds=self.hls_segment_seconds)
 
-    def package_audio(self, source: Path, out_dir: Path) -> hls.AudioPackage:
-        return hls.package_audio_hls(source, out_dir, segment_seconds=self.hls_segment_seconds)
+    def package_audio(
+        self, source: Path, out_dir: Path, codec: str | None = None
+    ) -> hls.AudioPackage:
+        return hls.package_audio_hls(
+            source, out_dir, segment_seconds=self.hls_segment_seconds, codec=codec
+        )
 
-    def mux_mp4(self, video: Path, audio_track: Path, dst: Path, language: str) -> None:
-        hls.mux_mp4(video, audio_track, dst, language)
+    def mux_mp4(
+        self,
+        video: Path,
+        audio_track: Path,
+        dst: Path,
+        language: str,
+        video_codec: str | None = None,
+    ) -> None:
+        hls.mux_mp4(video, audio_track, dst, language, video_codec=video_codec)

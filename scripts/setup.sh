@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# prometheus: its promtool checks /metrics in the tests; chromium: browser tests and screenshots.
-APT_PACKAGES=(ffmpeg espeak-ng apertium apertium-eng-spa apertium-eng-cat prometheus chromium)
+# prometheus: its promtool checks /metrics in the tests; chromium: browser tests and screenshots;
+# wrk: the HTTP load generator of `make bench`.
+APT_PACKAGES=(ffmpeg espeak-ng apertium apertium-eng-spa apertium-eng-cat prometheus chromium wrk)
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 

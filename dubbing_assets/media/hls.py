@@ -83,7 +83,9 @@ def package_video_hls(src: Path, out_dir: Path, *, segment_seconds: float = 6.0)
             *_hls_args(out_dir, segment_seconds),
         ]
     )
-    video = probe(out_dir / "seg_00000.ts").video
+    # A stream copy keeps the source's stream: only a re-encoded rendition needs probing (an
+    # ffprobe costs ~70 ms, a third of packaging a minute of H.264).
+    video = source.video if copy else probe(out_dir / "seg_00000.ts").video
     if video is None:
         raise MediaError("media.ffmpeg_failed", "the video rendition has no video stream")
     return VideoPackage(
@@ -96,12 +98,19 @@ def package_video_hls(src: Path, out_dir: Path, *, segment_seconds: float = 6.0)
     )
 
 
-def package_audio_hls(src: Path, out_dir: Path, *, segment_seconds: float = 6.0) -> AudioPackage:
-    """Audio-only AAC rendition; AAC input (the mix) is stream-copied."""
+def _probed_codec(path: Path, kind: str) -> str | None:
+    stream = getattr(probe(path), kind)
+    return stream.codec if stream is not None else None
+
+
+def package_audio_hls(
+    src: Path, out_dir: Path, *, segment_seconds: float = 6.0, codec: str | None = None
+) -> AudioPackage:
+    """Audio-only AAC rendition; AAC input (the mix) is stream-copied. `codec` is the source's
+    audio codec when the caller knows it (the source is probed otherwise)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    source = probe(src)
-    is_aac = source.audio is not None and source.audio.codec == "aac"
-    codec = ["-c:a", "copy"] if is_aac else ["-c:a", "aac", "-b:a", "160k", "-ar", "48000"]
+    is_aac = (codec or _probed_codec(src, "audio")) == "aac"
+    audio = ["-c:a", "copy"] if is_aac else ["-c:a", "aac", "-b:a", "160k", "-ar", "48000"]
     run_args(
         [
             "-v",
@@ -111,18 +120,20 @@ def package_audio_hls(src: Path, out_dir: Path, *, segment_seconds: float = 6.0)
             "-map",
             "0:a:0",
             "-vn",
-            *codec,
+            *audio,
             *_hls_args(out_dir, segment_seconds),
         ]
     )
     return AudioPackage(playlist=PLAYLIST, bandwidth_bps=peak_bandwidth(out_dir))
 
 
-def mux_mp4(video_src: Path, audio_src: Path, dst: Path, language: str) -> None:
+def mux_mp4(
+    video_src: Path, audio_src: Path, dst: Path, language: str, *, video_codec: str | None = None
+) -> None:
     """One MP4 per language: the source picture (copied when H.264) with the dubbed audio.
-    `language` is an ISO 639-2 code, as MP4 language tags require."""
-    video = probe(video_src).video
-    copy = video is not None and video.codec == "h264"
+    `language` is an ISO 639-2 code, as MP4 language tags require; `video_codec` is the
+    source's when the caller knows it (the source is probed otherwise)."""
+    copy = (video_codec or _probed_codec(video_src, "video")) == "h264"
     codec = ["-c:v", "copy"] if copy else ["-c:v", "libx264", "-preset", "veryfast",
                                             "-pix_fmt", "yuv420p"]  # fmt: skip
     run_args(

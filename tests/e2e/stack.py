@@ -23,8 +23,13 @@ class Stack:
     dagster_url: str
     env: dict[str, str]
     process: subprocess.Popen[bytes]
-    daemon: subprocess.Popen[bytes]
+    daemon: subprocess.Popen[bytes] | None
     log: Path
+
+    @property
+    def processes(self) -> list[subprocess.Popen[bytes]]:
+        """The `dev.sh` processes the stack's services run under."""
+        return [self.process] + ([self.daemon] if self.daemon else [])
 
     @property
     def database_url(self) -> str:
@@ -36,11 +41,12 @@ class Stack:
         return create_key(self.database_url, email)
 
     def stop(self) -> None:
-        _stop(self.daemon)
-        _stop(self.process)
+        for process in reversed(self.processes):
+            _stop(process)
 
     def crash_daemon(self) -> None:
         """kill -9 the daemon and its code server, as a machine losing the process would."""
+        assert self.daemon, "the stack was started without its daemon"
         (service,) = _children(self.daemon.pid)
         os.killpg(service, signal.SIGKILL)
         self.daemon.wait(timeout=30)
@@ -78,7 +84,7 @@ def _wait(url: str, stack: Stack, timeout: float) -> None:
     log = stack.log
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if stack.process.poll() is not None or stack.daemon.poll() is not None:
+        if any(process.poll() is not None for process in stack.processes):
             raise RuntimeError(f"the stack exited early:\n{log.read_text()[-3000:]}")
         try:
             if httpx.get(url, timeout=2).status_code == 200:
@@ -89,7 +95,10 @@ def _wait(url: str, stack: Stack, timeout: float) -> None:
     raise TimeoutError(f"{url} not up after {timeout} s:\n{log.read_text()[-3000:]}")
 
 
-def start_stack(data_dir: Path) -> Stack:
+def start_stack(data_dir: Path, services: str = "api,webserver,daemon") -> Stack:
+    """Start `services` (see `scripts/dev.sh`), the daemon under a `dev.sh` of its own, and wait
+    until the API (and the webserver, when it is one of them) answers."""
+    wanted = services.split(",")
     api_port, dagster_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -105,13 +114,14 @@ def start_stack(data_dir: Path) -> Stack:
         f"http://127.0.0.1:{api_port}",
         f"http://127.0.0.1:{dagster_port}",
         env,
-        process=_dev_sh(env, "api,webserver", log),
-        daemon=_dev_sh(env, "daemon", log),
+        process=_dev_sh(env, ",".join(s for s in wanted if s != "daemon"), log),
+        daemon=_dev_sh(env, "daemon", log) if "daemon" in wanted else None,
         log=log,
     )
     try:
         _wait(f"{stack.api_url}/v1/health", stack, 60)
-        _wait(f"{stack.dagster_url}/server_info", stack, 180)
+        if "webserver" in wanted:
+            _wait(f"{stack.dagster_url}/server_info", stack, 180)
     except BaseException:
         stack.stop()
         raise

@@ -85,7 +85,9 @@ def list_jobs(
         created_after=created_after,
         created_before=created_before,
     )
-    return JobPage(items=[service.summary(job) for job in rows], next_cursor=next_cursor)
+    progress = service.progress_of(session, rows)
+    items = [service.summary(job, progress.get(job.id, 0.0)) for job in rows]
+    return JobPage(items=items, next_cursor=next_cursor)
 
 
 @router.get(

@@ -1,0 +1,137 @@
+"""`make bench`: every measurement family in one run, one after the other (never two at once);
+writes bench/results/latest.json (and the table as latest.md, for docs/performance.md) and
+prints the summary table.
+
+    python -m bench [--only stages,baseline,live,scale] [--output PATH]
+
+Phases, in order: the stage and video-packaging comparisons in this process; the baseline
+script; the stack (API + daemon) for the end-to-end jobs and the resume; then 10,000 jobs are
+seeded and the stack is started again for sensor ticks, and the API alone for the load. A phase
+that fails is reported (and makes the exit status 1); the others still run.
+"""
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import api_load, baseline, end_to_end, packaging, partitions, resume, stages
+from bench.core import RESULTS, Results, alternate, console, demo_clip, machine, median, say
+from bench.inprocess import MODELS_DIR, prepare
+from bench.live import FollowedJob, MemorySampler, Tick, live_stack
+from dubbing_assets.media.audio import duration
+from resources.models import ModelRegistry
+
+PHASES = ("stages", "baseline", "live", "scale")
+SOURCE = "en"
+PIPER_VOICE = "piper-en_US-joe-medium"
+# Seconds of each wrk run (the list is measured in alternated runs, the create in one).
+LIST_SECONDS, CREATE_SECONDS = 2.0, 3.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", default=",".join(PHASES), help="phases to run, comma-separated")
+    parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    results = Results(machine())
+    jobs: list[FollowedJob] = []
+    baseline_s: dict[int, float] = {}
+    few_ticks: list[Tick] = []
+    pipeline_memory: MemorySampler | None = None
+    with tempfile.TemporaryDirectory(prefix="dubflow-bench-") as tmp:
+        work = Path(tmp)
+        clip = demo_clip(work / "demo.mp4")
+        tiny = demo_clip(work / "tiny.mp4", seconds=5)
+        media_seconds = duration(clip)
+        data = work / "stack"
+
+        if "stages" in only:
+            with results.phase("stages"):
+                say("1, 4: stages and video packaging, in process (models load first)")
+                inprocess = prepare(work / "inprocess", clip, ["es", "en"], SOURCE)
+                results.add(stages.run_family(inprocess, work))
+                results.add(packaging.run_family(inprocess, work))
+
+        if "baseline" in only:
+            with results.phase("baseline"):
+                registry = ModelRegistry(MODELS_DIR)
+                whisper = registry.resolve("whisper-base")
+                piper = registry.resolve(PIPER_VOICE) / registry.spec(PIPER_VOICE).weights_file
+                for langs in (end_to_end.ONE_LANGUAGE, end_to_end.THREE_LANGUAGES):
+                    say(f"3: the baseline script, {','.join(langs)}")
+                    out = work / f"baseline-{len(langs)}"
+                    baseline_s[len(langs)] = baseline.run_baseline(
+                        clip, out, langs, SOURCE, whisper, piper
+                    )
+
+        if "live" in only:
+            with results.phase("live"), live_stack(data) as live:
+                say("2, 5: the stack (API + daemon): end-to-end jobs and resume")
+                since = time.time()
+                partitions.wait_for_idle_ticks(live, since)
+                ones: list[FollowedJob] = []
+                threes: list[FollowedJob] = []
+
+                def dub(langs: list[str], done: list[FollowedJob]) -> float:
+                    done.append(live.dub(clip, langs, SOURCE))
+                    return done[-1].wall_s
+
+                walls = alternate(
+                    {
+                        "1": lambda: dub(end_to_end.ONE_LANGUAGE, ones),
+                        "3": lambda: dub(end_to_end.THREE_LANGUAGES, threes),
+                    },
+                    times=end_to_end.ROUNDS,
+                )
+                runs = [live.runs(job) for job in ones]
+                results.add(end_to_end.figures(ones, threes, runs, media_seconds))
+                dubflow_s = {int(count): median(seconds) for count, seconds in walls.items()}
+                results.add(baseline.figures(baseline_s, dubflow_s))
+                jobs = ones + threes
+                pipeline_memory = live.memory
+                results.add(resume.run_family(live, threes[-1]))
+                few_ticks = live.ticks(since)
+
+        if "scale" in only:
+            with results.phase("scale"):
+                say(f"7: {partitions.JOB_COUNT:,} jobs x {len(partitions.LANGS)} languages")
+                seeded = partitions.seed(f"sqlite:///{data / 'app.db'}", data / "dagster")
+                say(f"   seeded ({seeded.seconds}); the stack again for sensor ticks")
+                with live_stack(data) as live:
+                    since = time.time()
+                    partitions.wait_for_idle_ticks(live, since)
+                    live.dub(tiny, partitions.LANGS, SOURCE)
+                    results.add(partitions.tick_figures(few_ticks, live.ticks(since)))
+                say("6, 7: the API alone under load")
+                with live_stack(data, "api") as live:
+                    listed, loads = partitions.list_latency(live, seeded, LIST_SECONDS)
+                    results.add([listed])
+                    results.add(
+                        api_load.load_figures(
+                            f"GET {api_load.LIST_URL} ({partitions.JOB_COUNT:,} jobs)",
+                            loads,
+                            f"the newest {api_load.PAGE} of {partitions.JOB_COUNT:,} jobs "
+                            f"x {len(partitions.LANGS)} languages",
+                        )
+                    )
+                    upload = live.client.upload(tiny)
+                    results.add(api_load.create_job_load(live, upload, CREATE_SECONDS))
+                    live.memory.sample()
+                    if pipeline_memory is not None:
+                        results.add(api_load.memory_figures(live.memory, pipeline_memory, jobs))
+
+    results.figures.sort(key=lambda figure: figure.family)
+    results.write(args.output)
+    args.output.with_suffix(".md").write_text(results.markdown())
+    console.print(results.table())
+    for phase, error in results.failed.items():
+        console.print(f"[red]phase {phase} failed:[/] {error}")
+    console.print(f"{args.output} written in {time.monotonic() - results.started:.0f} s")
+    sys.exit(1 if results.failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""The benchmark's own arithmetic: alternation, ratios, and how a job's idle time is counted."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bench.core import Figure, alternate, ratio_figure
+from bench.end_to_end import gaps
+from bench.live import FollowedJob
+
+T0 = 1_000_000.0
+
+
+def test_alternate_swaps_the_order_every_round():
+    calls: list[str] = []
+    seconds = alternate(
+        {"a": lambda: calls.append("a") or 1.0, "b": lambda: calls.append("b") or 2.0}, times=3
+    )
+    assert calls == ["a", "b", "b", "a", "a", "b"]
+    assert seconds == {"a": [1.0, 1.0, 1.0], "b": [2.0, 2.0, 2.0]}
+
+
+def test_ratio_figure_is_the_ratio_of_medians_and_checks_its_limit():
+    figure = ratio_figure(
+        "f", "x", {"ours": [1.0, 9.0, 1.2], "bare": [1.0, 1.1, 0.9]}, "ours", "bare", limit=1.1
+    )
+    assert figure.value == pytest.approx(1.2)
+    assert figure.met is False
+    assert "1.20 s / 1.00 s" in figure.note
+    assert Figure("f", "y", 0.5, "x").met is None
+
+
+def _stamp(seconds_after_t0: float) -> str:
+    """As the API shows times from SQLite: UTC without an offset."""
+    return datetime.fromtimestamp(T0 + seconds_after_t0, UTC).replace(tzinfo=None).isoformat()
+
+
+def _stage(name: str, start: float, end: float) -> dict:
+    return {
+        "stage": name,
+        "startedAt": _stamp(start),
+        "finishedAt": _stamp(end),
+        "durationSeconds": end - start,
+        "history": [{"worker": "host:7", "startedAt": _stamp(start)}],
+    }
+
+
+def test_busy_time_is_the_union_of_overlapping_stages_and_the_rest_is_overhead():
+    job = {
+        "stages": [_stage("source_video", 3, 4), _stage("transcript", 4, 10)],
+        "languages": [
+            {
+                "language": "es",
+                "stages": [_stage("dubbed_mix", 15, 20), _stage("audio_rendition", 20, 21)],
+            },
+            {
+                "language": "ca",
+                "stages": [_stage("dubbed_mix", 16, 22), _stage("subtitles", 22, 23)],
+            },
+        ],
+    }
+    followed = FollowedJob(job, T0, succeeded=T0 + 26)
+    assert followed.wall_s == pytest.approx(23)  # the last publishing stage, not the status
+    assert followed.first_playable == pytest.approx(T0 + 21)
+    assert followed.busy_s() == pytest.approx(1 + 6 + 8)  # 15..23 counted once
+    assert gaps(followed) == {"to_first_stage_s": 3, "ingest_to_dub_s": 5, "rest_s": 0}
+
+
+def test_stages_from_before_a_retry_do_not_count():
+    job = {
+        "stages": [_stage("transcript", -50, -40)],
+        "languages": [{"language": "es", "stages": [_stage("audio_rendition", 2, 3)]}],
+    }
+    followed = FollowedJob(job, T0, succeeded=T0 + 4)
+    assert [span.stage for span in followed.spans()] == ["audio_rendition"]
+    assert followed.wall_s - followed.busy_s() == pytest.approx(2)
