@@ -192,6 +192,21 @@ def ui(port: int = 3000) -> None:
     raise typer.Exit(subprocess.call([*command, "-h", "127.0.0.1", "-p", str(port)]))
 
 
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def daemon(ctx: typer.Context) -> None:
+    """Dagster's daemon (`dagster-daemon run`, with its options), evaluating the sensors every
+    DUBFLOW_SENSOR_LOOP_SECONDS (default 1) rather than every 5 s."""
+    from dagster._daemon import sensor as sensor_daemon
+    from dagster._daemon.cli import main as dagster_daemon
+
+    # Dagster's sensor loop sleeps to a module constant (not configurable in 1.13): every job
+    # waits for two sensor ticks, 2.5 s each on average at 5 s. Sensors still honour their own
+    # `minimum_interval_seconds`; tests/e2e/test_stack.py fails if the constant stops working.
+    sensor_daemon.MIN_INTERVAL_LOOP_TIME = DubflowSettings().sensor_loop_seconds
+    sys.argv = ["dagster-daemon", "run", *ctx.args]
+    dagster_daemon()
+
+
 @models_app.command("list")
 def models_list() -> None:
     """Every model dubflow knows, whether it is installed and verified."""

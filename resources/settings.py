@@ -6,6 +6,7 @@ overrides them with `DUBFLOW_*` environment variables (see docs/configuration.md
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +27,10 @@ class DubflowSettings(BaseSettings):
     # Fault injection (drills and tests): the first N writes of each process to the store fail
     # as an unreachable object store would. Never set in production.
     fault_storage_writes: int = 0
+
+    # How often the daemon (`dubflow daemon`) evaluates sensors, at most: Dagster's own loop
+    # waits 5 s, and a job crosses two sensors (outbox -> ingest run, ingest -> dub runs).
+    sensor_loop_seconds: int = Field(default=1, ge=1)
 
     asr_model: str = "whisper-base"
     asr_compute_type: str = "int8"

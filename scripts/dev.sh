@@ -54,7 +54,7 @@ if [[ $services == *,webserver,* ]]; then
   echo "dubflow: Dagster UI http://127.0.0.1:$DAGSTER_PORT"
 fi
 if [[ $services == *,daemon,* ]]; then
-  setsid "${sigint_default[@]}" .venv/bin/dagster-daemon run -w workspace.yaml &
+  setsid "${sigint_default[@]}" .venv/bin/dubflow daemon -w workspace.yaml &
   pids+=($!)
   echo "dubflow: Dagster daemon (sensors, schedule, run queue)"
 fi

@@ -1,13 +1,16 @@
 """Live: the API, the sensors and the pipeline together, on loopback, as a client sees them."""
 
+import itertools
 import os
 import re
 import signal
 import socket
 import time
 
+import dagster as dg
 import httpx
 import pytest
+from dagster._core.scheduler.instigation import InstigatorType
 
 from dubbing_api.client import ApiError
 from resources import keys
@@ -167,3 +170,20 @@ def test_a_job_queued_while_the_daemon_is_down_completes_after_a_restart(stack, 
     assert job["status"] == "succeeded", job
     # The sensors' cursors survived the crash: the job ran once, one ingest run and one dub run.
     assert len(job["dagsterRuns"]) == 2
+
+
+def test_the_daemon_evaluates_sensors_at_their_own_interval(stack):
+    """`dubflow daemon` shortens Dagster's sensor loop (5 s): the submissions sensor, which every
+    job waits for, ticks at its 2 s interval."""
+    since = time.time()
+    time.sleep(10)
+    with dg.DagsterInstance.from_config(str(stack.data_dir / "dagster")) as instance:
+        (state,) = [
+            state
+            for state in instance.all_instigator_state(instigator_type=InstigatorType.SENSOR)
+            if state.instigator_name == "submissions"
+        ]
+        ticks = instance.get_ticks(state.instigator_origin_id, state.selector_id, after=since)
+    starts = sorted(tick.timestamp for tick in ticks)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert len(gaps) >= 3 and max(gaps) < 3.5, gaps
