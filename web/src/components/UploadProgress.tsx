@@ -14,6 +14,8 @@ const PHASE_TEXT: Record<UploadSnapshot["phase"], string> = {
   completing: "Checking the file on the server…",
   completed: "Uploaded",
   error: "Upload stopped",
+  cancelling: "Cancelling the upload…",
+  cancelled: "Upload cancelled",
 };
 
 /** The upload's progress and its controls: pause, resume, retry failed parts, start again. */
