@@ -1,7 +1,8 @@
 """Live: the web app in Debian's Chromium, against the real API and pipeline of the `stack`
 fixture. A person's path through it: sign in, upload a video, dub it into two languages, follow
 the stages, then watch with the second language's audio and subtitles. Then an upload with a
-failing part, resumed after a reload. Screenshots of every page go to test-artifacts/."""
+failing part, resumed after a reload, and one cancelled under way. Screenshots of every page go to
+test-artifacts/."""
 
 import re
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Request
+from playwright.sync_api import Browser, Page, Request, Route
 
 from tests.conftest import MEDIA, ROOT, make_video
 from tests.e2e.browser import ARTIFACTS, chromium
@@ -212,3 +213,29 @@ def test_a_failed_part_is_retried_and_a_reload_resumes_the_upload(stack, page, t
         f"{stack.api_url}/v1/uploads/{upload_id}", headers={"Authorization": f"Bearer {key}"}
     ).json()
     assert state["status"] == "completed" and state["media"]["width"] == 1280
+
+
+def test_an_upload_under_way_is_cancelled(stack, page, tmp_path):
+    key = stack.api_key("cancel@example.com")
+    video = _big_video(tmp_path / "big.mp4")
+    _sign_in(page, stack.api_url, key)
+
+    # Part 2 never arrives (the request is held, unanswered): the upload stays under way.
+    held: list[Route] = []
+    page.route(re.compile(r".*/v1/uploads/[^/]+/parts/2\?.*"), lambda route: held.append(route))
+    page.locator('input[type="file"]').set_input_files(video)
+    page.get_by_text("2 of 3 parts sent").wait_for(timeout=60_000)
+    assert held and page.get_by_role("button", name="Pause").is_visible()
+    upload_id = re.sub(r".*/v1/uploads/([^/]+)/parts/.*", r"\1", held[0].request.url)
+    _shot(page, "11-upload-under-way")
+
+    page.get_by_role("button", name="Cancel upload").click()
+    page.get_by_text("Pick a video first.").wait_for()
+    assert page.get_by_text("big.mp4").count() == 0
+    assert page.get_by_role("progressbar", name="Upload progress").count() == 0
+    assert upload_id not in page.evaluate("() => localStorage.getItem('dubflow.uploads') ?? ''")
+    _shot(page, "12-upload-cancelled")
+    state = httpx.get(
+        f"{stack.api_url}/v1/uploads/{upload_id}", headers={"Authorization": f"Bearer {key}"}
+    ).json()
+    assert state["status"] == "aborted" and state["receivedParts"] == []

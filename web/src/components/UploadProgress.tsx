@@ -2,7 +2,7 @@ import { Alert, Button, Group, List, Progress, Stack, Text } from "@mantine/core
 
 import { describeProblem } from "../api/problemMessages";
 import { formatBytes, formatSeconds } from "../format";
-import type { ChunkedUpload, UploadSnapshot } from "../upload/chunkedUpload";
+import { CANCELLABLE, type ChunkedUpload, type UploadSnapshot } from "../upload/chunkedUpload";
 import { ProblemAlert } from "./ProblemAlert";
 
 const PHASE_TEXT: Record<UploadSnapshot["phase"], string> = {
@@ -14,17 +14,24 @@ const PHASE_TEXT: Record<UploadSnapshot["phase"], string> = {
   completing: "Checking the file on the server…",
   completed: "Uploaded",
   error: "Upload stopped",
+  cancelling: "Cancelling the upload…",
+  cancelled: "Upload cancelled",
 };
 
-/** The upload's progress and its controls: pause, resume, retry failed parts, start again. */
+/**
+ * The upload's progress and its controls: pause, resume, retry failed parts, start again,
+ * cancel (until the parts are being assembled).
+ */
 export function UploadProgress({
   upload,
   snapshot,
   onRestart,
+  onCancel,
 }: {
   upload: ChunkedUpload;
   snapshot: UploadSnapshot;
   onRestart: () => void;
+  onCancel: () => void;
 }) {
   const { phase, parts, sentBytes, totalBytes } = snapshot;
   const sentParts = parts.filter((part) => part.status === "sent").length;
@@ -48,7 +55,9 @@ export function UploadProgress({
             ? "red"
             : phase === "completed"
               ? "teal"
-              : "indigo"
+              : phase === "cancelling" || phase === "cancelled"
+                ? "gray"
+                : "indigo"
         }
         animated={phase === "uploading" || phase === "completing"}
         aria-label="Upload progress"
@@ -92,6 +101,11 @@ export function UploadProgress({
         {phase === "error" && (
           <Button variant="default" onClick={onRestart}>
             Try again
+          </Button>
+        )}
+        {(CANCELLABLE.has(phase) || phase === "cancelling") && (
+          <Button color="red" variant="light" loading={phase === "cancelling"} onClick={onCancel}>
+            Cancel upload
           </Button>
         )}
       </Group>

@@ -170,6 +170,69 @@ describe("the upload page", () => {
     expect(api.calls("POST", "/v1/uploads")).toHaveLength(0);
   });
 
+  /** Parts that never arrive (until the page aborts them): the upload stays under way. */
+  function holdParts() {
+    const signals: AbortSignal[] = [];
+    const hold = (_url: string, _body: Blob, _progress: unknown, signal: AbortSignal) => {
+      signals.push(signal);
+      return new Promise<string>((_, reject) => {
+        signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+      });
+    };
+    vi.mocked(sendPartWithXhr).mockImplementationOnce(hold).mockImplementationOnce(hold);
+    return signals;
+  }
+
+  it("cancels an upload under way, and is back to picking a file", async () => {
+    const signals = holdParts();
+    const api = server().on("DELETE", "/v1/uploads/:id", { status: 204 });
+    const { container } = renderApp("/upload");
+    await pickVideo(container);
+    await screen.findByRole("button", { name: "Pause" });
+    await waitFor(() => expect(signals).toHaveLength(2));
+    expect(localStorage.getItem("dubflow.uploads")).toContain("U1");
+
+    await userEvent.click(screen.getByRole("button", { name: "Cancel upload" }));
+
+    await waitFor(() => expect(screen.queryByText("talk.mp4")).toBeNull());
+    expect(api.calls("DELETE", "/v1/uploads/U1")).toHaveLength(1);
+    expect(signals.every((signal) => signal.aborted)).toBe(true);
+    expect(screen.queryByRole("progressbar", { name: "Upload progress" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Cancel upload" })).toBeNull();
+    expect(screen.getByText("Pick a video first.")).toBeInTheDocument();
+    expect(localStorage.getItem("dubflow.uploads")).not.toContain("U1");
+    expect(sendPartWithXhr).toHaveBeenCalledTimes(2);
+    expect(api.calls("POST", "/v1/uploads/U1/complete")).toHaveLength(0);
+  });
+
+  it("shows why an upload could not be cancelled, and does not look under way", async () => {
+    holdParts();
+    server().on(
+      "DELETE",
+      "/v1/uploads/:id",
+      problem(409, "upload.already_completed", "this upload is already complete"),
+    );
+    const { container } = renderApp("/upload");
+    await pickVideo(container);
+    await userEvent.click(await screen.findByRole("button", { name: "Cancel upload" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("This upload is already complete.");
+    expect(alert).toHaveTextContent("this upload is already complete (upload.already_completed)");
+    expect(screen.getByText("Upload stopped")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Pause" })).toBeNull();
+    expect(screen.getByText("talk.mp4")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Cancel upload" })).toBeEnabled();
+  });
+
+  it("does not offer to cancel an upload that is done", async () => {
+    server();
+    const { container } = renderApp("/upload");
+    await pickVideo(container);
+    await screen.findByText("Uploaded");
+    expect(screen.queryByRole("button", { name: "Cancel upload" })).toBeNull();
+  });
+
   it("explains a file the server cannot use", async () => {
     server().on(
       "POST",

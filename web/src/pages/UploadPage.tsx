@@ -17,12 +17,13 @@ import {
   toTargetSpecs,
   validateTargets,
 } from "../jobs/jobForm";
+import type { ChunkedUpload } from "../upload/chunkedUpload";
 import { useChunkedUpload } from "../upload/useChunkedUpload";
 
 /** A new dub: upload a video (in parts, resumable) while choosing its languages and presets. */
 export function UploadPage() {
   const { catalogue, error: catalogueError } = useCatalogue();
-  const { upload, snapshot, begin } = useChunkedUpload();
+  const { upload, snapshot, begin, clear } = useChunkedUpload();
   const [file, setFile] = useState<File | null>(null);
   const [source, setSource] = useState(AUTO);
   const [targets, setTargets] = useState<TargetChoice[]>([{ language: "", preset: "default" }]);
@@ -36,6 +37,15 @@ export function UploadPage() {
   const pick = (picked: File) => {
     setFile(picked);
     begin(picked);
+  };
+
+  /** Once the upload is cancelled the page is back to picking a file (unless one was picked since). */
+  const cancel = async (cancelled: ChunkedUpload, picked: File | null) => {
+    await cancelled.cancel();
+    if (cancelled.snapshot().phase === "cancelled") {
+      clear(cancelled);
+      setFile((current) => (current === picked ? null : current));
+    }
   };
 
   const submit = () => {
@@ -71,6 +81,7 @@ export function UploadPage() {
               upload={upload}
               snapshot={snapshot}
               onRestart={() => file && pick(file)}
+              onCancel={() => void cancel(upload, file)}
             />
           )}
           <FileDrop onFile={pick} compact={file !== null} />

@@ -64,6 +64,7 @@ function fakeApi(overrides: Partial<UploadApi> = {}) {
     state: vi.fn((id: string) => Promise.resolve(state(id, 10, "pending"))),
     partUrls: vi.fn((id: string) => Promise.resolve(session(id, 10, 2))),
     complete: vi.fn((id: string) => Promise.resolve(state(id, 10, "completed"))),
+    abort: vi.fn<(id: string) => Promise<void>>(() => Promise.resolve()),
     ...overrides,
   };
   return api;
@@ -273,6 +274,206 @@ describe("pause and resume", () => {
 
     expect(chunked.snapshot().phase).toBe("completed");
     expect(api.complete).toHaveBeenCalledOnce();
+  });
+});
+
+/** A sender whose parts never arrive: each waits until its signal aborts it. */
+function hangingSender() {
+  const signals: AbortSignal[] = [];
+  const send: SendPart = (_url, _body, _progress, signal) => {
+    signals.push(signal);
+    return new Promise((_, reject) => {
+      signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+    });
+  };
+  return { send: vi.fn(send), signals };
+}
+
+describe("cancel", () => {
+  it("aborts the parts in flight and the session, forgets it and sends nothing more", async () => {
+    const api = fakeApi();
+    const sender = hangingSender();
+    const records = memoryRecords();
+    const chunked = upload(file(), api, sender.send, records);
+    const phases: string[] = [];
+    chunked.subscribe(() => phases.push(chunked.snapshot().phase));
+
+    const started = chunked.start();
+    await vi.waitFor(() => expect(sender.signals).toHaveLength(2)); // concurrency 2 of 3 parts
+    expect(records.map.get(fingerprint(file()))).toBe("new");
+    await chunked.cancel();
+    await started;
+
+    expect(sender.signals.every((signal) => signal.aborted)).toBe(true);
+    expect(api.abort).toHaveBeenCalledExactlyOnceWith("new");
+    expect(records.map.has(fingerprint(file()))).toBe(false);
+    expect(chunked.snapshot()).toMatchObject({ phase: "cancelled", problem: null });
+    expect(phases.slice(-2)).toEqual(["cancelling", "cancelled"]);
+
+    await chunked.resume();
+    await chunked.retryFailed();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(sender.send).toHaveBeenCalledTimes(2); // part 3 never went
+    expect(api.complete).not.toHaveBeenCalled();
+    expect(chunked.snapshot().phase).toBe("cancelled");
+  });
+
+  it("asks the API to abort only once the parts in flight have settled", async () => {
+    const events: string[] = [];
+    const slowToStop: SendPart = (url, _body, _progress, signal) =>
+      new Promise((_, reject) => {
+        signal.addEventListener("abort", () => {
+          setTimeout(() => {
+            events.push(`settled ${url}`);
+            reject(new DOMException("aborted", "AbortError"));
+          }, 5);
+        });
+      });
+    const api = fakeApi({
+      abort: vi.fn(() => {
+        events.push("abort");
+        return Promise.resolve();
+      }),
+    });
+    const chunked = upload(file(), api, slowToStop, memoryRecords());
+    const started = chunked.start();
+    await vi.waitFor(() => expect(chunked.snapshot().parts[1]?.status).toBe("sending"));
+
+    await chunked.cancel();
+    await started;
+
+    expect(events).toEqual([
+      "settled https://store/new/1?v=1",
+      "settled https://store/new/2?v=1",
+      "abort",
+    ]);
+  });
+
+  it("cancels a paused upload", async () => {
+    const api = fakeApi();
+    const sender = hangingSender();
+    const chunked = upload(file(), api, sender.send, memoryRecords());
+    const started = chunked.start();
+    await vi.waitFor(() => expect(sender.signals).toHaveLength(2));
+    chunked.pause();
+    await started;
+
+    await chunked.cancel();
+
+    expect(api.abort).toHaveBeenCalledExactlyOnceWith("new");
+    expect(chunked.snapshot().phase).toBe("cancelled");
+  });
+
+  it("just stops before the session exists, and drops one created meanwhile", async () => {
+    let created: (session: UploadSession) => void = () => undefined;
+    const api = fakeApi({
+      create: vi.fn(
+        () =>
+          new Promise<UploadSession>((resolve) => {
+            created = resolve;
+          }),
+      ),
+    });
+    const sender = hangingSender();
+    const records = memoryRecords();
+    const chunked = upload(file(), api, sender.send, records);
+
+    const started = chunked.start();
+    await vi.waitFor(() => expect(api.create).toHaveBeenCalledOnce());
+    expect(chunked.snapshot().phase).toBe("preparing");
+    await chunked.cancel();
+
+    expect(chunked.snapshot()).toMatchObject({ phase: "cancelled", uploadId: null });
+    expect(api.abort).not.toHaveBeenCalled();
+
+    created(session("late", 10));
+    await started;
+
+    expect(sender.send).not.toHaveBeenCalled();
+    expect(api.abort).toHaveBeenCalledExactlyOnceWith("late");
+    expect(records.map.size).toBe(0);
+    expect(chunked.snapshot().phase).toBe("cancelled");
+  });
+
+  it("stays cancelled when preparing fails after the cancel", async () => {
+    let refuse: (error: unknown) => void = () => undefined;
+    const api = fakeApi({
+      create: vi.fn(
+        () =>
+          new Promise<UploadSession>((_, reject) => {
+            refuse = reject;
+          }),
+      ),
+    });
+    const chunked = upload(file(), api, hangingSender().send, memoryRecords());
+
+    const started = chunked.start();
+    await vi.waitFor(() => expect(api.create).toHaveBeenCalledOnce());
+    await chunked.cancel();
+    refuse(new ApiProblem("network.unreachable", 0, "offline"));
+    await started;
+
+    expect(chunked.snapshot()).toMatchObject({ phase: "cancelled", problem: null });
+  });
+
+  it("shows the problem when the API cannot abort, keeps the session and can try again", async () => {
+    const unreachable = new ApiProblem("network.unreachable", 0, "offline");
+    const abort = vi
+      .fn<(id: string) => Promise<void>>()
+      .mockRejectedValueOnce(unreachable)
+      .mockResolvedValueOnce(undefined);
+    const api = fakeApi({ abort });
+    const sender = hangingSender();
+    const records = memoryRecords();
+    const chunked = upload(file(), api, sender.send, records);
+
+    const started = chunked.start();
+    await vi.waitFor(() => expect(sender.signals).toHaveLength(2));
+    await chunked.cancel();
+    await started;
+
+    expect(chunked.snapshot()).toMatchObject({ phase: "error", problem: unreachable });
+    expect(sender.signals.every((signal) => signal.aborted)).toBe(true);
+    expect(chunked.snapshot().parts.some((part) => part.status === "sending")).toBe(false);
+    expect(records.map.get(fingerprint(file()))).toBe("new"); // still resumable
+
+    await chunked.cancel();
+
+    expect(abort).toHaveBeenCalledTimes(2);
+    expect(chunked.snapshot()).toMatchObject({ phase: "cancelled", problem: null });
+    expect(records.map.size).toBe(0);
+    expect(sender.send).toHaveBeenCalledTimes(2);
+  });
+
+  it.each(["upload.expired", "upload.aborted", "upload.not_found"])(
+    "counts an abort answered %s as done",
+    async (code) => {
+      const api = fakeApi({ abort: vi.fn(() => Promise.reject(new ApiProblem(code, 409, code))) });
+      const sender = hangingSender();
+      const records = memoryRecords();
+      const chunked = upload(file(), api, sender.send, records);
+      const started = chunked.start();
+      await vi.waitFor(() => expect(sender.signals).toHaveLength(2));
+
+      await chunked.cancel();
+      await started;
+
+      expect(chunked.snapshot()).toMatchObject({ phase: "cancelled", problem: null });
+      expect(records.map.size).toBe(0);
+    },
+  );
+
+  it("does nothing to a completed upload", async () => {
+    const api = fakeApi();
+    const records = memoryRecords();
+    const chunked = upload(file(), api, fakeSender().send, records);
+    await chunked.start();
+
+    await chunked.cancel();
+
+    expect(api.abort).not.toHaveBeenCalled();
+    expect(chunked.snapshot().phase).toBe("completed");
+    expect(records.map.get(fingerprint(file()))).toBe("new");
   });
 });
 

@@ -5,6 +5,8 @@
  * - Parts go out a few at a time; each failed part is retried with back-off, then left `failed`
  *   for the person to retry (`retryFailed`). A 403 (part URL expired) fetches fresh URLs first.
  * - `pause` aborts the parts in flight; `resume` sends whatever is not on the server yet.
+ * - `cancel` aborts the parts in flight, asks the API to abort the session (its parts are
+ *   deleted) and forgets it for this file; an upload that has completed cannot be cancelled.
  * - The session id is remembered per file, so picking the same file after a reload asks the API
  *   which parts it already holds (`GET /v1/uploads/{id}`) and sends only the missing ones; a file
  *   whose upload already completed is not sent again at all.
@@ -26,6 +28,8 @@ export interface UploadApi {
   state(uploadId: string): Promise<UploadState>;
   partUrls(uploadId: string): Promise<UploadSession>;
   complete(uploadId: string, parts: CompletedPart[]): Promise<UploadState>;
+  /** Aborts a pending session; the server deletes its parts. */
+  abort(uploadId: string): Promise<void>;
 }
 
 /** PUTs one part; resolves with its ETag, rejects with an `ApiProblem` (or on abort). */
@@ -73,7 +77,18 @@ export type UploadPhase =
   | "failed" // some parts failed every attempt: `retryFailed` sends them again
   | "completing"
   | "completed"
-  | "error"; // the session cannot go on (expired, not a video…): pick the file again
+  | "error" // the session cannot go on (expired, not a video…): pick the file again
+  | "cancelling" // the API is asked to abort the session
+  | "cancelled"; // stopped for good at the person's request: nothing of it is kept
+
+/** The phases `cancel` acts in: not once the parts are being assembled, or after. */
+export const CANCELLABLE: ReadonlySet<UploadPhase> = new Set<UploadPhase>([
+  "preparing",
+  "uploading",
+  "paused",
+  "failed",
+  "error",
+]);
 
 export interface UploadSnapshot {
   readonly phase: UploadPhase;
@@ -98,6 +113,14 @@ const SESSION_OVER = new Set([
   "upload.not_media",
   "upload.etag_mismatch",
   ETAG_UNREADABLE, // every part would be the same: the storage's CORS rules need fixing
+]);
+
+/** Answers to an abort saying the session is gone anyway: the cancel has nothing left to do. */
+const SESSION_GONE = new Set([
+  "upload.not_found",
+  "upload.expired",
+  "upload.aborted",
+  "upload.rejected",
 ]);
 
 /** A session the server no longer has, or will not take parts for: forget it for this file. */
@@ -155,8 +178,10 @@ export class ChunkedUpload {
   private resumedParts = 0;
   private problem: ApiProblem | null = null;
   private result: UploadState | null = null;
-  /** Aborted by `pause` and by a fatal problem; each run of `send` has its own. */
+  /** Aborted by `pause`, `cancel` and a fatal problem; each run of `send` has its own. */
   private controller = new AbortController();
+  /** The run of `send` under way, if any. */
+  private sending: Promise<void> | null = null;
   private listeners = new Set<() => void>();
   private current: UploadSnapshot;
 
@@ -190,11 +215,17 @@ export class ChunkedUpload {
     try {
       await this.prepare();
     } catch (error) {
-      this.fail(asProblem(error));
+      if (this.currentPhase() === "preparing") {
+        this.fail(asProblem(error));
+      }
       return;
     }
-    if (this.session !== null) {
-      await this.send(); // (no session: the file's earlier upload had already completed)
+    if (this.currentPhase() !== "preparing") {
+      await this.dropLateSession(); // cancelled meanwhile
+    } else if (this.session === null) {
+      this.set("completed"); // the file's earlier upload had already completed
+    } else {
+      await this.send();
     }
   }
 
@@ -210,6 +241,43 @@ export class ChunkedUpload {
       }
     }
     this.set("paused");
+  }
+
+  /**
+   * Stops the upload for good: the parts in flight are aborted, the API aborts the session and
+   * deletes its parts, and the session is forgotten for this file. Before a session exists it
+   * just stops. When the API cannot abort it, the upload ends in `error` with the problem (still
+   * resumable, and cancelling can be tried again).
+   */
+  async cancel(): Promise<void> {
+    if (!CANCELLABLE.has(this.phase)) {
+      return;
+    }
+    this.controller.abort();
+    for (const part of this.parts) {
+      if (part.status === "sending") {
+        part.status = "waiting";
+        part.sentBytes = 0;
+      }
+    }
+    const session = this.session;
+    if (session === null) {
+      this.set("cancelled"); // `start` drops a session that is created after this
+      return;
+    }
+    this.set("cancelling");
+    await this.sending; // the aborted parts settle before the session goes
+    try {
+      await this.api.abort(session.id);
+    } catch (error) {
+      const problem = asProblem(error);
+      if (!SESSION_GONE.has(problem.code)) {
+        this.set("error", problem);
+        return;
+      }
+    }
+    this.records.forget(fingerprint(this.file));
+    this.set("cancelled");
   }
 
   async resume(): Promise<void> {
@@ -258,11 +326,10 @@ export class ChunkedUpload {
     }
     const sameFile = state.sizeBytes === this.file.size;
     if (sameFile && state.status === "completed") {
-      this.result = state;
+      this.result = state; // `start` goes to "completed"
       this.resumedParts = state.partCount;
       this.session = null;
       this.parts = [];
-      this.set("completed");
       return true;
     }
     if (!sameFile || state.status !== "pending" || Date.parse(state.expiresAt) <= Date.now()) {
@@ -295,15 +362,30 @@ export class ChunkedUpload {
     });
   }
 
+  /** A session created (or adopted) while a cancel was under way: abort it too, if it can be. */
+  private async dropLateSession(): Promise<void> {
+    const session = this.session;
+    if (session === null || this.phase !== "cancelled") {
+      return;
+    }
+    this.records.forget(fingerprint(this.file));
+    await this.api.abort(session.id).catch(() => undefined); // else it expires on its own
+  }
+
   /** Sends every waiting part, then completes the upload if all of them made it. */
   private async send(): Promise<void> {
     const controller = new AbortController();
     this.controller = controller;
     this.set("uploading");
     const workers = Array.from({ length: this.concurrency }, () => this.work(controller.signal));
-    await Promise.all(workers);
+    const running = Promise.all(workers).then(() => undefined);
+    this.sending = running;
+    await running;
+    if (this.sending === running) {
+      this.sending = null;
+    }
     if (controller.signal.aborted) {
-      return; // paused, or a fatal problem already said why
+      return; // paused, cancelled, or a fatal problem already said why
     }
     if (this.parts.some((part) => part.status === "failed")) {
       this.set("failed", this.parts.find((part) => part.problem)?.problem ?? null);
@@ -414,6 +496,11 @@ export class ChunkedUpload {
       this.records.forget(fingerprint(this.file));
     }
     this.set("error", problem);
+  }
+
+  /** A call, for the same reason as `aborted`: `cancel` may change the phase during an await. */
+  private currentPhase(): UploadPhase {
+    return this.phase;
   }
 
   private set(phase: UploadPhase, problem: ApiProblem | null = null): void {

@@ -23,5 +23,8 @@ export function clientUploadApi(client: DubflowClient): UploadApi {
       unwrap(
         client.POST("/v1/uploads/{upload_id}/complete", { ...path(uploadId), body: { parts } }),
       ),
+    abort: async (uploadId) => {
+      await unwrap(client.DELETE("/v1/uploads/{upload_id}", path(uploadId)));
+    },
   };
 }

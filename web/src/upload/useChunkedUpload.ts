@@ -32,6 +32,11 @@ export function useChunkedUpload() {
   );
   const current = useCallback((): UploadSnapshot | null => upload?.snapshot() ?? null, [upload]);
   const snapshot = useSyncExternalStore(subscribe, current);
-  const clear = useCallback(() => setUpload(null), []);
+  /** Forgets the upload (`which`: only if it is still the current one), back to picking a file. */
+  const clear = useCallback(
+    (which?: ChunkedUpload) =>
+      setUpload((current) => (which === undefined || current === which ? null : current)),
+    [],
+  );
   return { upload, snapshot, begin, clear };
 }
