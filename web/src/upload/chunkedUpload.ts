@@ -233,6 +233,12 @@ export class ChunkedUpload {
     if (this.phase !== "uploading") {
       return;
     }
+    this.stopPartsInFlight();
+    this.set("paused");
+  }
+
+  /** Aborts the part requests under way; those parts will be sent again from their start. */
+  private stopPartsInFlight(): void {
     this.controller.abort();
     for (const part of this.parts) {
       if (part.status === "sending") {
@@ -240,7 +246,6 @@ export class ChunkedUpload {
         part.sentBytes = 0;
       }
     }
-    this.set("paused");
   }
 
   /**
@@ -253,13 +258,7 @@ export class ChunkedUpload {
     if (!CANCELLABLE.has(this.phase)) {
       return;
     }
-    this.controller.abort();
-    for (const part of this.parts) {
-      if (part.status === "sending") {
-        part.status = "waiting";
-        part.sentBytes = 0;
-      }
-    }
+    this.stopPartsInFlight();
     const session = this.session;
     if (session === null) {
       this.set("cancelled"); // `start` drops a session that is created after this
