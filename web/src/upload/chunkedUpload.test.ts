@@ -289,6 +289,16 @@ function hangingSender() {
   return { send: vi.fn(send), signals };
 }
 
+/** An upload of `file()` whose first two parts are in flight, unanswered until aborted. */
+async function uploadInFlight(api: ReturnType<typeof fakeApi>) {
+  const sender = hangingSender();
+  const records = memoryRecords();
+  const chunked = upload(file(), api, sender.send, records);
+  const started = chunked.start();
+  await vi.waitFor(() => expect(sender.signals).toHaveLength(2)); // concurrency 2 of 3 parts
+  return { chunked, sender, records, started };
+}
+
 describe("cancel", () => {
   it("aborts the parts in flight and the session, forgets it and sends nothing more", async () => {
     const api = fakeApi();
@@ -422,13 +432,7 @@ describe("cancel", () => {
       .fn<(id: string) => Promise<void>>()
       .mockRejectedValueOnce(unreachable)
       .mockResolvedValueOnce(undefined);
-    const api = fakeApi({ abort });
-    const sender = hangingSender();
-    const records = memoryRecords();
-    const chunked = upload(file(), api, sender.send, records);
-
-    const started = chunked.start();
-    await vi.waitFor(() => expect(sender.signals).toHaveLength(2));
+    const { chunked, sender, records, started } = await uploadInFlight(fakeApi({ abort }));
     await chunked.cancel();
     await started;
 
@@ -449,11 +453,7 @@ describe("cancel", () => {
     "counts an abort answered %s as done",
     async (code) => {
       const api = fakeApi({ abort: vi.fn(() => Promise.reject(new ApiProblem(code, 409, code))) });
-      const sender = hangingSender();
-      const records = memoryRecords();
-      const chunked = upload(file(), api, sender.send, records);
-      const started = chunked.start();
-      await vi.waitFor(() => expect(sender.signals).toHaveLength(2));
+      const { chunked, records, started } = await uploadInFlight(api);
 
       await chunked.cancel();
       await started;
