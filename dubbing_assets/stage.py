@@ -75,19 +75,15 @@ _interrupted_runs: set[str] = set()
 _STOPPING = (dg.DagsterRunStatus.CANCELING, dg.DagsterRunStatus.CANCELED)
 
 
-def _stopped(context: dg.AssetExecutionContext) -> dg.Failure:
-    """Why this run must not go on: cancelled by a user, or interrupted otherwise."""
+def _stopped(context: dg.AssetExecutionContext) -> dg.Failure | None:
+    """Why this run must not go on, if it must not: cancelled by a user, or its worker
+    interrupted otherwise."""
     run = context.instance.get_run_by_id(context.run.run_id)
     if run is not None and run.status in _STOPPING:
         return rejected("run.cancelled", "the run was cancelled")
-    return rejected("run.interrupted", "the run's worker was interrupted")
-
-
-def _refuse_to_start_when_stopping(context: dg.AssetExecutionContext) -> None:
-    run = context.instance.get_run_by_id(context.run.run_id)
-    stopping = run is not None and run.status in _STOPPING
-    if stopping or context.run.run_id in _interrupted_runs:
-        raise _stopped(context)
+    if context.run.run_id in _interrupted_runs:
+        return rejected("run.interrupted", "the run's worker was interrupted")
+    return None
 
 
 def _error_code(error: BaseException) -> str:
@@ -127,7 +123,8 @@ def tracked(
     An interrupted stage fails for good. Dagster would retry it under the retry policy, and the
     in-process executor would then carry on with the run it was asked to terminate
     (dagster-io/dagster#15026); nor does a later stage of such a run start."""
-    _refuse_to_start_when_stopping(context)
+    if (stopped := _stopped(context)) is not None:
+        raise stopped
     job, lang = _partition(context)
     stage = context.asset_key.to_user_string()
     run_id, attempt = context.run.run_id, context.retry_number + 1
@@ -152,7 +149,9 @@ def tracked(
         error = raised
         if isinstance(raised, KeyboardInterrupt | dg.DagsterExecutionInterruptedError):
             _interrupted_runs.add(run_id)
-            error = _stopped(context)
+            stopped = _stopped(context)
+            assert stopped is not None, "the run is one of the interrupted runs now"
+            error = stopped
         elif not isinstance(raised, dg.Failure) and _is_permanent(_error_code(raised)):
             error = rejected(_error_code(raised), str(raised))
         policy = context.op_def.retry_policy

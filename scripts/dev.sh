@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole stack on loopback over one data directory, as production runs it: the API
-# (uvicorn), Dagster's webserver, and Dagster's daemon (which runs the sensors, the schedule and
-# the run queue). DUBFLOW_SERVICES picks a subset (default "api,webserver,daemon"), e.g. to run
-# or restart the daemon on its own. Ctrl-C or TERM stops what was started.
+# (uvicorn), Dagster's webserver, and Dagster's daemon (`dubflow daemon`, which runs the sensors,
+# the schedule and the run queue). DUBFLOW_SERVICES picks a subset (default
+# "api,webserver,daemon"), e.g. to run or restart the daemon on its own. Ctrl-C or TERM stops
+# what was started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
