@@ -174,9 +174,10 @@ def test_a_job_queued_while_the_daemon_is_down_completes_after_a_restart(stack, 
 
 def test_the_daemon_evaluates_sensors_at_their_own_interval(stack):
     """`dubflow daemon` shortens Dagster's sensor loop (5 s): the submissions sensor, which every
-    job waits for, ticks at its 2 s interval."""
+    job waits for, ticks at its 2 s interval, i.e. every 2-3 s with a 1 s loop (with Dagster's
+    loop, every 5 s: two gaps at most in the window, each at least 5 s)."""
     since = time.time()
-    time.sleep(10)
+    time.sleep(15)
     with dg.DagsterInstance.from_config(str(stack.data_dir / "dagster")) as instance:
         (state,) = [
             state
@@ -186,4 +187,4 @@ def test_the_daemon_evaluates_sensors_at_their_own_interval(stack):
         ticks = instance.get_ticks(state.instigator_origin_id, state.selector_id, after=since)
     starts = sorted(tick.timestamp for tick in ticks)
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert len(gaps) >= 3 and max(gaps) < 3.5, gaps
+    assert len(gaps) >= 3 and max(gaps) < 4.5, gaps
