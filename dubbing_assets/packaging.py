@@ -6,7 +6,7 @@ import dagster as dg
 from dubbing_assets import playlists
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.mixing import dubbed_mix
-from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
+from dubbing_assets.partitions import FROM_JOB, job_lang_partitions, split_job_lang
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.subtitles import cues_for, to_srt, to_webvtt
 from dubbing_assets.translation import DUB_GROUP, translation
@@ -60,7 +60,7 @@ def publish_master(store: MediaStore, job: str) -> str:
 
 
 @dg.asset(
-    partitions_def=job_lang,
+    partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[dubbed_mix, dg.AssetDep(video_rendition, partition_mapping=FROM_JOB)],
     code_version=RESOURCES["media"].version(),
@@ -107,7 +107,7 @@ def audio_rendition(
 
 
 @dg.asset(
-    partitions_def=job_lang,
+    partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[translation, dg.AssetDep(video_rendition, partition_mapping=FROM_JOB)],
     code_version=f"subtitles-1:presets-{catalog_version()}",

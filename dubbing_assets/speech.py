@@ -5,7 +5,7 @@ import numpy as np
 
 from dubbing_assets import timing
 from dubbing_assets.configured import RESOURCES
-from dubbing_assets.partitions import job_lang, split_job_lang
+from dubbing_assets.partitions import job_lang_partitions, split_job_lang
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.translation import DUB_GROUP, translation
 from dubbing_core import keys
@@ -26,7 +26,7 @@ def speech_fingerprint(lang: str, preset_name: str) -> str:
 
 
 @dg.asset(
-    partitions_def=job_lang,
+    partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[translation],
     code_version=f"{RESOURCES['tts'].version()}:presets-{catalog_version()}:fit-1",

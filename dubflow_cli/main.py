@@ -66,7 +66,7 @@ def dub(
     # Imported here: loading the code location configures engines, which `--help` should not do.
     from dubbing_assets.configured import RESOURCES
     from dubbing_assets.definitions import defs
-    from dubbing_assets.partitions import JOBS, job_lang_key
+    from dubbing_assets.partitions import JOB_PARTITIONS, job_lang_key
 
     request = JobRequest(
         job_id=new_job_id(),
@@ -77,12 +77,12 @@ def dub(
     store: MediaStore = RESOURCES["store"]
     store_job(store, video, request)
     instance = dg.DagsterInstance.get()
-    instance.add_dynamic_partitions(JOBS, [request.job_id])
+    instance.add_dynamic_partitions(JOB_PARTITIONS, [request.job_id])
     console.print(f"job [bold]{request.job_id}[/]: {video.name} -> {', '.join(request.languages)}")
 
     tags = {"dubflow/job": request.job_id, "dubflow/langs": ",".join(request.languages)}
-    plan: list[tuple[str, str | dg.MultiPartitionKey]] = [("ingest_job", request.job_id)]
-    plan += [("dub_job", job_lang_key(request.job_id, lang)) for lang in request.languages]
+    plan: list[tuple[str, str | dg.MultiPartitionKey]] = [("ingest_assets_job", request.job_id)]
+    plan += [("dub_assets_job", job_lang_key(request.job_id, lang)) for lang in request.languages]
     started = time.perf_counter()
     failed = _run_with_progress(defs, instance, plan, tags)
     elapsed = time.perf_counter() - started

@@ -16,12 +16,15 @@ def test_nine_assets_with_the_right_partitions():
     assert {key.to_user_string() for key in graph.get_all_asset_keys()} == JOB_ASSETS | LANG_ASSETS
     for name in JOB_ASSETS:
         partitions = graph.get(dg.AssetKey(name)).partitions_def
-        assert isinstance(partitions, dg.DynamicPartitionsDefinition) and partitions.name == "jobs"
+        assert (
+            isinstance(partitions, dg.DynamicPartitionsDefinition)
+            and partitions.name == "job_partitions"
+        )
     for name in LANG_ASSETS:
         partitions = graph.get(dg.AssetKey(name)).partitions_def
         assert isinstance(partitions, dg.MultiPartitionsDefinition)
         dims = {d.name: d.partitions_def for d in partitions.partitions_defs}
-        assert dims["job"].name == "jobs"
+        assert dims["job"].name == "job_partitions"
         assert dims["lang"].get_partition_keys() == list(SUPPORTED)
 
 
@@ -35,8 +38,8 @@ def test_every_asset_has_a_code_version_and_a_retry_policy():
 
 
 def test_jobs_split_by_partitions_definition_and_run_in_process():
-    ingest = defs.resolve_job_def("ingest_job")
-    dub = defs.resolve_job_def("dub_job")
+    ingest = defs.resolve_job_def("ingest_assets_job")
+    dub = defs.resolve_job_def("dub_assets_job")
     assert ingest.executor_def.name == "in_process" and dub.executor_def.name == "in_process"
     assert {k.to_user_string() for k in ingest.asset_layer.executable_asset_keys} == JOB_ASSETS
     assert {k.to_user_string() for k in dub.asset_layer.executable_asset_keys} == LANG_ASSETS
