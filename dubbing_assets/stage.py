@@ -11,6 +11,7 @@ import dagster as dg
 
 from dubbing_assets.partitions import split_job_lang
 from dubbing_core import keys
+from dubbing_core.errors import CodedError
 from dubbing_core.logs import get_logger
 from resources.jobstore import JobStore
 from resources.storage import MediaStore
@@ -89,7 +90,7 @@ def _stopped(context: dg.AssetExecutionContext) -> dg.Failure | None:
 def _error_code(error: BaseException) -> str:
     if isinstance(error, dg.Failure) and "error_code" in error.metadata:
         return str(error.metadata["error_code"].value)
-    return str(getattr(error, "code", "stage.error"))
+    return error.code if isinstance(error, CodedError) else "stage.error"
 
 
 # Lines a failed archive write could not store, per (job, run): the next attempt's write (a

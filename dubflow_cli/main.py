@@ -10,10 +10,11 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import dagster as dg
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -26,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from dubbing_core import keys
+from dubbing_core.errors import CodedError
 from dubbing_core.requests import JobRequest, TargetRequest, new_job_id, store_job
 from dubbing_core.settings import DubflowSettings
 from dubflow_cli.admin import keys_app, users_app
@@ -51,6 +53,12 @@ def _parse_targets(to: str, preset: str) -> list[TargetRequest]:
     return [TargetRequest(lang=lang.strip(), preset=preset) for lang in to.split(",") if lang]
 
 
+def _refuse(code: str, message: str) -> NoReturn:
+    """Bad input ends in one line with its stable code, not a traceback."""
+    typer.echo(f"dubflow: error [{code}] {message}", err=True)
+    raise typer.Exit(2)
+
+
 @app.command()
 def dub(
     video: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="source video")],
@@ -63,17 +71,23 @@ def dub(
     """Dub VIDEO into the languages of --to, showing each stage's progress."""
     settings = DubflowSettings()
     _dagster_home(settings)
-    # Imported here: loading the code location configures engines, which `--help` should not do.
+    try:
+        request = JobRequest(
+            job_id=new_job_id(),
+            source_name=video.name,
+            source_language=source_language,
+            targets=_parse_targets(to, preset),
+        )
+    except CodedError as error:
+        _refuse(error.code, error.message)
+    except ValidationError as error:
+        _refuse("job.invalid_request", "; ".join(e["msg"] for e in error.errors()))
+    # Imported here: loading the code location configures engines, which neither `--help` nor
+    # refused input should do.
     from dubbing_assets.configured import RESOURCES
     from dubbing_assets.definitions import defs
     from dubbing_assets.partitions import JOB_PARTITIONS, job_lang_key
 
-    request = JobRequest(
-        job_id=new_job_id(),
-        source_name=video.name,
-        source_language=source_language,
-        targets=_parse_targets(to, preset),
-    )
     store: MediaStore = RESOURCES["store"]
     store_job(store, video, request)
     instance = dg.DagsterInstance.get()

@@ -24,14 +24,17 @@ import fsspec
 from fsspec import AbstractFileSystem
 from fsspec.implementations.local import LocalFileSystem
 
+from dubbing_core.errors import CodedError
+
 _TMP_PREFIX = ".tmp"
 _injected_faults: Counter[str] = Counter()
 
 
-class StorageUnavailable(OSError):
+class StorageUnavailable(CodedError, OSError):
     """The object store did not take a write; worth retrying."""
 
-    code = "storage.unavailable"
+    def __init__(self, message: str) -> None:
+        super().__init__("storage.unavailable", message)
 
 
 _HASH_CHUNK = 1 << 20

@@ -15,13 +15,12 @@ from typing import Any, Protocol
 
 import dagster as dg
 
+from dubbing_core.errors import CodedError
 from dubbing_core.languages import LANGUAGES, get_language, to_nllb
 
 
-class TranslationError(RuntimeError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class TranslationError(CodedError, RuntimeError):
+    pass
 
 
 class Engine(Protocol):

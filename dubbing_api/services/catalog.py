@@ -2,8 +2,6 @@
 
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
 from dubbing_api.core.problems import Problem
 from dubbing_api.schemas import LanguageInfo, PresetInfo, TargetSpec, VoiceInfo
 from dubbing_core.languages import LANGUAGES, SUPPORTED
@@ -80,8 +78,5 @@ def validate_targets(
                 "translation.unsupported_pair",
                 f"no installed engine translates {source_language}->{target.language}",
             )
-        try:
-            requests.append(TargetRequest(lang=target.language, preset=target.preset))
-        except ValidationError as error:
-            raise Problem(422, "job.invalid_target", str(error)) from error
+        requests.append(TargetRequest(lang=target.language, preset=target.preset))
     return requests
