@@ -15,7 +15,6 @@ from dubbing_core import keys
 from dubbing_core.languages import get_language
 from dubbing_core.presets import catalog_version, get_preset
 from dubbing_core.requests import load_request
-from resources.ffmpeg.mix import MIX_CODEC
 from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore
@@ -80,7 +79,7 @@ def audio_rendition(
         ):
             # Both codecs are known (the mix is made AAC; source_video probed the source): no
             # need to probe either file again.
-            package = media.package_audio(mix, work / "audio", codec=MIX_CODEC)
+            package = media.package_audio(mix, work / "audio", codec=media.mix_codec)
             (work / "audio" / _AUDIO_BANDWIDTH).write_text(str(package.bandwidth_bps))
             store.delete_prefix(prefix)
             files = store.put_tree(work / "audio", prefix, last=keys.PLAYLIST)

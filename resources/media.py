@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import dagster as dg
+import numpy as np
 
 from resources.ffmpeg import audio, hls, mix, probe
 
@@ -29,12 +30,26 @@ class Media(dg.ConfigurableResource):
     def version(self) -> str:
         return f"ffmpeg-{ffmpeg_version()}:hls{self.hls_segment_seconds}:lufs{self.target_lufs}"
 
+    @property
+    def mix_codec(self) -> str:
+        """The codec `mix` encodes to, so packaging can copy the mixed stream as it is."""
+        return mix.MIX_CODEC
+
     def validate_source(self, path: Path) -> probe.MediaInfo:
         return probe.validate_source(path, self.max_source_seconds)
 
     def extract_audio(self, source: Path, speech_16k: Path, full_48k: Path) -> None:
         audio.extract_speech_audio(source, speech_16k)
         audio.extract_full_audio(source, full_48k)
+
+    def trim_silence(self, samples: np.ndarray, sample_rate: int) -> np.ndarray:
+        return audio.trim_silence(samples, sample_rate)[0]
+
+    def time_stretch(self, samples: np.ndarray, sample_rate: int, ratio: float) -> np.ndarray:
+        return audio.time_stretch(samples, sample_rate, ratio)
+
+    def write_wav(self, path: Path, samples: np.ndarray, sample_rate: int) -> None:
+        audio.write_wav(path, samples, sample_rate)
 
     def mix(
         self,
