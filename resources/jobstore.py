@@ -27,8 +27,7 @@ from dubbing_core.db.models import (
     utcnow,
 )
 from dubbing_core.db.session import session_scope
-
-FINISHED = ("succeeded", "failed", "cancelled")
+from dubbing_core.statuses import FINISHED, UNFINISHED_STAGE
 
 
 @dataclass(frozen=True)
@@ -159,7 +158,6 @@ class JobStore(dg.ConfigurableResource):
         duration_s: float,
         error_code: str | None = None,
         error_message: str | None = None,
-        metrics: dict[str, Any] | None = None,
     ) -> None:
         """Record the end of an attempt: `succeeded`, `retrying` or `failed`."""
         with session_scope(self.url) as session:
@@ -178,7 +176,6 @@ class JobStore(dg.ConfigurableResource):
                 attempt.error_code, attempt.error_message = error_code, error_message
             if status == "succeeded":
                 row.progress = 1.0
-                row.metrics = metrics
 
     def set_detected_language(self, job: str, language: str) -> None:
         with session_scope(self.url) as session:
@@ -246,7 +243,7 @@ class JobStore(dg.ConfigurableResource):
                 # Its run ended under it (cancelled, or the worker died): say so on the stage.
                 stage.error_code = stage.error_code or code
                 stage.error_message = stage.error_message or message
-            if stage.status in ("running", "pending", "retrying"):
+            if stage.status in UNFINISHED_STAGE:
                 stage.status = ended
         JobStore._close_attempts(job_row, ended, code, message)
 

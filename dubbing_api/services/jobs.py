@@ -42,9 +42,7 @@ from dubbing_core.db.models import (
 )
 from dubbing_core.requests import JobRequest, TargetRequest
 from dubbing_core.stages import JOB_STAGES, LANGUAGE_STAGES, STAGES, resume_plan
-
-FINISHED = ("succeeded", "failed", "cancelled")
-ACTIVE = ("queued", "running")
+from dubbing_core.statuses import ACTIVE, FINISHED, UNFINISHED_STAGE
 
 
 def owned_job(session: Session, user: User, job_id: str) -> Job:
@@ -283,7 +281,7 @@ def cancel(session: Session, settings: ApiSettings, job: Job) -> list[str]:
     job.status, job.finished_at = "cancelled", utcnow()
     job.error_code, job.error_message = "job.cancelled", "cancelled by the user"
     for row in job.stages:
-        if row.status in ("pending", "running", "retrying"):
+        if row.status in UNFINISHED_STAGE:
             row.status = "cancelled"
     for language in job.languages:
         if language.status in ACTIVE:
