@@ -84,11 +84,10 @@ def dub(
         _refuse("job.invalid_request", "; ".join(e["msg"] for e in error.errors()))
     # Imported here: loading the code location configures engines, which neither `--help` nor
     # refused input should do.
-    from dubbing_assets.configured import RESOURCES
     from dubbing_assets.definitions import defs
     from dubbing_assets.partitions import JOB_PARTITIONS, job_lang_key
 
-    store: MediaStore = RESOURCES["store"]
+    store = MediaStore.from_settings(settings)
     store_job(store, video, request)
     instance = dg.DagsterInstance.get()
     instance.add_dynamic_partitions(JOB_PARTITIONS, [request.job_id])

@@ -1,12 +1,10 @@
 """Media resource: the ffmpeg/ffprobe operations of the pipeline, with their settings.
 
 The work itself is in plain functions (`resources.ffmpeg`), testable without Dagster; this
-resource carries the configuration and the version string that feeds the assets' code versions.
+resource carries the configuration and the version string that feeds the assets' code versions
+(configuration only: an ffmpeg upgrade alone does not mark partitions stale).
 """
 
-import re
-import subprocess
-from functools import lru_cache
 from pathlib import Path
 
 import dagster as dg
@@ -15,20 +13,15 @@ import numpy as np
 from resources.ffmpeg import audio, hls, mix, probe
 
 
-@lru_cache(maxsize=1)
-def ffmpeg_version() -> str:
-    banner = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True, check=True)
-    found = re.search(r"ffmpeg version (\S+)", banner.stdout)
-    return found.group(1) if found else "unknown"
-
-
 class Media(dg.ConfigurableResource):
     max_source_seconds: float = 3 * 3600.0
     hls_segment_seconds: float = 6.0
     target_lufs: float = -16.0
 
     def version(self) -> str:
-        return f"ffmpeg-{ffmpeg_version()}:hls{self.hls_segment_seconds}:lufs{self.target_lufs}"
+        # From the configuration alone: the code location is loaded by every process (and the
+        # assets' code versions with it), so running ffmpeg here would cost each of them.
+        return f"ffmpeg:hls{self.hls_segment_seconds}:lufs{self.target_lufs}"
 
     @property
     def mix_codec(self) -> str:
