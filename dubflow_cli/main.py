@@ -26,7 +26,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from dubbing_core import keys
+from dubbing_core import keys, tags
 from dubbing_core.errors import CodedError
 from dubbing_core.requests import JobRequest, TargetRequest, new_job_id, store_job
 from dubbing_core.settings import DubflowSettings
@@ -93,11 +93,11 @@ def dub(
     instance.add_dynamic_partitions(JOB_PARTITIONS, [request.job_id])
     console.print(f"job [bold]{request.job_id}[/]: {video.name} -> {', '.join(request.languages)}")
 
-    tags = {"dubflow/job": request.job_id, "dubflow/langs": ",".join(request.languages)}
+    job_tags = {tags.JOB: request.job_id, tags.LANGS: ",".join(request.languages)}
     plan: list[tuple[str, str | dg.MultiPartitionKey]] = [("ingest_assets_job", request.job_id)]
     plan += [("dub_assets_job", job_lang_key(request.job_id, lang)) for lang in request.languages]
     started = time.perf_counter()
-    failed = _run_with_progress(defs, instance, plan, tags)
+    failed = _run_with_progress(defs, instance, plan, job_tags)
     elapsed = time.perf_counter() - started
     if failed:
         console.print(f"[red]failed[/]: {failed}")
@@ -109,7 +109,7 @@ def _run_with_progress(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
     plan: list[tuple[str, str | dg.MultiPartitionKey]],
-    tags: dict[str, str],
+    job_tags: dict[str, str],
 ) -> str | None:
     """Run each (job, partition) in turn in a worker thread; show every step's state."""
     outcome: dict[str, str | None] = {"failed": None}
@@ -119,7 +119,7 @@ def _run_with_progress(
             result = defs.resolve_job_def(job_name).execute_in_process(
                 instance=instance,
                 partition_key=str(partition),
-                tags=tags,
+                tags=job_tags,
                 raise_on_error=False,
                 run_config=_QUIET_CONSOLE,
             )
@@ -144,11 +144,11 @@ def _run_with_progress(
         tasks: dict[tuple[str, str], TaskID] = {}
         worker.start()
         while worker.is_alive() or not tasks:
-            _refresh(instance, tags["dubflow/job"], progress, tasks)
+            _refresh(instance, job_tags[tags.JOB], progress, tasks)
             worker.join(timeout=0.5)
             if not worker.is_alive():
                 break
-        _refresh(instance, tags["dubflow/job"], progress, tasks)
+        _refresh(instance, job_tags[tags.JOB], progress, tasks)
     return outcome["failed"]
 
 
@@ -164,7 +164,7 @@ _STEP_EVENTS = {
 def _refresh(
     instance: dg.DagsterInstance, job: str, progress: Progress, tasks: dict[tuple[str, str], TaskID]
 ) -> None:
-    records = instance.get_run_records(dg.RunsFilter(tags={"dubflow/job": job}))
+    records = instance.get_run_records(dg.RunsFilter(tags={tags.JOB: job}))
     for record in sorted(records, key=lambda r: r.create_timestamp):
         run = record.dagster_run
         label = run.tags.get("dagster/partition", "")
