@@ -4,7 +4,8 @@ import dagster as dg
 
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.partitions import job_partitions
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, scratch, tracked
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
+from dubbing_assets.stage_errors import rejected
 from dubbing_core import keys
 from dubbing_core.requests import load_request
 from resources.ffmpeg.errors import MediaError

@@ -6,7 +6,8 @@ import dagster as dg
 
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.partitions import FROM_JOB, job_lang_partitions, split_job_lang
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, tracked
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, tracked
+from dubbing_assets.stage_errors import rejected
 from dubbing_assets.transcription import transcript
 from dubbing_core import keys
 from resources.jobstore import JobStore

@@ -8,20 +8,11 @@ from pathlib import Path
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dubbing_api.dagster_client import DagsterClient
+from dubbing_core.stages import JOB_STAGES, STAGES
 from testing.media import MEDIA, make_video
 from tests.e2e.browser import ARTIFACTS, chromium
 
-ASSETS = {
-    "source_video",
-    "source_audio",
-    "transcript",
-    "video_rendition",
-    "translation",
-    "dubbed_speech",
-    "dubbed_mix",
-    "audio_rendition",
-    "subtitles",
-}
+ASSETS = set(STAGES)
 
 DEFINITIONS = """
 {
@@ -86,7 +77,7 @@ def test_the_webserver_loads_every_definition(stack):
         assert (
             partitions["dimensionTypes"][0]["dynamicPartitionsDefinitionName"] == "job_partitions"
         )
-    for name in ASSETS - {"source_video", "source_audio", "transcript", "video_rendition"}:
+    for name in ASSETS - set(JOB_STAGES):
         partitions = nodes[name]["partitionDefinition"]
         assert partitions["type"] == "MULTIPARTITIONED"
         assert {(d["name"], d["type"]) for d in partitions["dimensionTypes"]} == {
