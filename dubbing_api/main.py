@@ -1,14 +1,17 @@
 """The FastAPI application: `uvicorn --factory dubbing_api.main:create_app`."""
 
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 
-from dubbing_api.api.routes import catalog, health, jobs, playback, uploads, web
+from dubbing_api.api.routes import catalog, events, health, jobs, playback, uploads, web
 from dubbing_api.core import access_log, metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
+from dubbing_api.services.events import ChangeFeed, StreamLimits
 from dubbing_api.storage import Storage
 from dubbing_core.db import migrate
 
@@ -32,6 +35,12 @@ TAGS = [
 ]
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    await app.state.change_feed.stop()
+
+
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
     settings = settings or ApiSettings()
     migrate(settings.resolved_database_url)
@@ -43,9 +52,14 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         license_info={"name": "GPL-3.0-or-later", "identifier": "GPL-3.0-or-later"},
         servers=[{"url": settings.public_url, "description": "this deployment"}],
         contact={"name": "dubflow", "url": "https://github.com/dubflow/dubflow"},
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.storage = Storage(settings)
+    app.state.change_feed = ChangeFeed(settings)
+    app.state.stream_limits = StreamLimits(
+        settings.events_max_streams_per_user, settings.events_max_streams
+    )
     app.state.metrics = metrics.install(app, settings.resolved_database_url)
     access_log.install(app)
     problems.install(app)
@@ -53,6 +67,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     for router in (
         uploads.router,
         jobs.router,
+        events.router,
         playback.router,
         catalog.router,
         health.router,

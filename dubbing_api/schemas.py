@@ -4,7 +4,7 @@ These are kept apart from the storage models (`dubbing_core/db/models.py`); rout
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -300,3 +300,56 @@ class PresetInfo(ApiModel):
 class Health(ApiModel):
     status: Literal["ok", "degraded"]
     checks: dict[str, Any]
+
+
+# -- live progress (text/event-stream) -----------------------------------------------------------
+
+
+class JobStatusEvent(ApiModel):
+    """`job.status`: the job was created, started, or ended."""
+
+    type: Literal["job.status"] = "job.status"
+    job_id: str
+    status: JobStatus
+    error_code: str | None
+    at: datetime
+
+
+class StageStatusEvent(ApiModel):
+    """`stage.status`: a stage started, is retrying, or ended (`language` null for job stages)."""
+
+    type: Literal["stage.status"] = "stage.status"
+    job_id: str
+    stage: StageName
+    language: str | None
+    status: StageStatus
+    error_code: str | None
+    at: datetime
+
+
+class StageProgressEvent(ApiModel):
+    """`stage.progress`: a running stage's fraction done, 0 to 1."""
+
+    type: Literal["stage.progress"] = "stage.progress"
+    job_id: str
+    stage: StageName
+    language: str | None
+    progress: float = Field(ge=0, le=1)
+    at: datetime
+
+
+class LanguageReadyEvent(ApiModel):
+    """`language.ready`: a language finished; its outputs are in `GET /v1/jobs/{id}`."""
+
+    type: Literal["language.ready"] = "language.ready"
+    job_id: str
+    language: str
+    at: datetime
+
+
+# The `data` of each event; its `event` field repeats `type`.
+JobEvent = Annotated[
+    JobStatusEvent | StageStatusEvent | StageProgressEvent | LanguageReadyEvent,
+    Field(discriminator="type"),
+]
+EVENT_MODELS = (JobStatusEvent, StageStatusEvent, StageProgressEvent, LanguageReadyEvent)

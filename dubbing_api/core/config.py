@@ -4,6 +4,8 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
+
 from dubbing_core.settings import DubflowSettings
 
 MiB = 1 << 20
@@ -24,6 +26,13 @@ class ApiSettings(DubflowSettings):
 
     # The built web app, served under /app/ (`npm run build -w web` writes it).
     web_dir: Path = Path("web/dist")
+
+    # Live progress (docs/api.md): open event streams allowed per user and per API process
+    # (beyond them: 429 `events.too_many_streams`), and how often a process looks for new events
+    # on SQLite (PostgreSQL announces them with NOTIFY).
+    events_max_streams_per_user: int = Field(default=8, ge=1)
+    events_max_streams: int = Field(default=1000, ge=1)
+    events_poll_seconds: float = Field(default=0.5, gt=0)
 
     dagster_graphql_url: str = "http://127.0.0.1:3000/graphql"
     dagster_ui_url: str = "http://127.0.0.1:3000"

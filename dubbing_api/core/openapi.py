@@ -9,9 +9,10 @@ from typing import Any
 import yaml
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic.json_schema import models_json_schema
 
 from dubbing_api.core.problems import PROBLEM_JSON
-from dubbing_api.schemas import Problem
+from dubbing_api.schemas import EVENT_MODELS, Problem
 
 ERROR_DESCRIPTIONS = {
     400: "The request is not valid for this resource's state (see `code`)",
@@ -22,7 +23,9 @@ ERROR_DESCRIPTIONS = {
     410: "The upload session has expired",
     413: "Larger than the upload limit",
     422: "The request does not validate (see `code` and `errors`)",
+    429: "Too many requests or open streams (see `code`)",
 }
+EVENT_STREAM = "text/event-stream"
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
 
@@ -31,6 +34,44 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {"model": Problem, "description": ERROR_DESCRIPTIONS[status]} for status in statuses
     }
+
+
+def event_stream() -> dict[str, Any]:
+    """`openapi_extra=` of a Server-Sent Events route: each event's `data` is one of the event
+    schemas, named by its `event` field (FastAPI documents only the frame). The document lists
+    heartbeats nowhere: they are SSE comments, which clients skip."""
+    refs = {model.model_fields["type"].default: _ref(model.__name__) for model in EVENT_MODELS}
+    frame = {
+        "type": "object",
+        "required": ["id", "event", "data"],
+        "properties": {
+            "id": {"type": "string", "description": "Send it back as `Last-Event-ID`."},
+            "event": {"type": "string", "enum": list(refs)},
+            "data": {
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": {
+                    "oneOf": list(refs.values()),
+                    "discriminator": {
+                        "propertyName": "type",
+                        "mapping": {kind: ref["$ref"] for kind, ref in refs.items()},
+                    },
+                },
+            },
+        },
+    }
+    return {
+        "responses": {
+            "200": {
+                "description": "The event stream",
+                "content": {EVENT_STREAM: {"itemSchema": frame}},
+            }
+        }
+    }
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def document(app: FastAPI) -> dict[str, Any]:
@@ -53,9 +94,22 @@ def document(app: FastAPI) -> dict[str, Any]:
                     response["description"] = ERROR_DESCRIPTIONS.get(
                         int(status), response["description"]
                     )
+                stream = response.get("content", {}).get(EVENT_STREAM)
+                if stream is not None:
+                    # OpenAPI 3.1 has no `itemSchema` (3.2 does): the frame schema describes
+                    # each event of the stream.
+                    stream["schema"] = stream.pop("itemSchema")
     schemas = spec["components"]["schemas"]
+    # The event schemas are named only by `event_stream`'s references: FastAPI adds no models
+    # of a stream's frames.
+    _, events = models_json_schema(
+        [(model, "serialization") for model in EVENT_MODELS],
+        ref_template="#/components/schemas/{model}",
+    )
+    schemas.update(events["$defs"])
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
+    spec["components"]["schemas"] = dict(sorted(schemas.items()))
     return spec
 
 

@@ -212,3 +212,27 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# PostgreSQL's NOTIFY channel for new job events (the migration that made the triggers spells it
+# too: migrations do not import the models).
+JOB_EVENTS_CHANNEL = "dubflow_job_events"
+
+
+class JobEvent(Base):
+    """A change of a job, a stage or a language, in commit order: written by database triggers
+    (migration 0004), so every writer produces events; read by the API's live progress streams."""
+
+    __tablename__ = "job_events"
+    __table_args__ = (Index("ix_job_events_job_id", "job_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    # job.status | stage.status | stage.progress | language.ready
+    kind: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    lang: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    progress: Mapped[float | None] = mapped_column(Float, nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column()

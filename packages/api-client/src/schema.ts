@@ -216,6 +216,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{job_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a job live: its events as Server-Sent Events
+         * @description Every event of the job since it was created (or since `Last-Event-ID`), then each new one as it happens; the stream ends after the job's last event. Heartbeat comments every 15 s. Bounded per user and per server (429 `events.too_many_streams`).
+         */
+        get: operations["streamJobEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow all your jobs live: their events as Server-Sent Events
+         * @description The events of every job of yours from now on (or since `Last-Event-ID`); the stream stays open. Heartbeat comments every 15 s. Bounded per user and per server (429 `events.too_many_streams`).
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{job_id}/playback": {
         parameters: {
             query?: never;
@@ -486,6 +526,31 @@ export interface components {
             /** Nextcursor */
             nextCursor: string | null;
         };
+        /**
+         * JobStatusEvent
+         * @description `job.status`: the job was created, started, or ended.
+         */
+        JobStatusEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "job.status";
+            /** Jobid */
+            jobId: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            /** Errorcode */
+            errorCode: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
         /** JobSummary */
         JobSummary: {
             /** Id */
@@ -533,6 +598,26 @@ export interface components {
             vttUrl: string;
             /** Srturl */
             srtUrl: string;
+        };
+        /**
+         * LanguageReadyEvent
+         * @description `language.ready`: a language finished; its outputs are in `GET /v1/jobs/{id}`.
+         */
+        LanguageReadyEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "language.ready";
+            /** Jobid */
+            jobId: string;
+            /** Language */
+            language: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
         };
         /** LanguageState */
         LanguageState: {
@@ -742,6 +827,33 @@ export interface components {
             /** Errormessage */
             errorMessage: string | null;
         };
+        /**
+         * StageProgressEvent
+         * @description `stage.progress`: a running stage's fraction done, 0 to 1.
+         */
+        StageProgressEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stage.progress";
+            /** Jobid */
+            jobId: string;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "source_video" | "source_audio" | "transcript" | "video_rendition" | "translation" | "dubbed_speech" | "dubbed_mix" | "audio_rendition" | "subtitles";
+            /** Language */
+            language: string | null;
+            /** Progress */
+            progress: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
         /** StageState */
         StageState: {
             /**
@@ -770,6 +882,38 @@ export interface components {
             errorMessage: string | null;
             /** History */
             history: components["schemas"]["StageAttemptState"][];
+        };
+        /**
+         * StageStatusEvent
+         * @description `stage.status`: a stage started, is retrying, or ended (`language` null for job stages).
+         */
+        StageStatusEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stage.status";
+            /** Jobid */
+            jobId: string;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "source_video" | "source_audio" | "transcript" | "video_rendition" | "translation" | "dubbed_speech" | "dubbed_mix" | "audio_rendition" | "subtitles";
+            /** Language */
+            language: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "running" | "retrying" | "succeeded" | "failed" | "cancelled";
+            /** Errorcode */
+            errorCode: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
         };
         /** TargetSpec */
         TargetSpec: {
@@ -1684,6 +1828,131 @@ export interface operations {
             };
             /** @description The request does not validate (see `code` and `errors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamJobEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `id` of the last event received: the stream resumes after it. */
+                "Last-Event-ID"?: string | null;
+            };
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        data: string;
+                        /** @enum {string} */
+                        event: "job.status" | "stage.status" | "stage.progress" | "language.ready";
+                        /** @description Send it back as `Last-Event-ID`. */
+                        id: string;
+                        retry?: number;
+                    };
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests or open streams (see `code`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `id` of the last event received: the stream resumes after it. */
+                "Last-Event-ID"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        data: string;
+                        /** @enum {string} */
+                        event: "job.status" | "stage.status" | "stage.progress" | "language.ready";
+                        /** @description Send it back as `Last-Event-ID`. */
+                        id: string;
+                        retry?: number;
+                    };
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests or open streams (see `code`) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,258 @@
+"""Live progress: the job events the database triggers write (`JobEvent`), streamed to clients.
+
+One `ChangeFeed` per API process watches the `job_events` table: PostgreSQL announces each new
+event with NOTIFY, on SQLite the feed reads the ids past its cursor every `events_poll_seconds`
+(one cheap indexed query per process, whatever the number of clients). It wakes only the streams
+of the jobs and users an event belongs to; a woken stream reads its own events past its last id.
+
+Ids are the table's, so `Last-Event-ID` resumes exactly. On PostgreSQL two transactions can
+commit their events out of id order; the feed therefore publishes ids only up to the first gap,
+and waits `GAP_GRACE_SECONDS` for the missing id before it treats it as rolled back.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC
+
+import psycopg
+from anyio import to_thread
+from fastapi.sse import ServerSentEvent
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from dubbing_api.core.config import ApiSettings
+from dubbing_api.core.problems import Problem
+from dubbing_api.schemas import (
+    ApiModel,
+    JobStatusEvent,
+    LanguageReadyEvent,
+    StageProgressEvent,
+    StageStatusEvent,
+)
+from dubbing_core.db.models import JOB_EVENTS_CHANNEL, Job, JobEvent
+from dubbing_core.db.session import session_scope
+from dubbing_core.statuses import FINISHED
+
+log = logging.getLogger(__name__)
+
+GAP_GRACE_SECONDS = 2.0
+# Events read per query: a stream catching up reads in pages.
+PAGE = 500
+# How long the PostgreSQL listener waits before it reconnects after losing its connection.
+RECONNECT_SECONDS = 1.0
+
+
+def job_key(job_id: str) -> str:
+    return f"job:{job_id}"
+
+
+def user_key(user_id: str) -> str:
+    return f"user:{user_id}"
+
+
+class ChangeFeed:
+    """Publishes the ids of committed job events, in order, and wakes their subscribers."""
+
+    def __init__(self, settings: ApiSettings) -> None:
+        self._url = settings.resolved_database_url
+        self._poll_seconds = settings.events_poll_seconds
+        self._postgres = make_url(self._url).get_backend_name() == "postgresql"
+        # Every event id up to the horizon is published; streams read no further.
+        self.horizon = 0
+        self._gap_since: float | None = None
+        self._subscribers: dict[str, set[asyncio.Event]] = defaultdict(set)
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self._task is None:
+            self.horizon = await to_thread.run_sync(self._latest_id)
+            self._task = asyncio.create_task(self._watch(), name="job-events-feed")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    @contextlib.contextmanager
+    def subscribe(self, key: str) -> Iterator[asyncio.Event]:
+        """An event set whenever an event of `key` (`job_key`, `user_key`) is published."""
+        signal = asyncio.Event()
+        self._subscribers[key].add(signal)
+        try:
+            yield signal
+        finally:
+            self._subscribers[key].discard(signal)
+            if not self._subscribers[key]:
+                del self._subscribers[key]
+
+    async def _watch(self) -> None:
+        if not self._postgres:
+            while True:
+                if self._subscribers:
+                    await self._advance()
+                await asyncio.sleep(self._poll_seconds)
+        dsn = make_url(self._url).set(drivername="postgresql").render_as_string(False)
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {JOB_EVENTS_CHANNEL}")
+                    # Events committed while the listener (re)connected.
+                    await self._advance()
+                    while True:
+                        # Only a pending gap needs a timeout: its grace may expire.
+                        timeout = GAP_GRACE_SECONDS if self._gap_since is not None else None
+                        async for _ in conn.notifies(timeout=timeout, stop_after=1):
+                            break
+                        await self._advance()
+            except (psycopg.OperationalError, OSError) as error:
+                log.warning("job events listener lost its connection: %s", error)
+                await asyncio.sleep(RECONNECT_SECONDS)
+
+    async def _advance(self) -> None:
+        rows = await to_thread.run_sync(self._ids_after, self.horizon)
+        woken: set[str] = set()
+        for event_id, job_id, user_id in rows:
+            if event_id != self.horizon + 1:
+                now = time.monotonic()
+                if self._gap_since is None:
+                    self._gap_since = now
+                if now - self._gap_since < GAP_GRACE_SECONDS:
+                    break
+            self._gap_since = None
+            self.horizon = event_id
+            woken |= {job_key(job_id), user_key(user_id)}
+        for key in woken:
+            for signal in self._subscribers.get(key, ()):
+                signal.set()
+
+    def _latest_id(self) -> int:
+        with session_scope(self._url) as session:
+            return session.scalar(select(func.coalesce(func.max(JobEvent.id), 0))) or 0
+
+    def _ids_after(self, event_id: int) -> list[tuple[int, str, str]]:
+        with session_scope(self._url) as session:
+            rows = session.execute(
+                select(JobEvent.id, JobEvent.job_id, Job.user_id)
+                .join(Job, Job.id == JobEvent.job_id)
+                .where(JobEvent.id > event_id)
+                .order_by(JobEvent.id)
+                .limit(PAGE)
+            )
+            return [(row[0], row[1], row[2]) for row in rows]
+
+
+class StreamLimits:
+    """Open streams per user and per process: each holds a connection and a subscription."""
+
+    def __init__(self, per_user: int, per_process: int) -> None:
+        self.per_user, self.per_process = per_user, per_process
+        self._open: dict[str, int] = defaultdict(int)
+        self.total = 0
+
+    @contextlib.contextmanager
+    def slot(self, user_id: str) -> Iterator[None]:
+        if self.total >= self.per_process:
+            raise Problem(
+                429, "events.too_many_streams", "this server has no room for another stream"
+            )
+        if self._open[user_id] >= self.per_user:
+            raise Problem(
+                429,
+                "events.too_many_streams",
+                f"at most {self.per_user} open event streams per user",
+            )
+        self._open[user_id] += 1
+        self.total += 1
+        try:
+            yield
+        finally:
+            self._open[user_id] -= 1
+            self.total -= 1
+            if not self._open[user_id]:
+                del self._open[user_id]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose events a stream carries: one job's, or every job of one user."""
+
+    user_id: str
+    job_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        return job_key(self.job_id) if self.job_id else user_key(self.user_id)
+
+
+async def stream(
+    feed: ChangeFeed, settings: ApiSettings, scope: Scope, after: int
+) -> AsyncIterator[ServerSentEvent]:
+    """The scope's events past `after`, as they are published; a job's stream ends with the
+    job (after its last event), a user's does not."""
+    url = settings.resolved_database_url
+    with feed.subscribe(scope.key) as signal:
+        while True:
+            signal.clear()
+            horizon = feed.horizon
+            # Read before the events: a job that had ended by then has all its events below.
+            ended = scope.job_id is not None and (
+                await to_thread.run_sync(_job_status, url, scope.job_id) in FINISHED
+            )
+            while True:
+                events = await to_thread.run_sync(_events, url, scope, after, horizon)
+                for event in events:
+                    yield _sse(event)
+                    after = event.id
+                if len(events) < PAGE:
+                    break
+            if ended and after >= horizon:
+                return
+            await signal.wait()
+
+
+def _job_status(url: str, job_id: str) -> str | None:
+    with session_scope(url) as session:
+        return session.scalar(select(Job.status).where(Job.id == job_id))
+
+
+def _events(url: str, scope: Scope, after: int, horizon: int) -> list[JobEvent]:
+    query = select(JobEvent).where(JobEvent.id > after, JobEvent.id <= horizon)
+    if scope.job_id is not None:
+        query = query.where(JobEvent.job_id == scope.job_id)
+    else:
+        query = query.join(Job, Job.id == JobEvent.job_id).where(Job.user_id == scope.user_id)
+    with session_scope(url) as session:
+        return list(session.scalars(query.order_by(JobEvent.id).limit(PAGE)))
+
+
+_EVENT_MODELS: dict[str, type[ApiModel]] = {
+    "job.status": JobStatusEvent,
+    "stage.status": StageStatusEvent,
+    "stage.progress": StageProgressEvent,
+    "language.ready": LanguageReadyEvent,
+}
+
+
+def _sse(event: JobEvent) -> ServerSentEvent:
+    at = event.created_at if event.created_at.tzinfo else event.created_at.replace(tzinfo=UTC)
+    fields = {
+        "job_id": event.job_id,
+        "stage": event.stage,
+        # Job-level stages are stored with lang "": null on the wire, as in `GET /v1/jobs/{id}`.
+        "language": event.lang or None,
+        "status": event.status,
+        "progress": event.progress,
+        "error_code": event.error_code,
+        "at": at,
+    }
+    data = _EVENT_MODELS[event.kind].model_validate(fields)
+    return ServerSentEvent(
+        id=str(event.id), event=event.kind, raw_data=data.model_dump_json(by_alias=True)
+    )

@@ -1,0 +1,147 @@
+"""Live progress: the events the database triggers record, streamed as Server-Sent Events.
+
+The pipeline's own writes (`JobStore`) stand in for a run here; tests/e2e/test_stack.py follows a
+real job through the real pipeline.
+"""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from dubbing_api.core.config import ApiSettings
+from dubbing_api.main import create_app
+from resources.jobstore import JobStore
+from tests.api.conftest import upload_file
+
+
+def _job(client: TestClient, headers: dict[str, str], upload_id: str) -> str:
+    body = {"uploadId": upload_id, "sourceLanguage": "en", "targets": [{"language": "es"}]}
+    response = client.post("/v1/jobs", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def frames(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
+    """Parsed events (`id`, `event`, `data`) of an SSE stream; comments (heartbeats) skipped."""
+    frame: dict[str, Any] = {}
+    for line in lines:
+        if not line:
+            if frame:
+                yield frame
+            frame = {}
+        elif not line.startswith(":"):
+            field, _, value = line.partition(": ")
+            frame[field] = json.loads(value) if field == "data" else value
+
+
+def _run_job(store: JobStore, job_id: str) -> None:
+    """What the pipeline writes for a job that succeeds: one job stage shown, one language."""
+    store.stage_started(job_id, "", "source_video", run_id="run-1", attempt=1)
+    store.stage_progress(job_id, "", "source_video", 0.5)
+    store.stage_finished(job_id, "", "source_video", status="succeeded", duration_s=1.0)
+    store.language_succeeded(job_id, "es")
+
+
+def test_a_jobs_stream_replays_its_events_in_order_and_ends_with_the_job(
+    client, alice, settings, sample_video
+):
+    job_id = _job(client, alice, upload_file(client, alice, sample_video))
+    _run_job(JobStore(database_url=settings.resolved_database_url), job_id)
+    with client.stream("GET", f"/v1/jobs/{job_id}/events", headers=alice) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = list(frames(response.iter_lines()))
+    kinds = [
+        (e["event"], e["data"].get("stage"), e["data"].get("status"), e["data"].get("progress"))
+        for e in events
+    ]
+    assert kinds == [
+        ("job.status", None, "queued", None),
+        ("stage.status", "source_video", "running", None),
+        ("job.status", None, "running", None),
+        ("stage.progress", "source_video", None, 0.5),
+        ("stage.status", "source_video", "succeeded", None),
+        ("stage.progress", "source_video", None, 1.0),
+        ("language.ready", None, None, None),
+        ("job.status", None, "succeeded", None),
+    ]
+    assert events[1]["data"]["language"] is None and events[6]["data"]["language"] == "es"
+    assert [e["data"]["type"] for e in events] == [e["event"] for e in events]
+    assert all(e["data"]["jobId"] == job_id for e in events)
+    ids = [int(e["id"]) for e in events]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+
+
+def test_last_event_id_resumes_after_that_event(client, alice, settings, sample_video):
+    job_id = _job(client, alice, upload_file(client, alice, sample_video))
+    _run_job(JobStore(database_url=settings.resolved_database_url), job_id)
+    with client.stream("GET", f"/v1/jobs/{job_id}/events", headers=alice) as response:
+        everything = list(frames(response.iter_lines()))
+    resume_after = everything[3]["id"]
+    headers = {**alice, "Last-Event-ID": resume_after}
+    with client.stream("GET", f"/v1/jobs/{job_id}/events", headers=headers) as response:
+        rest = list(frames(response.iter_lines()))
+    assert rest == everything[4:]
+    bad = client.get(f"/v1/jobs/{job_id}/events", headers={**alice, "Last-Event-ID": "x"})
+    assert bad.status_code == 422 and bad.json()["code"] == "request.invalid"
+
+
+def test_a_running_jobs_stream_delivers_new_events_as_they_are_committed(
+    client, alice, settings, sample_video
+):
+    job_id = _job(client, alice, upload_file(client, alice, sample_video))
+    store = JobStore(database_url=settings.resolved_database_url)
+    store.stage_started(job_id, "", "source_video", run_id="run-1", attempt=1)
+    with client.stream("GET", f"/v1/jobs/{job_id}/events", headers=alice) as response:
+        events = frames(response.iter_lines())
+        seen = [next(events) for _ in range(3)]
+        assert [e["event"] for e in seen] == ["job.status", "stage.status", "job.status"]
+        store.stage_progress(job_id, "", "source_video", 0.25)
+        live = next(events)
+        assert live["event"] == "stage.progress" and live["data"]["progress"] == 0.25
+        store.job_cancelled(job_id)
+        # The stream ends by itself after the job's last events.
+        rest = list(events)
+    ended = [(e["event"], e["data"]["status"]) for e in rest]
+    # The job and every one of its nine stages (four job stages, five of "es").
+    assert sorted(ended) == [("job.status", "cancelled")] + [("stage.status", "cancelled")] * 9
+
+
+def test_the_users_stream_carries_new_events_of_every_own_job_only(
+    client, alice, bob, settings, sample_video
+):
+    store = JobStore(database_url=settings.resolved_database_url)
+    alices = _job(client, alice, upload_file(client, alice, sample_video))
+    bobs = _job(client, bob, upload_file(client, bob, sample_video))
+    with client.stream("GET", "/v1/events", headers=alice) as response:
+        events = frames(response.iter_lines())
+        store.stage_started(bobs, "", "source_video", run_id="run-b", attempt=1)
+        store.stage_started(alices, "", "source_video", run_id="run-a", attempt=1)
+        first, second = next(events), next(events)
+    # Created before the stream opened: not replayed; bob's never shown.
+    assert [(e["event"], e["data"]["jobId"]) for e in (first, second)] == [
+        ("stage.status", alices),
+        ("job.status", alices),
+    ]
+
+
+def test_another_users_job_is_not_found_and_a_stream_needs_a_key(client, alice, bob, sample_video):
+    job_id = _job(client, alice, upload_file(client, alice, sample_video))
+    response = client.get(f"/v1/jobs/{job_id}/events", headers=bob)
+    assert response.status_code == 404 and response.json()["code"] == "job.not_found"
+    assert client.get("/v1/events").json()["code"] == "auth.missing_key"
+
+
+def test_open_streams_are_bounded_per_user(settings: ApiSettings, alice, sample_video):
+    bounded = settings.model_copy(update={"events_max_streams_per_user": 1})
+    with TestClient(create_app(bounded)) as client:
+        with client.stream("GET", "/v1/events", headers=alice) as first:
+            assert first.status_code == 200
+            second = client.get("/v1/events", headers=alice)
+            assert second.status_code == 429
+            assert second.json()["code"] == "events.too_many_streams"
+        # The slot is given back when the stream closes.
+        with client.stream("GET", "/v1/events", headers=alice) as again:
+            assert again.status_code == 200
