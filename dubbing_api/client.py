@@ -1,8 +1,9 @@
 """A small Python client of `/v1` (httpx): what the demo and the live tests use, and an example
 of the upload protocol for other clients."""
 
+import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,21 @@ class ApiError(RuntimeError):
         self.code = problem.get("code")
 
 
+def parse_event_stream(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The events (`id`, `event`, `data` parsed from JSON) of a text/event-stream body, one
+    line at a time; comments (the heartbeats) are skipped."""
+    frame: dict[str, Any] = {}
+    for line in lines:
+        if not line:
+            if frame:
+                yield frame
+            frame = {}
+        elif not line.startswith(":"):
+            field, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            frame[field] = json.loads(value) if field == "data" else value
+
+
 class DubflowClient:
     def __init__(self, base_url: str, api_key: str, timeout: float = 60.0) -> None:
         self.http = httpx.Client(
@@ -31,6 +47,19 @@ class DubflowClient:
         if response.status_code >= 400:
             raise ApiError(response)
         return response.json() if response.content else None
+
+    def events(self, job_id: str, last_event_id: str | None = None) -> Iterator[dict[str, Any]]:
+        """Follow a job live (`GET /v1/jobs/{id}/events`): its events until it ends."""
+        headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
+        url = f"/v1/jobs/{job_id}/events"
+        # No read timeout: a stage may run for minutes between events (heartbeats aside).
+        with self.http.stream(
+            "GET", url, headers=headers, timeout=httpx.Timeout(60, read=None)
+        ) as response:
+            if response.status_code >= 400:
+                response.read()
+                raise ApiError(response)
+            yield from parse_event_stream(response.iter_lines())
 
     def upload(self, path: Path, on_part: Callable[[int, int], None] | None = None) -> str:
         """Upload `path` in parts to their (presigned or signed) URLs; returns the upload id."""

@@ -4,12 +4,9 @@ The pipeline's own writes (`JobStore`) stand in for a run here; tests/e2e/test_s
 real job through the real pipeline.
 """
 
-import json
-from collections.abc import Iterator
-from typing import Any
-
 from fastapi.testclient import TestClient
 
+from dubbing_api.client import parse_event_stream
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.main import create_app
 from resources.jobstore import JobStore
@@ -21,19 +18,6 @@ def _job(client: TestClient, headers: dict[str, str], upload_id: str) -> str:
     response = client.post("/v1/jobs", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
-
-
-def frames(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
-    """Parsed events (`id`, `event`, `data`) of an SSE stream; comments (heartbeats) skipped."""
-    frame: dict[str, Any] = {}
-    for line in lines:
-        if not line:
-            if frame:
-                yield frame
-            frame = {}
-        elif not line.startswith(":"):
-            field, _, value = line.partition(": ")
-            frame[field] = json.loads(value) if field == "data" else value
 
 
 def _run_job(store: JobStore, job_id: str) -> None:
@@ -52,7 +36,7 @@ def test_a_jobs_stream_replays_its_events_in_order_and_ends_with_the_job(
     with client.stream("GET", f"/v1/jobs/{job_id}/events", headers=alice) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
-        events = list(frames(response.iter_lines()))
+        events = list(parse_event_stream(response.iter_lines()))
     kinds = [
         (e["event"], e["data"].get("stage"), e["data"].get("status"), e["data"].get("progress"))
         for e in events
@@ -78,11 +62,11 @@ def test_last_event_id_resumes_after_that_event(client, alice, settings, sample_
     job_id = _job(client, alice, upload_file(client, alice, sample_video))
     _run_job(JobStore(database_url=settings.resolved_database_url), job_id)
     with client.stream("GET", f"/v1/jobs/{job_id}/events", headers=alice) as response:
-        everything = list(frames(response.iter_lines()))
+        everything = list(parse_event_stream(response.iter_lines()))
     resume_after = everything[3]["id"]
     headers = {**alice, "Last-Event-ID": resume_after}
     with client.stream("GET", f"/v1/jobs/{job_id}/events", headers=headers) as response:
-        rest = list(frames(response.iter_lines()))
+        rest = list(parse_event_stream(response.iter_lines()))
     assert rest == everything[4:]
     bad = client.get(f"/v1/jobs/{job_id}/events", headers={**alice, "Last-Event-ID": "x"})
     assert bad.status_code == 422 and bad.json()["code"] == "request.invalid"
@@ -95,7 +79,7 @@ def test_a_running_jobs_stream_delivers_new_events_as_they_are_committed(
     store = JobStore(database_url=settings.resolved_database_url)
     store.stage_started(job_id, "", "source_video", run_id="run-1", attempt=1)
     with client.stream("GET", f"/v1/jobs/{job_id}/events", headers=alice) as response:
-        events = frames(response.iter_lines())
+        events = parse_event_stream(response.iter_lines())
         seen = [next(events) for _ in range(3)]
         assert [e["event"] for e in seen] == ["job.status", "stage.status", "job.status"]
         store.stage_progress(job_id, "", "source_video", 0.25)
@@ -116,7 +100,7 @@ def test_the_users_stream_carries_new_events_of_every_own_job_only(
     alices = _job(client, alice, upload_file(client, alice, sample_video))
     bobs = _job(client, bob, upload_file(client, bob, sample_video))
     with client.stream("GET", "/v1/events", headers=alice) as response:
-        events = frames(response.iter_lines())
+        events = parse_event_stream(response.iter_lines())
         store.stage_started(bobs, "", "source_video", run_id="run-b", attempt=1)
         store.stage_started(alices, "", "source_video", run_id="run-a", attempt=1)
         first, second = next(events), next(events)

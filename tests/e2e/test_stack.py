@@ -5,6 +5,7 @@ import os
 import re
 import signal
 import socket
+import threading
 import time
 
 import dagster as dg
@@ -52,6 +53,9 @@ def test_upload_dub_two_languages_and_play(stack, client, tmp_path):
     upload_id = client.upload(video)
     submitted = time.monotonic()
     job = client.create_job(upload_id, ["es", "ca"], "en")
+    followed: list[dict] = []
+    follower = threading.Thread(target=lambda: followed.extend(client.events(job["id"])))
+    follower.start()
     first_running = None
 
     def watch(current):
@@ -82,6 +86,40 @@ def test_upload_dub_two_languages_and_play(stack, client, tmp_path):
     assert httpx.get(stack.api_url + tampered).status_code == 403
     downloads = job["languages"][0]["outputs"]
     assert httpx.get(downloads["srtUrl"]).text.startswith("1\n")
+
+    # The live stream followed the job to its end, in order, and agrees with the job's record.
+    follower.join(timeout=30)
+    assert not follower.is_alive(), "the job's event stream did not end with the job"
+    _assert_events_tell_the_job(followed, job)
+    middle = followed[len(followed) // 2]["id"]
+    assert (
+        list(client.events(job["id"], last_event_id=middle)) == followed[len(followed) // 2 + 1 :]
+    )
+
+
+def _assert_events_tell_the_job(events: list[dict], job: dict) -> None:
+    ids = [int(event["id"]) for event in events]
+    assert ids == sorted(set(ids))
+    statuses = [e["data"]["status"] for e in events if e["event"] == "job.status"]
+    assert statuses == ["queued", "running", "succeeded"]
+    ready = [e["data"]["language"] for e in events if e["event"] == "language.ready"]
+    assert sorted(ready) == ["ca", "es"]
+    stages = [(None, s) for s in job["stages"]] + [
+        (lang["language"], s) for lang in job["languages"] for s in lang["stages"]
+    ]
+    for language, stage in stages:
+        own = [
+            e
+            for e in events
+            if e["event"].startswith("stage.")
+            and (e["data"]["language"], e["data"]["stage"]) == (language, stage["stage"])
+        ]
+        changes = [e["data"]["status"] for e in own if e["event"] == "stage.status"]
+        assert changes == ["running", "succeeded"], (language, stage["stage"], changes)
+        progress = [e["data"]["progress"] for e in own if e["event"] == "stage.progress"]
+        assert progress == sorted(progress) and progress[-1] == 1.0, (stage["stage"], progress)
+    # The job's last event came once everything else had.
+    assert events[-1]["event"] in ("job.status", "language.ready")
 
 
 def test_cancel_mid_run_then_resume_from_dubbed_speech(stack, client, tmp_path):
