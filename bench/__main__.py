@@ -2,11 +2,12 @@
 writes bench/results/latest.json (and the table as latest.md, for docs/performance.md) and
 prints the summary table.
 
-    python -m bench [--only stages,baseline,live,scale] [--output PATH]
+    python -m bench [--only stages,baseline,live,scale,events] [--output PATH]
 
 Phases, in order: the stage and video-packaging comparisons in this process; the baseline
 script; the stack (API + daemon) for the end-to-end jobs and the resume; then 10,000 jobs are
-seeded and the stack is started again for sensor ticks, and the API alone for the load. A phase
+seeded and the stack is started again for sensor ticks, and the API alone for the load; last,
+the API alone again with many idle event streams open. A phase
 that fails is reported (and makes the exit status 1); the others still run.
 """
 
@@ -16,14 +17,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import api_load, baseline, end_to_end, packaging, partitions, resume, stages
+from bench import api_load, baseline, end_to_end, events, packaging, partitions, resume, stages
 from bench.core import RESULTS, Results, alternate, console, demo_clip, machine, median, say
 from bench.inprocess import MODELS_DIR, prepare
 from bench.live import FollowedJob, MemorySampler, Tick, live_stack
 from resources.ffmpeg.audio import duration
 from resources.models import ModelRegistry
 
-PHASES = ("stages", "baseline", "live", "scale")
+PHASES = ("stages", "baseline", "live", "scale", "events")
 SOURCE = "en"
 PIPER_VOICE = "piper-en_US-joe-medium"
 # Seconds of each wrk run (the list is measured in alternated runs, the create in one).
@@ -122,6 +123,11 @@ def main() -> None:
                     live.memory.sample()
                     if pipeline_memory is not None:
                         results.add(api_load.memory_figures(live.memory, pipeline_memory, jobs))
+
+        if "events" in only:
+            with results.phase("events"), live_stack(data, "api") as live:
+                say("8: GET /v1/jobs with idle event streams open")
+                results.add(events.run_family(live, LIST_SECONDS))
 
     results.figures.sort(key=lambda figure: figure.family)
     results.write(args.output)
