@@ -40,3 +40,10 @@ export function problemCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The `data` of each live progress event (`GET /v1/jobs/{id}/events`, `GET /v1/events`). */
+export type JobEvent =
+  | Schemas["JobStatusEvent"]
+  | Schemas["StageStatusEvent"]
+  | Schemas["StageProgressEvent"]
+  | Schemas["LanguageReadyEvent"];

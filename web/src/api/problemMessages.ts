@@ -38,6 +38,8 @@ export const PROBLEM_MESSAGES: Record<string, string> = {
   "job.running": "The job is still running: wait for it to finish, or cancel it first.",
   "job.finished": "The job has already finished, so there is nothing to cancel.",
   "job.not_finished": "Languages can be added once the job has finished.",
+  "events.too_many_streams":
+    "Too many live views are open. Close some tabs; this page refreshes itself meanwhile.",
   "cursor.invalid": "This page of results is no longer valid. Start again from the first page.",
   "idempotency.conflict": "A different request was already sent with this form. Reload the page.",
   "playback.not_ready": "Nothing to play yet: no language has finished.",

@@ -1,6 +1,7 @@
 /**
  * Server state through TanStack Query: one hook per resource. Jobs that are still queued or
- * running are polled, so lists and details update live without a reload.
+ * running follow the live event stream (`LiveEvents.tsx`), or are polled while it is down, so
+ * lists and details update without a reload.
  */
 import {
   keepPreviousData,
@@ -14,10 +15,11 @@ import { useCallback } from "react";
 import { useApi } from "../auth/AuthProvider";
 import type { Catalogue } from "../jobs/jobForm";
 import { isActive } from "../jobs/status";
+import { useLiveEvents } from "./LiveEvents";
 import { unwrap } from "./problem";
 import type { JobCreate, JobStatus, StageName, TargetSpec } from "./types";
 
-/** How often a job that is still moving is asked for again. */
+/** How often a job that is still moving is asked for again when no live stream is open. */
 export const ACTIVE_POLL_MS = 2000;
 export const JOBS_PAGE_SIZE = 20;
 export const LOGS_PAGE_SIZE = 200;
@@ -63,6 +65,7 @@ export function usePresets() {
 
 export function useJobPage(filters: JobFilters, cursor: string | null) {
   const api = useApi();
+  const live = useLiveEvents();
   return useQuery({
     queryKey: ["jobs", filters, cursor],
     queryFn: () =>
@@ -73,17 +76,20 @@ export function useJobPage(filters: JobFilters, cursor: string | null) {
       ),
     placeholderData: keepPreviousData,
     refetchInterval: (query) =>
-      query.state.data?.items.some((job) => isActive(job.status)) ? ACTIVE_POLL_MS : false,
+      !live && query.state.data?.items.some((job) => isActive(job.status)) ? ACTIVE_POLL_MS : false,
   });
 }
 
 export function useJob(jobId: string) {
   const api = useApi();
+  const live = useLiveEvents();
   return useQuery({
     queryKey: ["job", jobId],
     queryFn: () => unwrap(api.GET("/v1/jobs/{job_id}", { params: { path: { job_id: jobId } } })),
     refetchInterval: (query) =>
-      query.state.data === undefined || isActive(query.state.data.status) ? ACTIVE_POLL_MS : false,
+      !live && (query.state.data === undefined || isActive(query.state.data.status))
+        ? ACTIVE_POLL_MS
+        : false,
   });
 }
 

@@ -1,6 +1,7 @@
 import { AppShell, Button, Group, Title } from "@mantine/core";
 import { NavLink as RouterLink, Outlet } from "react-router";
 
+import { LiveEventsProvider } from "../api/LiveEvents";
 import { useAuth } from "../auth/AuthProvider";
 
 const NAV = [
@@ -8,7 +9,7 @@ const NAV = [
   { to: "/jobs", label: "Jobs" },
 ];
 
-/** The signed-in frame: brand, navigation, sign-out. */
+/** The signed-in frame: brand, navigation, sign-out, and the live event stream. */
 export function Layout() {
   const { signOut } = useAuth();
   return (
@@ -39,7 +40,9 @@ export function Layout() {
         </Group>
       </AppShell.Header>
       <AppShell.Main>
-        <Outlet />
+        <LiveEventsProvider>
+          <Outlet />
+        </LiveEventsProvider>
       </AppShell.Main>
     </AppShell>
   );

@@ -85,6 +85,26 @@ describe("the jobs page", () => {
     expect(api.requests.at(-1)?.search.get("status")).toBe("failed");
   });
 
+  it("follows the live event stream: an event refreshes the list at once, without polling", async () => {
+    let status: JobSummary["status"] = "running";
+    const api = fakeApi().on("GET", "/v1/jobs", () => ({
+      body: { items: [summary("J1", status, 0.5)], nextCursor: null },
+    }));
+    renderApp("/jobs");
+    await waitFor(() => expect(rows()[0]).toHaveTextContent("running"));
+    expect(api.calls("GET", "/v1/events")).toHaveLength(1);
+
+    status = "succeeded";
+    api.emit({
+      type: "job.status",
+      jobId: "J1",
+      status,
+      errorCode: null,
+      at: "2026-05-01T10:01:00Z",
+    });
+    await waitFor(() => expect(rows()[0]).toHaveTextContent("succeeded"), { timeout: 1000 });
+  });
+
   it("opens a job from its row", async () => {
     server();
     const { router } = renderApp("/jobs");

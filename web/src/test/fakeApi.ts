@@ -11,6 +11,8 @@ type Handler = (request: Request, params: Record<string, string>) => Answer | Pr
 
 export interface FakeApi {
   on(method: string, pattern: string, handler: Handler | Answer): FakeApi;
+  /** Sends `data` as the next event of the open `GET /v1/events` streams. */
+  emit(data: unknown): void;
   requests: { method: string; path: string; search: URLSearchParams; request: Request }[];
   /** Requests to `METHOD /path` (exact path), in order. */
   calls(method: string, path: string): Request[];
@@ -41,8 +43,17 @@ export function problem(status: number, code: string, detail = code): Answer {
 
 export function fakeApi(): FakeApi {
   const routes: { method: string; match: ReturnType<typeof matcher>; handler: Handler }[] = [];
+  const streams: ReadableStreamDefaultController<Uint8Array>[] = [];
+  let eventId = 0;
   const api: FakeApi = {
     requests: [],
+    emit(data) {
+      eventId += 1;
+      const frame = `id: ${String(eventId)}\ndata: ${JSON.stringify(data)}\n\n`;
+      for (const stream of streams) {
+        stream.enqueue(new TextEncoder().encode(frame));
+      }
+    },
     on(method, pattern, handler) {
       routes.push({
         method,
@@ -66,6 +77,11 @@ export function fakeApi(): FakeApi {
       search: url.searchParams,
       request,
     });
+    if (request.method === "GET" && url.pathname === "/v1/events") {
+      // The live event stream: open, silent until the test emits.
+      const body = new ReadableStream<Uint8Array>({ start: (stream) => void streams.push(stream) });
+      return new Response(body, { headers: { "Content-Type": "text/event-stream" } });
+    }
     // The latest route for a path wins, so a test can change an answer part-way.
     for (const route of [...routes].reverse()) {
       const params = route.method === request.method ? route.match(url.pathname) : null;
