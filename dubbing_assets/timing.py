@@ -6,6 +6,8 @@ Order of tools, per segment (ARCHITECTURE.md §6):
 3. time-stretch, up to `max_stretch`, whatever still does not fit;
 4. what still overflows is cut with a short fade, and reported.
 Every segment is placed at its own source start, so an overflow never pushes later segments.
+Whether the dub really sounds where the source speaks is measured from the audio afterwards
+(`dubbing_assets.quality.measure_dub_timing`), not assumed from the placement.
 """
 
 from collections.abc import Callable, Sequence
@@ -153,7 +155,4 @@ def summary(fits: Sequence[SegmentFit]) -> dict[str, Any]:
         "mean_speed_ratio": round(sum(ratios) / len(ratios), 4),
         "overflow_segments": sum(1 for fit in fits if fit.overflow_seconds > 0),
         "overflow_seconds": round(sum(fit.overflow_seconds for fit in fits), 4),
-        "max_drift_seconds": round(
-            max((abs(f.placed_start - f.start) for f in fits), default=0), 4
-        ),
     }

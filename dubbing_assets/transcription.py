@@ -1,11 +1,14 @@
-"""Job-level transcript: faster-whisper over the 16 kHz speech track."""
+"""Job-level transcript: faster-whisper over the 16 kHz speech track, re-segmented into
+sentence-level units (dubbing_assets/units.py) whose edges sit on the speech in the audio."""
 
 import time
 
 import dagster as dg
 
+from dubbing_assets import quality, units
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import INGEST_GROUP, source_audio
+from dubbing_assets.media.audio import read_wav_mono
 from dubbing_assets.partitions import jobs
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, tracked
 from resources import keys
@@ -21,7 +24,8 @@ from resources.storage import MediaStore
     deps=[source_audio],
     code_version=RESOURCES["asr"].version(),
     retry_policy=TRANSIENT_RETRY,
-    description="segments_src.json: timed segments with words, language and confidence.",
+    description="segments_src.json: sentence-level units (from the first word's onset to the "
+    "last word's end, on the speech in the audio) with their words, and the language.",
 )
 def transcript(
     context: dg.AssetExecutionContext, store: MediaStore, asr: ASR, jobstore: JobStore
@@ -41,16 +45,28 @@ def transcript(
 
         with store.local_copy(keys.speech_audio(job)) as speech:
             result = asr.transcribe(speech, language=language, on_progress=progress)
+            samples = read_wav_mono(speech, quality.RATE)
         if not result.segments:
             raise rejected("transcript.no_speech", "no speech was recognised in the source audio")
-        store.write_json(keys.transcript(job), result.to_dict())
+        speaking = quality.speech_activity(quality.frame_levels(samples))
+        recognised = result.to_dict()
+        found = units.snap_to_speech(
+            units.build_units(recognised["segments"]), speaking, quality.FRAME_SECONDS
+        )
+        document = {
+            **recognised,
+            "asr_segments": len(result.segments),
+            "segments": [unit.to_segment() for unit in found],
+        }
+        store.write_json(keys.transcript(job), document)
         jobstore.set_detected_language(job, result.language)
         return materialized(
             store,
             keys.transcript(job),
             language=result.language,
             language_probability=result.language_probability,
-            segments=len(result.segments),
+            segments=len(found),
+            asr_segments=len(result.segments),
             words=sum(len(segment.words) for segment in result.segments),
             asr_seconds=round(time.perf_counter() - started, 3),
             model=result.model,

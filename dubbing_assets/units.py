@@ -7,8 +7,10 @@ sentence (or one utterance between pauses) of the source:
 
 - a unit ends at sentence punctuation, or where the speaker pauses for `pause` seconds or more;
 - a unit longer than `max_seconds` is split at its widest pause (or a clause comma) inside;
-- a fragment (fewer than `min_words` words, or shorter than `min_seconds`) joins its neighbour
-  across the shorter gap, when that gap is under `max_merge_gap` and the result stays in the cap.
+- a fragment (fewer than `min_words` words, or shorter than `min_seconds`) joins the sentence it
+  belongs to (the unfinished one before it, or the one it leads into) across the shorter gap,
+  when that gap is under `max_merge_gap` and the result stays in the cap; a short sentence of its
+  own stays a unit.
 
 Each unit spans its first word's onset to its last word's end: the dub starts at the onset and the
 original is ducked over the whole span. `snap_to_speech` then moves both edges onto the speech the
@@ -116,15 +118,15 @@ def _merge_fragments(
         for position, group in enumerate(merged):
             if not _is_fragment(group, min_words, min_seconds):
                 continue
+            # A short sentence of its own ("Yes.") stays a unit; a fragment joins the sentence
+            # it belongs to: the one before if that did not end, or the one it leads into.
             candidates = []
-            if position > 0:
+            if position > 0 and not _ends_sentence(merged[position - 1][-1]):
                 before = merged[position - 1]
                 candidates.append((group[0].start - before[-1].end, position - 1))
-            if position + 1 < len(merged):
+            if position + 1 < len(merged) and not _ends_sentence(group[-1]):
                 after = merged[position + 1]
-                # A fragment that does not close a sentence belongs with what follows it.
-                bias = 0.0 if _ends_sentence(group[-1]) else -0.2
-                candidates.append((after[0].start - group[-1].end + bias, position + 1))
+                candidates.append((after[0].start - group[-1].end, position + 1))
             for gap, other in sorted(candidates):
                 first, second = sorted((position, other))
                 span = merged[second][-1].end - merged[first][0].start
@@ -176,7 +178,8 @@ def snap_to_speech(
     `frame_seconds`, whether the source holds speech there. An onset inside speech moves back to
     where that speech starts, an onset in silence forward to the first speech; the end likewise
     outwards to where the speech stops. No edge moves more than `reach` seconds or past a
-    neighbouring unit's edge."""
+    neighbouring unit's edge, except an edge in silence, which moves into its word as far as it
+    takes (Whisper often opens a first word, or closes a last one, well into the silence)."""
     count = len(active)
     if count == 0:
         return list(units)
@@ -193,7 +196,10 @@ def snap_to_speech(
             while start - 1 >= lowest and active[start - 1]:
                 start -= 1
         else:
-            limit = min(start_frame + round(reach / frame_seconds), end_frame)
+            # Whisper often opens a first word in the silence before it: its speech lies
+            # somewhere before the word's end.
+            inside = round(unit.words[0].end / frame_seconds) if unit.words else 0
+            limit = min(max(start_frame + round(reach / frame_seconds), inside), end_frame)
             while start < limit and not active[start]:
                 start += 1
             if not active[start]:
@@ -202,7 +208,8 @@ def snap_to_speech(
             while end + 1 <= highest and active[end + 1]:
                 end += 1
         else:
-            limit = max(end_frame - round(reach / frame_seconds), start)
+            inside = round(unit.words[-1].start / frame_seconds) if unit.words else count
+            limit = max(min(end_frame - round(reach / frame_seconds), inside), start)
             while end > limit and not active[end]:
                 end -= 1
             if not active[end]:
