@@ -80,7 +80,9 @@ def audio_rendition(
         ):
             # Both codecs are known (the mix is made AAC; source_video probed the source): no
             # need to probe either file again.
-            package = media.package_audio(mix, work / "audio", codec=MIX_CODEC)
+            # The audio starts where the video's first picture does (see resources/ffmpeg/hls.py).
+            start = store.read_json(keys.hls_video_info(job)).get("start_seconds", 0.0)
+            package = media.package_audio(mix, work / "audio", codec=MIX_CODEC, start_seconds=start)
             (work / "audio" / _AUDIO_BANDWIDTH).write_text(str(package.bandwidth_bps))
             store.delete_prefix(prefix)
             files = store.put_tree(work / "audio", prefix, last=keys.PLAYLIST)
@@ -127,7 +129,8 @@ def subtitles(
             max_chars=preset.subtitle_max_chars,
             max_lines=preset.subtitle_max_lines,
         )
-        vtt = to_webvtt(cues).encode()
+        start = store.read_json(keys.hls_video_info(job)).get("start_seconds", 0.0)
+        vtt = to_webvtt(cues, start).encode()
         store.write_bytes(keys.subtitles_vtt(job, lang), vtt)
         store.write_bytes(keys.subtitles_srt(job, lang), to_srt(cues).encode())
         prefix = keys.hls_subtitles_prefix(job, lang)

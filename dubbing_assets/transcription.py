@@ -8,13 +8,13 @@ import dagster as dg
 from dubbing_assets import quality, units
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import INGEST_GROUP, source_audio
-from dubbing_assets.media.audio import read_wav_mono
 from dubbing_assets.partitions import jobs
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, tracked
 from dubbing_core import keys
 from dubbing_core.requests import load_request
 from resources.asr import ASR
 from resources.jobstore import JobStore
+from resources.media import Media
 from resources.storage import MediaStore
 
 
@@ -28,7 +28,11 @@ from resources.storage import MediaStore
     "last word's end, on the speech in the audio) with their words, and the language.",
 )
 def transcript(
-    context: dg.AssetExecutionContext, store: MediaStore, asr: ASR, jobstore: JobStore
+    context: dg.AssetExecutionContext,
+    store: MediaStore,
+    asr: ASR,
+    media: Media,
+    jobstore: JobStore,
 ) -> dg.MaterializeResult:
     with tracked(context, jobstore, store) as report_progress:
         job = context.partition_key
@@ -45,7 +49,7 @@ def transcript(
 
         with store.local_copy(keys.speech_audio(job)) as speech:
             result = asr.transcribe(speech, language=language, on_progress=progress)
-            samples = read_wav_mono(speech, quality.RATE)
+            samples = media.read_mono(speech, quality.RATE)
         if not result.segments:
             raise rejected("transcript.no_speech", "no speech was recognised in the source audio")
         speaking = quality.speech_activity(quality.frame_levels(samples))

@@ -6,10 +6,12 @@ resource carries the configuration and the version string that feeds the assets'
 
 import re
 import subprocess
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import dagster as dg
+import numpy as np
 
 from resources.ffmpeg import audio, hls, mix, probe
 
@@ -36,12 +38,18 @@ class Media(dg.ConfigurableResource):
         audio.extract_speech_audio(source, speech_16k)
         audio.extract_full_audio(source, full_48k)
 
+    def read_mono(self, path: Path, sample_rate: int) -> np.ndarray:
+        """Any audio file decoded to mono float32 samples at `sample_rate`."""
+        return audio.read_wav_mono(path, sample_rate)
+
     def mix(
         self,
         background: Path,
         speech: Path,
         dst: Path,
         *,
+        duck_spans: Sequence[tuple[float, float]],
+        length: float,
         duck_db: float,
         background_gain_db: float,
     ) -> mix.MixReport:
@@ -49,6 +57,8 @@ class Media(dg.ConfigurableResource):
             background,
             speech,
             dst,
+            duck_spans=duck_spans,
+            length=length,
             duck_db=duck_db,
             background_gain_db=background_gain_db,
             target_lufs=self.target_lufs,
@@ -58,10 +68,14 @@ class Media(dg.ConfigurableResource):
         return hls.package_video_hls(source, out_dir, segment_seconds=self.hls_segment_seconds)
 
     def package_audio(
-        self, source: Path, out_dir: Path, codec: str | None = None
+        self, source: Path, out_dir: Path, codec: str | None = None, start_seconds: float = 0.0
     ) -> hls.AudioPackage:
         return hls.package_audio_hls(
-            source, out_dir, segment_seconds=self.hls_segment_seconds, codec=codec
+            source,
+            out_dir,
+            segment_seconds=self.hls_segment_seconds,
+            codec=codec,
+            start_seconds=start_seconds,
         )
 
     def mux_mp4(

@@ -4,7 +4,8 @@
 import numpy as np
 import pytest
 
-from dubbing_assets import ducking, quality
+from dubbing_assets import quality
+from resources.ffmpeg import ducking
 
 RATE = quality.RATE
 

@@ -51,9 +51,7 @@ def test_fragments_join_a_neighbour_and_long_runs_are_split_at_the_widest_pause(
         ]
     )
     assert [unit.text for unit in units] == ["Well, this is fine."]
-    units = build_units(
-        [segment((0.0, 0.4, "Fine."), (0.5, 0.9, "The"), (0.95, 1.3, "horizon."))]
-    )
+    units = build_units([segment((0.0, 0.4, "Fine."), (0.5, 0.9, "The"), (0.95, 1.3, "horizon."))])
     assert [unit.text for unit in units] == ["Fine.", "The horizon."]
 
     words = [(i * 0.5, i * 0.5 + 0.4, f"w{i}") for i in range(40)]

@@ -1,11 +1,12 @@
-"""Test videos cut from the real recordings in `media/`, each made to exercise one listening
-problem: sentences separated by pauses, a clip under 3 s, audio shorter than its video, speech
-over a tone bed (music-like background that must stay audible between the units)."""
+"""Videos for the tests and benchmarks, cut from the real recordings in `media/`, each made to
+exercise one listening problem: sentences separated by pauses, a clip under 3 s, audio shorter
+than its video, speech over a tone bed (a music-like background that must stay audible between
+the units)."""
 
 import subprocess
 from pathlib import Path
 
-from tests.conftest import MEDIA
+from testing.media import MEDIA
 
 # (source, channel, start, end) pieces and the silences between them, in seconds.
 _LEFT, _RIGHT = "c0", "c1"
