@@ -54,8 +54,11 @@ def transcript(
             raise rejected("transcript.no_speech", "no speech was recognised in the source audio")
         speaking = quality.speech_activity(quality.frame_levels(samples))
         recognised = result.to_dict()
+        pauses = units.silences(speaking, quality.FRAME_SECONDS, units.PAUSE_SECONDS)
         found = units.snap_to_speech(
-            units.build_units(recognised["segments"]), speaking, quality.FRAME_SECONDS
+            units.build_units(recognised["segments"], silent=pauses),
+            speaking,
+            quality.FRAME_SECONDS,
         )
         document = {
             **recognised,

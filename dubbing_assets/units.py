@@ -5,7 +5,8 @@ often spans several utterances, or starts mid-sentence. The translator then gets
 dub placed at a segment's start sounds over the pauses between utterances. A unit instead is one
 sentence (or one utterance between pauses) of the source:
 
-- a unit ends at sentence punctuation, or where the speaker pauses for `pause` seconds or more;
+- a unit ends at sentence punctuation, or where the speaker pauses for `pause` seconds or more
+  (between the words' timestamps, or in the audio);
 - a unit longer than `max_seconds` is split at its widest pause (or a clause comma) inside;
 - a fragment (fewer than `min_words` words, or shorter than `min_seconds`) joins the sentence it
   belongs to (the unfinished one before it, or the one it leads into) across the shorter gap,
@@ -25,6 +26,8 @@ import numpy as np
 
 # Sentence ends and clause marks in Latin, CJK (full-width) and Arabic script.
 SENTENCE_END = (".", "!", "?", "\u2026", "\u3002", "\uff01", "\uff1f", ";", "\u061f")
+# A pause this long ends a unit.
+PAUSE_SECONDS = 0.3
 CLAUSE_END = (",", ":", "\uff0c", "\u3001")
 _CLOSING_QUOTES = "\"')]\u00bb\u201d\u2019"
 
@@ -139,23 +142,68 @@ def _merge_fragments(
     return merged
 
 
+def silences(
+    active: np.ndarray, frame_seconds: float, min_seconds: float
+) -> list[tuple[float, float]]:
+    """The runs of at least `min_seconds` without speech in a per-frame activity mask."""
+    padded = np.concatenate([[True], active.astype(bool), [True]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    runs = zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True)
+    return [
+        (round(first * frame_seconds, 3), round(last * frame_seconds, 3))
+        for first, last in runs
+        if (last - first) * frame_seconds >= min_seconds - 1e-9
+    ]
+
+
+def _paused_boundaries(words: Sequence[Word], silent: Iterable[tuple[float, float]]) -> set[int]:
+    """The word boundaries (after word i) where the audio pauses, Whisper's word times aside:
+    each silence goes to the boundary nearest its middle among those it can lie in (between the
+    start of the word before and the end of the word after)."""
+    boundaries = set()
+    for start, end in silent:
+        middle = (start + end) / 2
+        candidates = [
+            position
+            for position in range(len(words) - 1)
+            if words[position].start <= middle <= words[position + 1].end
+        ]
+        if candidates:
+            boundaries.add(
+                min(
+                    candidates,
+                    key=lambda p: abs(middle - (words[p].end + words[p + 1].start) / 2),
+                )
+            )
+    return boundaries
+
+
 def build_units(
     segments: Iterable[dict[str, Any]],
     *,
-    pause: float = 0.3,
+    silent: Iterable[tuple[float, float]] = (),
+    pause: float = PAUSE_SECONDS,
     max_seconds: float = 12.0,
     min_words: int = 3,
     min_seconds: float = 0.8,
     max_merge_gap: float = 0.8,
 ) -> list[Unit]:
-    """Sentence-level units from the ASR segments' word timestamps (see the module's doc)."""
+    """Sentence-level units from the ASR segments' word timestamps (see the module's doc).
+    `silent`: pauses the audio holds (`silences`), which end units even where Whisper's word
+    times run on across them."""
     words = words_of(segments)
+    paused = _paused_boundaries(words, silent)
     groups: list[list[Word]] = []
     current: list[Word] = []
     for position, word in enumerate(words):
         current.append(word)
         following = words[position + 1] if position + 1 < len(words) else None
-        if following is None or _ends_sentence(word) or following.start - word.end >= pause:
+        if (
+            following is None
+            or _ends_sentence(word)
+            or following.start - word.end >= pause
+            or position in paused
+        ):
             groups.extend(_split_long(current, max_seconds))
             current = []
     groups = _merge_fragments(

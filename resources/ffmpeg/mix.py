@@ -31,6 +31,7 @@ LOUDNESS_OUT_OF_RANGE = "mix.loudness_out_of_range"
 _CODEC_HEADROOM_DB = 0.5
 # A gain larger than this would only amplify noise: the mix is (nearly) silent.
 _MAX_GAIN_DB = 40.0
+_MAKE_UP_LU = 0.2
 _STEREO = "aresample=48000,aformat=sample_fmts=flt:channel_layouts=stereo"
 
 
@@ -112,18 +113,13 @@ def _mix_at_target(
     gain_db = round(min(target_lufs - measured["integrated_lufs"], _MAX_GAIN_DB), 2)
     ceiling = true_peak_db - _CODEC_HEADROOM_DB
     limited = measured["true_peak"] + gain_db > ceiling
-    tail = f"volume={gain_db}dB"
-    if limited:
-        tail += f",alimiter=limit={10 ** (ceiling / 20):.4f}:level=false:latency=true"
-    run_args(
-        [
-            "-v", "error", *inputs, "-filter_complex",
-            _graph(background_gain_db, length, f"{tail},{_STEREO}"),
-            "-map", "[out]", "-c:a", MIX_CODEC, "-b:a", "160k", "-ar", "48000",
-            "-movflags", "+faststart", str(dst),
-        ]
-    )  # fmt: skip
-    result, momentary = _ebur128(dst)
+    limit = ceiling if limited else None
+    result, momentary = _encode(inputs, dst, background_gain_db, length, gain_db, limit)
+    # The limiter takes some loudness off with the peaks it holds (0.3-0.5 LU on synthetic
+    # speech): made up once, with the same limiter.
+    if limited and abs(result["integrated_lufs"] - target_lufs) > _MAKE_UP_LU:
+        gain_db = round(gain_db + target_lufs - result["integrated_lufs"], 2)
+        result, momentary = _encode(inputs, dst, background_gain_db, length, gain_db, limit)
     report = MixReport(
         integrated_lufs=result["integrated_lufs"],
         true_peak=result["true_peak"],
@@ -142,6 +138,29 @@ def _mix_at_target(
             f"the target is {target_lufs} +-{LOUDNESS_TOLERANCE_LU} LU under {true_peak_db} dBTP",
         )
     return report
+
+
+def _encode(
+    inputs: list[str],
+    dst: Path,
+    background_gain_db: float,
+    length: float,
+    gain_db: float,
+    limit_db: float | None,
+) -> tuple[dict[str, float], list[tuple[float, float]]]:
+    """Mix, apply the gain (and the limiter), encode; returns the encoded mix's measurements."""
+    tail = f"volume={gain_db}dB"
+    if limit_db is not None:
+        tail += f",alimiter=limit={10 ** (limit_db / 20):.4f}:level=false:latency=true"
+    run_args(
+        [
+            "-v", "error", *inputs, "-filter_complex",
+            _graph(background_gain_db, length, f"{tail},{_STEREO}"),
+            "-map", "[out]", "-c:a", MIX_CODEC, "-b:a", "160k", "-ar", "48000",
+            "-movflags", "+faststart", str(dst),
+        ]
+    )  # fmt: skip
+    return _ebur128(dst)
 
 
 # ffmpeg's ebur128 summary (printed at the end, at -v info), e.g. "I: -16.2 LUFS".

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dubbing_assets.units import build_units, snap_to_speech, words_of
+from dubbing_assets.units import build_units, silences, snap_to_speech, words_of
 
 
 def segment(*words: tuple[float, float, str]) -> dict:
@@ -83,3 +83,15 @@ def test_snapping_moves_edges_onto_the_speech_within_reach():
     active[20:300] = True  # speech far beyond reach: edges move 0.3 s at most
     (snapped,) = snap_to_speech(unit, active, 0.01)
     assert (snapped.start, snapped.end) == (0.7, 2.3)
+
+
+def test_a_pause_in_the_audio_ends_a_unit_where_whisper_saw_none():
+    words = [(0.0, 0.5, "We"), (0.5, 1.0, "began"), (1.0, 1.9, "early"), (1.9, 2.4, "then"),
+             (2.4, 2.9, "we"), (2.9, 3.4, "stopped")]  # fmt: skip
+    active = np.ones(400, dtype=bool)
+    active[150:190] = False  # 1.5..1.9 s: silence inside Whisper's "early"
+    pauses = silences(active, 0.01, 0.3)
+    assert pauses == [(1.5, 1.9)]
+    units = build_units([segment(*words)], silent=pauses)
+    assert [unit.text for unit in units] == ["We began early", "then we stopped"]
+    assert len(build_units([segment(*words)])) == 1
