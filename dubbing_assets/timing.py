@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 FADE_SECONDS = 0.02
+BREATH_SECONDS = 0.15
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,17 @@ class SegmentFit:
 
 def slots(spans: Sequence[tuple[float, float]], media_duration: float) -> list[Slot]:
     """Time slots in order of start (each keeps its segment's index); a span overlapping the
-    next segment is clipped to that segment's start."""
+    next segment is clipped to that segment's start. A dub borrowing the silence after its
+    segment stops `BREATH_SECONDS` short of the next one, so the listener hears each new
+    sentence start."""
     ordered = sorted(enumerate(spans), key=lambda item: item[1][0])
     result = []
     for position, (index, (start, end)) in enumerate(ordered):
-        following = ordered[position + 1][1][0] if position + 1 < len(ordered) else media_duration
-        limit = max(following, start)
+        following = ordered[position + 1][1][0] if position + 1 < len(ordered) else None
+        if following is None:
+            limit = max(media_duration, start)
+        else:
+            limit = max(following - BREATH_SECONDS, min(end, following), start)
         result.append(Slot(index, start, min(max(end, start), limit), limit))
     return result
 

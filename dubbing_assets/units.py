@@ -226,8 +226,8 @@ def snap_to_speech(
     `frame_seconds`, whether the source holds speech there. An onset inside speech moves back to
     where that speech starts, an onset in silence forward to the first speech; the end likewise
     outwards to where the speech stops. No edge moves more than `reach` seconds or past a
-    neighbouring unit's edge, except an edge in silence, which moves into its word as far as it
-    takes (Whisper often opens a first word, or closes a last one, well into the silence)."""
+    neighbouring unit's edge, except an edge in silence, which moves inwards as far as the unit's
+    speech (Whisper often opens a unit, or closes it, a second or more into the silence)."""
     count = len(active)
     if count == 0:
         return list(units)
@@ -244,11 +244,9 @@ def snap_to_speech(
             while start - 1 >= lowest and active[start - 1]:
                 start -= 1
         else:
-            # Whisper often opens a first word in the silence before it: its speech lies
-            # somewhere before the word's end.
-            inside = round(unit.words[0].end / frame_seconds) if unit.words else 0
-            limit = min(max(start_frame + round(reach / frame_seconds), inside), end_frame)
-            while start < limit and not active[start]:
+            # Whisper often opens a unit in the silence before it, by a second or more: the
+            # speech starts at the first active frame inside the unit.
+            while start < end_frame and not active[start]:
                 start += 1
             if not active[start]:
                 start = start_frame
@@ -256,9 +254,7 @@ def snap_to_speech(
             while end + 1 <= highest and active[end + 1]:
                 end += 1
         else:
-            inside = round(unit.words[-1].start / frame_seconds) if unit.words else count
-            limit = max(min(end_frame - round(reach / frame_seconds), inside), start)
-            while end > limit and not active[end]:
+            while end > start and not active[end]:
                 end -= 1
             if not active[end]:
                 end = end_frame

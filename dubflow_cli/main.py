@@ -180,6 +180,7 @@ def _print_outputs(store: MediaStore, request: JobRequest, elapsed: float) -> No
         table.add_row(f"MP4 ({lang})", store.path(keys.mp4(job, lang)))
         table.add_row(f"subtitles ({lang})", store.path(keys.subtitles_srt(job, lang)))
         table.add_row(f"timing report ({lang})", store.path(keys.timing_report(job, lang)))
+        table.add_row(f"quality report ({lang})", store.path(keys.quality_report(job, lang)))
     console.print(table)
     console.print("Open the runs in the Dagster UI: [bold]dubflow ui[/] (http://127.0.0.1:3000)")
 

@@ -80,19 +80,26 @@ def audio_shorter_than_video(work: Path) -> Path:
 
 
 def over_tone_bed(work: Path) -> Path:
-    """Speech over a quiet, steady chord (a music-like bed, ~-32 dBFS) that must stay at its
-    level between the units (~12 s)."""
-    speech = _piece(work / "bed-speech.wav", MEDIA / "multilingual.mp3", 9.0, 20.9)
+    """Speech over a quiet, steady chord (a music-like bed, ~-33 dBFS RMS) that must stay at its
+    level where nobody speaks: 1.5 s of bed alone, ~12 s of speech, 1.5 s of bed alone."""
+    speech = _concat(
+        work / "bed-speech.wav",
+        [
+            _silence(work / "bed-s0.wav", 1.5),
+            _piece(work / "bed-p1.wav", MEDIA / "multilingual.mp3", 9.0, 20.9),
+            _silence(work / "bed-s1.wav", 1.5),
+        ],
+    )
     bed = work / "bed.wav"
     _ffmpeg(
         "-i", str(speech),
         "-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000",
         "-f", "lavfi", "-i", "sine=frequency=330:sample_rate=48000",
         "-filter_complex",
-        "[1:a]volume=0.025[a];[2:a]volume=0.018[b];[0:a][a][b]amix=inputs=3:normalize=0:duration=first",
+        "[1:a]volume=0.25[a];[2:a]volume=0.18[b];[0:a][a][b]amix=inputs=3:normalize=0:duration=first",
         "-c:a", "pcm_s16le", str(bed),
     )  # fmt: skip
-    return _video(work / "bed.mp4", bed, 11.9, 11.9)
+    return _video(work / "bed.mp4", bed, 14.9, 14.9)
 
 
 CLIPS = {

@@ -64,6 +64,17 @@ def onsets(active: np.ndarray, min_gap: float = 0.25) -> list[float]:
     return starts
 
 
+def rise_db(frames: np.ndarray, at: float, window: float = 0.1) -> float:
+    """How much louder the `window` after `at` is than the `window` before (frame powers)."""
+    middle, width = round(at / FRAME), max(round(window / FRAME), 1)
+    before = frames[max(middle - width, 0) : middle]
+    after = frames[middle : middle + width]
+    return float(
+        db(after.mean() if len(after) else np.zeros(1))
+        - db(before.mean() if len(before) else np.zeros(1))
+    )
+
+
 def nearest(values: list[float], target: float) -> float:
     return min(values, key=lambda value: abs(value - target))
 
@@ -72,6 +83,7 @@ def nearest(values: list[float], target: float) -> float:
 class Leak:
     share: float  # of the source's voiced frames, those heard in the mix undubbed and not ducked
     duck_db: float  # median attenuation of the original where the dub is silent
+    gain_db: float  # the mix's overall gain (loudness normalization), as fitted on the dub
 
 
 def leak(source: Path, dub: Path, mix: Path) -> Leak:
@@ -92,6 +104,7 @@ def leak(source: Path, dub: Path, mix: Path) -> Leak:
     return Leak(
         share=float(heard.sum() / max(int(speaking.sum()), 1)),
         duck_db=float(np.median(attenuation[considered])) if considered.any() else float("inf"),
+        gain_db=float(10 * np.log10(gain)),
     )
 
 

@@ -53,7 +53,8 @@ def _graph(background_gain_db: float, length: float, tail: str) -> str:
     fit = f"apad=whole_dur={length:.3f},atrim=end={length:.3f}"
     return (
         f"[0:a]{_STEREO},volume={background_gain_db}dB,{fit}[bg];"
-        f"[2:a]{_STEREO},{fit}[gain];"
+        # The envelope is a gain: copied to both channels as it is (an upmix would scale it).
+        f"[2:a]aresample=48000,aformat=sample_fmts=flt,pan=stereo|c0=c0|c1=c0,{fit}[gain];"
         "[bg][gain]amultiply[ducked];"
         f"[1:a]{_STEREO},{fit}[voice];"
         "[ducked][voice]amix=inputs=2:normalize=0:duration=first[mixed];"
