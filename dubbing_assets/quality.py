@@ -35,6 +35,42 @@ def frame_levels(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
     return np.asarray(20 * np.log10(np.sqrt((frames**2).mean(axis=1)) + 1e-9))
 
 
+# The band speech carries its energy in, and how far above the background's own spectrum a
+# component must rise to count as foreground.
+_SPEECH_BAND_HZ = (100.0, 4000.0)
+_OVER_BACKGROUND = 2.0
+# Frames per stretch whose background spectrum is estimated on its own (a minute at 10 ms).
+_BACKGROUND_FRAMES = 6000
+
+
+def foreground_levels(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
+    """Per `FRAME_SECONDS` frame, the level (dB) of what rises above the recording's steady
+    background: each frequency's power minus twice the background's (its 20th percentile over
+    the minute around it), summed over the speech band. A steady bed (hum, a tone, sustained
+    music) drops out; speech, which comes and goes, stays."""
+    size = max(1, round(FRAME_SECONDS * rate))
+    count = len(samples) // size
+    window = np.hanning(2 * size).astype(np.float32)
+    frequencies = np.fft.rfftfreq(2 * size, 1 / rate)
+    band = (frequencies >= _SPEECH_BAND_HZ[0]) & (frequencies <= _SPEECH_BAND_HZ[1])
+    # Each 2-frame window is centred on its frame.
+    half = np.zeros(size // 2, np.float32)
+    padded = np.concatenate(
+        [half, samples.astype(np.float32), half, np.zeros(2 * size, np.float32)]
+    )
+    scale = float((window**2).sum()) * size
+    levels = np.empty(count)
+    for first in range(0, count, _BACKGROUND_FRAMES):
+        last = min(first + _BACKGROUND_FRAMES, count)
+        stretch = padded[first * size : last * size + size]
+        frames = np.lib.stride_tricks.sliding_window_view(stretch, 2 * size)[::size][: last - first]
+        power = np.abs(np.fft.rfft(frames * window, axis=1))[:, band] ** 2
+        background = np.percentile(power, 20, axis=0)
+        foreground = np.clip(power - _OVER_BACKGROUND * background, 0.0, None).sum(axis=1)
+        levels[first:last] = 10 * np.log10(foreground / scale + 1e-12)
+    return levels
+
+
 def speech_threshold(levels: np.ndarray) -> float:
     """A level above which a recording holds speech: well over its floor (noise, a music or tone
     bed), within 35 dB of its loud parts."""
@@ -174,7 +210,7 @@ def measure_leak(source: np.ndarray, dub: np.ndarray, mix: np.ndarray) -> LeakMe
     dub_levels = frame_levels(dub)[:count]
     mix_levels = frame_levels(mix)[:count]
     gain = mix_gain_db(mix_levels, dub_levels, source_levels)
-    speaking = speech_activity(source_levels)
+    speaking = speech_activity(foreground_levels(source)[:count])
     dub_silent = dub_levels <= DUB_ACTIVE_DB
     # How far the original is down in the mix, where only the original can be heard.
     attenuation = source_levels + gain - mix_levels

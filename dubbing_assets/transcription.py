@@ -52,7 +52,7 @@ def transcript(
             samples = media.read_mono(speech, quality.RATE)
         if not result.segments:
             raise rejected("transcript.no_speech", "no speech was recognised in the source audio")
-        speaking = quality.speech_activity(quality.frame_levels(samples))
+        speaking = quality.speech_activity(quality.foreground_levels(samples))
         recognised = result.to_dict()
         pauses = units.silences(speaking, quality.FRAME_SECONDS, units.PAUSE_SECONDS)
         found = units.snap_to_speech(

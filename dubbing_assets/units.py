@@ -6,7 +6,7 @@ dub placed at a segment's start sounds over the pauses between utterances. A uni
 sentence (or one utterance between pauses) of the source:
 
 - a unit ends at sentence punctuation, or where the speaker pauses for `pause` seconds or more
-  (between the words' timestamps, or in the audio);
+  (in the audio, or between the words' timestamps when no audio is given);
 - a unit longer than `max_seconds` is split at its widest pause (or a clause comma) inside;
 - a fragment (fewer than `min_words` words, or shorter than `min_seconds`) joins the sentence it
   belongs to (the unfinished one before it, or the one it leads into) across the shorter gap,
@@ -181,18 +181,20 @@ def _paused_boundaries(words: Sequence[Word], silent: Iterable[tuple[float, floa
 def build_units(
     segments: Iterable[dict[str, Any]],
     *,
-    silent: Iterable[tuple[float, float]] = (),
+    silent: Sequence[tuple[float, float]] | None = None,
     pause: float = PAUSE_SECONDS,
     max_seconds: float = 12.0,
-    min_words: int = 3,
+    min_words: int = 2,
     min_seconds: float = 0.8,
     max_merge_gap: float = 0.8,
 ) -> list[Unit]:
     """Sentence-level units from the ASR segments' word timestamps (see the module's doc).
-    `silent`: pauses the audio holds (`silences`), which end units even where Whisper's word
-    times run on across them."""
+    `silent`: the pauses the audio holds (`silences`). When given, they alone decide where the
+    speaker paused: Whisper's word times run on across real pauses and open gaps where there is
+    none. Without them, gaps of `pause` seconds between the words' timestamps do."""
     words = words_of(segments)
-    paused = _paused_boundaries(words, silent)
+    audio = silent is not None
+    paused = _paused_boundaries(words, silent or [])
     groups: list[list[Word]] = []
     current: list[Word] = []
     for position, word in enumerate(words):
@@ -201,8 +203,7 @@ def build_units(
         if (
             following is None
             or _ends_sentence(word)
-            or following.start - word.end >= pause
-            or position in paused
+            or (position in paused if audio else following.start - word.end >= pause)
         ):
             groups.extend(_split_long(current, max_seconds))
             current = []
@@ -219,50 +220,58 @@ def build_units(
     ]
 
 
+def _runs(active: np.ndarray) -> list[tuple[int, int]]:
+    """The runs of speech, as (first frame, frame after the last)."""
+    padded = np.concatenate([[False], active.astype(bool), [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
 def snap_to_speech(
     units: Sequence[Unit], active: np.ndarray, frame_seconds: float, *, reach: float = 0.3
 ) -> list[Unit]:
     """Move each unit's edges onto the speech in the audio: `active` says, per frame of
-    `frame_seconds`, whether the source holds speech there. An onset inside speech moves back to
-    where that speech starts, an onset in silence forward to the first speech; the end likewise
-    outwards to where the speech stops. No edge moves more than `reach` seconds or past a
-    neighbouring unit's edge, except an edge in silence, which moves inwards as far as the unit's
-    speech (Whisper often opens a unit, or closes it, a second or more into the silence)."""
+    `frame_seconds`, whether the source holds speech there.
+
+    A unit starts where a run of speech starts: the run its start falls in, when that run began
+    at most `reach` seconds earlier and after the previous unit's end; otherwise (its start falls
+    in silence, or in the tail of the previous unit's speech, as when Whisper opens a unit a second
+    or more early) the first run that starts inside the unit. Its end, likewise, is where the
+    run its end falls in stops (at most `reach` later, before the next unit), or else the end of
+    the last run inside the unit."""
     count = len(active)
-    if count == 0:
+    runs = _runs(active)
+    if not runs:
         return list(units)
-    snapped: list[Unit] = []
-    for position, unit in enumerate(units):
-        floor = snapped[-1].end if snapped else 0.0
-        ceiling = units[position + 1].start if position + 1 < len(units) else count * frame_seconds
-        start_frame = min(round(unit.start / frame_seconds), count - 1)
-        end_frame = min(max(round(unit.end / frame_seconds) - 1, start_frame), count - 1)
-        lowest = max(round(max(unit.start - reach, floor) / frame_seconds), 0)
-        highest = min(round(min(unit.end + reach, ceiling) / frame_seconds), count) - 1
-        start, end = start_frame, end_frame
-        if active[start]:
-            while start - 1 >= lowest and active[start - 1]:
-                start -= 1
+    within = round(reach / frame_seconds)
+    spans = [
+        (min(round(u.start / frame_seconds), count - 1), min(round(u.end / frame_seconds), count))
+        for u in units
+    ]
+    starts = []
+    for position, (first, last) in enumerate(spans):
+        floor = spans[position - 1][1] if position else 0
+        holding = [run for run in runs if run[0] <= first < run[1]]
+        if holding and floor <= holding[0][0] and first - holding[0][0] <= within:
+            starts.append(holding[0][0])
         else:
-            # Whisper often opens a unit in the silence before it, by a second or more: the
-            # speech starts at the first active frame inside the unit.
-            while start < end_frame and not active[start]:
-                start += 1
-            if not active[start]:
-                start = start_frame
-        if active[end]:
-            while end + 1 <= highest and active[end + 1]:
-                end += 1
+            inside = [run for run in runs if first <= run[0] < last]
+            starts.append(inside[0][0] if inside else first)
+    snapped = []
+    for position, (unit, start, (_, last)) in enumerate(zip(units, starts, spans, strict=True)):
+        ceiling = starts[position + 1] if position + 1 < len(starts) else count
+        last = max(last, start + 1)
+        holding = [run for run in runs if run[0] < last <= run[1]]
+        if holding and holding[0][1] <= ceiling and holding[0][1] - last <= within:
+            end = holding[0][1]
         else:
-            while end > start and not active[end]:
-                end -= 1
-            if not active[end]:
-                end = end_frame
+            inside = [run for run in runs if start < run[1] <= last]
+            end = inside[-1][1] if inside else last
         snapped.append(
             Unit(
                 unit.index,
                 round(start * frame_seconds, 3),
-                round(max(end + 1, start + 1) * frame_seconds, 3),
+                round(end * frame_seconds, 3),
                 unit.words,
             )
         )

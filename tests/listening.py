@@ -48,9 +48,20 @@ def db(values: np.ndarray) -> np.ndarray:
     return np.asarray(10 * np.log10(values + 1e-12))
 
 
+def band_power(samples: np.ndarray, low: float = 500.0, high: float = 4000.0) -> np.ndarray:
+    """Per frame, the power between `low` and `high` Hz: where speech is clear of hum and of
+    the low notes of a music bed."""
+    size = round(FRAME * RATE)
+    count = len(samples) // size
+    spectrum = np.abs(np.fft.rfft(samples[: count * size].reshape(count, size), axis=1)) ** 2
+    frequencies = np.fft.rfftfreq(size, 1 / RATE)
+    return spectrum[:, (frequencies >= low) & (frequencies <= high)].sum(axis=1) / size**2
+
+
 def voiced(samples: np.ndarray) -> np.ndarray:
-    """Frames above the recording's noise (or bed) floor by 15 dB, and within 40 dB of its top."""
-    levels = db(power(samples))
+    """Frames whose speech band is above the recording's floor by 15 dB, and within 40 dB of its
+    top."""
+    levels = db(band_power(samples))
     return levels > max(np.percentile(levels, 5) + 15, np.percentile(levels, 99.5) - 40)
 
 
@@ -92,12 +103,12 @@ def leak(source: Path, dub: Path, mix: Path) -> Leak:
     src, voice, mixed = src[:count], voice[:count], mixed[:count]
     speaking = voiced(decode(source))[:count]
     dub_on = db(voice) > -50
-    # The mix's overall gain, as a least-squares fit of its power on the dub's where the dub
-    # sounds over a quiet original.
+    # The mix's overall gain: the mix over the dub where the dub sounds over a quiet original
+    # (a median: the limiter holds the loudest frames down, a least-squares fit would follow them).
     fit = dub_on & (db(src) < db(voice) - 12)
     if fit.sum() < 10:
         fit = dub_on
-    gain = float((mixed[fit] * voice[fit]).sum() / (voice[fit] ** 2).sum())
+    gain = float(10 ** (np.median(db(mixed[fit]) - db(voice[fit])) / 10))
     considered = speaking & ~dub_on
     attenuation = db(src * gain) - db(mixed)
     heard = considered & (attenuation < 10)

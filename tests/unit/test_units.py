@@ -80,9 +80,25 @@ def test_snapping_moves_edges_onto_the_speech_within_reach():
     assert (snapped.start, snapped.end) == (1.12, 1.9)
 
     active[:] = False
-    active[20:300] = True  # speech far beyond reach: edges move 0.3 s at most
+    active[20:300] = True  # speech far beyond reach on both sides: Whisper's edges stay
     (snapped,) = snap_to_speech(unit, active, 0.01)
-    assert (snapped.start, snapped.end) == (0.7, 2.3)
+    assert (snapped.start, snapped.end) == (1.0, 2.0)
+
+
+def test_a_unit_opened_in_the_tail_of_the_previous_one_starts_at_its_own_speech():
+    units = build_units(
+        [
+            segment(
+                (0.5, 1.0, "Who"), (1.0, 1.5, "left."), (1.5, 2.9, "The"), (2.9, 3.4, "horizon.")
+            ),
+        ]
+    )
+    active = np.zeros(400, dtype=bool)
+    active[50:170] = True  # the first sentence really ends at 1.7 s
+    active[260:340] = True  # the second starts at 2.6 s, inside Whisper's long "The"
+    first, second = snap_to_speech(units, active, 0.01)
+    assert (first.start, first.end) == (0.5, 1.7)
+    assert (second.start, second.end) == (2.6, 3.4)
 
 
 def test_a_pause_in_the_audio_ends_a_unit_where_whisper_saw_none():
