@@ -53,16 +53,28 @@ def band_power(samples: np.ndarray, low: float = 500.0, high: float = 4000.0) ->
     the low notes of a music bed."""
     size = round(FRAME * RATE)
     count = len(samples) // size
-    spectrum = np.abs(np.fft.rfft(samples[: count * size].reshape(count, size), axis=1)) ** 2
+    window = np.hanning(size)  # no leakage of a low bed into the band
+    frames = samples[: count * size].reshape(count, size) * window
+    spectrum = np.abs(np.fft.rfft(frames, axis=1)) ** 2
     frequencies = np.fft.rfftfreq(size, 1 / RATE)
     return spectrum[:, (frequencies >= low) & (frequencies <= high)].sum(axis=1) / size**2
 
 
-def voiced(samples: np.ndarray) -> np.ndarray:
+def voiced(samples: np.ndarray, min_run: float = 0.06) -> np.ndarray:
     """Frames whose speech band is above the recording's floor by 15 dB, and within 40 dB of its
-    top."""
+    top, in runs of at least `min_run` seconds (a click is not speech)."""
     levels = db(band_power(samples))
-    return levels > max(np.percentile(levels, 5) + 15, np.percentile(levels, 99.5) - 40)
+    loud = levels > max(np.percentile(levels, 5) + 15, np.percentile(levels, 99.5) - 40)
+    kept = loud.copy()
+    start = None
+    for index, on in enumerate([*loud, False]):
+        if on and start is None:
+            start = index
+        elif not on and start is not None:
+            if (index - start) * FRAME < min_run:
+                kept[start:index] = False
+            start = None
+    return kept
 
 
 def onsets(active: np.ndarray, min_gap: float = 0.25) -> list[float]:

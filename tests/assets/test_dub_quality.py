@@ -130,7 +130,7 @@ def test_the_quality_report_agrees_with_an_independent_measurement(dubbed, name)
     assert summary["duration"] == pytest.approx(listening.duration(mix, "audio"), abs=0.03)
     # Each unit's source start is where speech rises out of a pause or a dip, and its dub start
     # is where the dub track starts to sound, by the test's own reading of both tracks.
-    original = listening.power(listening.decode(source))
+    original = listening.band_power(listening.decode(source))
     dubbed_at = listening.onsets(listening.db(listening.power(listening.decode(speech))) > -50, 0.1)
     for unit in units:
         assert unit["dub_start"] is not None and unit["text"] and unit["source_text"]
