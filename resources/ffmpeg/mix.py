@@ -7,9 +7,10 @@ sentence, however short its dub, and at its own level between sentences.
 
 Loudness: one analysis pass (ebur128: integrated loudness and true peak) gives the gain to the
 target; the gain and, only when the peaks would then pass the ceiling, a limiter are applied while
-encoding. Unlike loudnorm's dynamic mode this holds on clips under 3 s (loudnorm never converges
-there), and it costs one light pass where loudnorm took two passes at 192 kHz. The encoded mix is
-measured again; out of range is an error (`mix.loudness_out_of_range`), never a silent success.
+encoding (the loudness a limiter takes off is made up once). Unlike loudnorm's dynamic mode this
+holds on clips under 3 s (loudnorm never converges there), and it costs one light pass where
+loudnorm took two passes at 192 kHz. The encoded mix is measured again; out of range is an error
+(`mix.loudness_out_of_range`), never a silent success.
 """
 
 import re
@@ -31,6 +32,7 @@ LOUDNESS_OUT_OF_RANGE = "mix.loudness_out_of_range"
 _CODEC_HEADROOM_DB = 0.5
 # A gain larger than this would only amplify noise: the mix is (nearly) silent.
 _MAX_GAIN_DB = 40.0
+# A limiter that took more than this off is made up for with a second encode.
 _MAKE_UP_LU = 0.2
 _STEREO = "aresample=48000,aformat=sample_fmts=flt:channel_layouts=stereo"
 
@@ -42,9 +44,8 @@ class MixReport:
     duration_s: float
     gain_db: float  # applied to reach the target
     limited: bool  # a limiter held the peaks under the ceiling
-    momentary: tuple[
-        tuple[float, float], ...
-    ]  # (block end s, LUFS) every 100 ms: per-span loudness
+    # ebur128's momentary loudness every 100 ms, (block end s, LUFS): the loudness of any span.
+    momentary: tuple[tuple[float, float], ...]
 
 
 def _graph(background_gain_db: float, length: float, tail: str) -> str:
