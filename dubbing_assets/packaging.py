@@ -63,7 +63,7 @@ def publish_master(store: MediaStore, job: str) -> str:
     partitions_def=job_lang,
     group_name=DUB_GROUP,
     deps=[dubbed_mix, dg.AssetDep(video_rendition, partition_mapping=FROM_JOB)],
-    code_version=RESOURCES["media"].version(),
+    code_version=f"{RESOURCES['media'].version()}:start-1",
     retry_policy=TRANSIENT_RETRY,
     description="HLS audio rendition of the mix, the language's MP4, and the master playlist.",
 )
@@ -112,7 +112,7 @@ def audio_rendition(
     partitions_def=job_lang,
     group_name=DUB_GROUP,
     deps=[translation, dg.AssetDep(video_rendition, partition_mapping=FROM_JOB)],
-    code_version=f"subtitles-1:presets-{catalog_version()}",
+    code_version=f"subtitles-2:presets-{catalog_version()}",
     retry_policy=TRANSIENT_RETRY,
     description="{lang}/subtitles.vtt and .srt from the translation, and the HLS WebVTT rendition.",
 )

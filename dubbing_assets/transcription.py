@@ -22,7 +22,7 @@ from resources.storage import MediaStore
     partitions_def=jobs,
     group_name=INGEST_GROUP,
     deps=[source_audio],
-    code_version=RESOURCES["asr"].version(),
+    code_version=f"{RESOURCES['asr'].version()}:units-1",
     retry_policy=TRANSIENT_RETRY,
     description="segments_src.json: sentence-level units (from the first word's onset to the "
     "last word's end, on the speech in the audio) with their words, and the language.",
