@@ -9,15 +9,14 @@ import dagster as dg
 from dubbing_assets import quality
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import source_audio
-from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
+from dubbing_assets.partitions import FROM_JOB, job_lang_partitions, split_job_lang
 from dubbing_assets.speech import dubbed_speech
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, scratch, tracked
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.translation import DUB_GROUP
 from dubbing_core import keys
 from dubbing_core.presets import catalog_version, get_preset
 from dubbing_core.requests import load_request
-from resources.ffmpeg.errors import MediaError
-from resources.ffmpeg.mix import LOUDNESS_OUT_OF_RANGE, MixReport
+from resources.ffmpeg.mix import MixReport
 from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore
@@ -91,7 +90,7 @@ def measure_quality(
 
 
 @dg.asset(
-    partitions_def=job_lang,
+    partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[dubbed_speech, dg.AssetDep(source_audio, partition_mapping=FROM_JOB)],
     code_version=f"{RESOURCES['media'].version()}:presets-{catalog_version()}:mix-2",
@@ -114,20 +113,16 @@ def dubbed_mix(
             store.local_copy(keys.speech(job, lang)) as speech,
             scratch() as work,
         ):
-            try:
-                mixed = media.mix(
-                    background,
-                    speech,
-                    work / "mix.m4a",
-                    duck_spans=duck_spans(timing_report),
-                    length=length,
-                    duck_db=preset.duck_db,
-                    background_gain_db=preset.background_gain_db,
-                )
-            except MediaError as error:
-                if error.code == LOUDNESS_OUT_OF_RANGE:
-                    raise rejected(error.code, error.message) from error
-                raise
+            # Out of range raises mix.loudness_out_of_range, a permanent failure (stage_errors).
+            mixed = media.mix(
+                background,
+                speech,
+                work / "mix.m4a",
+                duck_spans=duck_spans(timing_report),
+                length=length,
+                duck_db=preset.duck_db,
+                background_gain_db=preset.background_gain_db,
+            )
             report = measure_quality(
                 media,
                 lang,
