@@ -1,6 +1,7 @@
 """Per-language mix: the dubbed speech over the original, ducked over every unit's speech,
 brought to the loudness target; and the language's quality report, measured from the audio."""
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,6 @@ from dubbing_assets.translation import DUB_GROUP
 from dubbing_core import keys
 from dubbing_core.presets import catalog_version, get_preset
 from dubbing_core.requests import load_request
-from resources.ffmpeg.mix import MixReport
 from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore
@@ -65,7 +65,10 @@ def measure_quality(
     source: Path,
     speech: Path,
     mix: Path,
-    mixed: MixReport,
+    momentary: Sequence[tuple[float, float]],
+    loudness_lufs: float,
+    true_peak_dbtp: float,
+    duration: float,
     translation: dict[str, Any],
     timing_report: dict[str, Any],
 ) -> dict[str, Any]:
@@ -82,10 +85,10 @@ def measure_quality(
         segments,
         timing_report["segments"],
         leak=quality.measure_leak(source_audio, dub, final),
-        momentary=mixed.momentary,
-        loudness_lufs=mixed.integrated_lufs,
-        true_peak_dbtp=mixed.true_peak,
-        duration=mixed.duration_s,
+        momentary=momentary,
+        loudness_lufs=loudness_lufs,
+        true_peak_dbtp=true_peak_dbtp,
+        duration=duration,
     )
 
 
@@ -129,7 +132,10 @@ def dubbed_mix(
                 source=source,
                 speech=speech,
                 mix=work / "mix.m4a",
-                mixed=mixed,
+                momentary=mixed.momentary,
+                loudness_lufs=mixed.integrated_lufs,
+                true_peak_dbtp=mixed.true_peak,
+                duration=mixed.duration_s,
                 translation=store.read_json(keys.translation(job, lang)),
                 timing_report=timing_report,
             )
