@@ -59,6 +59,11 @@ def timing_report(job: str, lang: str) -> str:
     return f"{job_prefix(job)}/{lang}/timing.json"
 
 
+def quality_report(job: str, lang: str) -> str:
+    """The language's quality report: its units and mix measured from the audio."""
+    return f"{job_prefix(job)}/{lang}/quality.json"
+
+
 def mix(job: str, lang: str) -> str:
     return f"{job_prefix(job)}/{lang}/mix.m4a"
 
