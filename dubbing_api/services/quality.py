@@ -3,10 +3,10 @@
 from pydantic import ValidationError
 
 from dubbing_api.core.problems import Problem
-from dubbing_api.db.models import Job
 from dubbing_api.schemas import JobQuality, LanguageQuality
 from dubbing_api.storage import Storage
-from resources import keys
+from dubbing_core import keys
+from dubbing_core.db.models import Job
 
 
 def _language(storage: Storage, job: Job, lang: str) -> LanguageQuality:

@@ -1,6 +1,6 @@
 """`GET /v1/jobs/{id}/quality`: the pipeline's per-language quality reports, as the contract."""
 
-from resources import keys
+from dubbing_core import keys
 from resources.storage import MediaStore
 from tests.api.conftest import upload_file
 
