@@ -25,7 +25,13 @@ TRANSIENT_RETRY = dg.RetryPolicy(
 # a preset or language nobody supports. The same attempt would fail again, however long later.
 _PERMANENT_PREFIXES = ("model.",)
 _PERMANENT_CODES = frozenset(
-    {"voice.unknown", "preset.unknown", "language.unsupported", "translation.unsupported_pair"}
+    {
+        "voice.unknown",
+        "preset.unknown",
+        "language.unsupported",
+        "translation.unsupported_pair",
+        "source.language_uncertain",
+    }
 )
 
 

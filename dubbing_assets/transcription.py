@@ -1,5 +1,11 @@
-"""Job-level transcript: faster-whisper over the 16 kHz speech track."""
+"""Job-level transcript: faster-whisper over the 16 kHz speech track.
 
+The source language is settled first (given, or detected among the languages dubflow handles) and
+every target language checked against it, so a job no engine can dub fails here, before the
+transcription and before any language's dub starts.
+"""
+
+import dataclasses
 import time
 
 import dagster as dg
@@ -13,6 +19,7 @@ from dubbing_core.requests import load_request
 from resources.asr import ASR
 from resources.jobstore import JobStore
 from resources.storage import MediaStore
+from resources.translation import Translation
 
 
 @dg.asset(
@@ -24,12 +31,15 @@ from resources.storage import MediaStore
     description="segments_src.json: timed segments with words, language and confidence.",
 )
 def transcript(
-    context: dg.AssetExecutionContext, store: MediaStore, asr: ASR, jobstore: JobStore
+    context: dg.AssetExecutionContext,
+    store: MediaStore,
+    asr: ASR,
+    translation: Translation,
+    jobstore: JobStore,
 ) -> dg.MaterializeResult:
     with tracked(context, jobstore, store) as report_progress:
         job = context.partition_key
         request = load_request(store, job)
-        language = None if request.source_language == "auto" else request.source_language
         started = time.perf_counter()
         reported = [0.0]
 
@@ -40,7 +50,15 @@ def transcript(
                 context.log.info(f"transcribing: {fraction:.0%}")
 
         with store.local_copy(keys.speech_audio(job)) as speech:
+            if request.source_language == "auto":
+                detected = asr.detect_language(speech)
+                language, probability = detected.language, detected.probability
+                context.log.info(f"detected {language} (p={probability}), heard {detected.heard}")
+            else:
+                language, probability = request.source_language, 1.0
+            translation.check_pairs(language, request.languages)
             result = asr.transcribe(speech, language=language, on_progress=progress)
+        result = dataclasses.replace(result, language_probability=probability)
         if not result.segments:
             raise rejected("transcript.no_speech", "no speech was recognised in the source audio")
         store.write_json(keys.transcript(job), result.to_dict())
