@@ -1,6 +1,6 @@
 import type { QualityUnit } from "../api/types";
 import { formatOffsetMs, formatSeconds } from "../format";
-import { isOffTime, plotDuration, timeScale, timeTicks } from "../quality/plots";
+import { isOffTime, PLOT_COLORS, plotDuration, timeScale, timeTicks } from "../quality/plots";
 
 const LABEL_WIDTH = 110;
 const PLOT_WIDTH = 760;
@@ -11,11 +11,7 @@ const SOURCE_Y = 4;
 const DUB_Y = SOURCE_Y + LANE_HEIGHT + LANE_GAP;
 const AXIS_Y = DUB_Y + LANE_HEIGHT + 6;
 
-// Mantine's palette at shades with at least 3:1 contrast on the light background.
-const SOURCE_FILL = "var(--mantine-color-gray-7)";
-const DUB_FILL = "var(--mantine-color-blue-7)";
-const OFF_TIME_FILL = "var(--mantine-color-red-8)";
-const TEXT_FILL = "var(--mantine-color-text)";
+const { text: TEXT_FILL, source: SOURCE_FILL, dub: DUB_FILL, offTime: OFF_TIME_FILL } = PLOT_COLORS;
 
 function span(start: number, end: number): string {
   return `${start.toFixed(2)}–${end.toFixed(2)} s`;

@@ -1,4 +1,4 @@
-import { speedRatioBins } from "../quality/plots";
+import { PLOT_COLORS, speedRatioBins } from "../quality/plots";
 
 const PLOT_WIDTH = 520;
 const PLOT_HEIGHT = 120;
@@ -7,8 +7,7 @@ const TOP = 18;
 const AXIS_HEIGHT = 38;
 const BAR_GAP = 2;
 
-const BAR_FILL = "var(--mantine-color-blue-7)";
-const TEXT_FILL = "var(--mantine-color-text)";
+const { dub: BAR_FILL, text: TEXT_FILL } = PLOT_COLORS;
 
 /** How many units were sped up by how much (bins of 0.05x), each bar with its count. */
 export function SpeedRatioHistogram({ label, ratios }: { label: string; ratios: number[] }) {

@@ -1,6 +1,15 @@
 /** The arithmetic of the quality plots, apart from their drawing. */
 import type { QualityUnit } from "../api/types";
 
+/** The plots' colours: Mantine's palette at shades with at least 3:1 contrast on the light
+ * background. */
+export const PLOT_COLORS = {
+  text: "var(--mantine-color-text)",
+  source: "var(--mantine-color-gray-7)",
+  dub: "var(--mantine-color-blue-7)",
+  offTime: "var(--mantine-color-red-8)",
+} as const;
+
 /** Maps seconds to x on a plot `width` wide that shows 0..`duration`. */
 export function timeScale(duration: number, width: number): (seconds: number) => number {
   const span = duration > 0 ? duration : 1;
