@@ -70,7 +70,7 @@ def validate_targets(
             raise Problem(
                 422,
                 "language.unsupported",
-                f"unsupported language {target.language!r}; see GET /v1/languages",
+                f"unsupported language {target.language!r}; supported: {', '.join(SUPPORTED)}",
             )
         if target.preset not in PRESETS:
             raise Problem(422, "preset.unknown", f"unknown preset {target.preset!r}")

@@ -46,7 +46,7 @@ def english(tmp_path_factory):
 @pytest.mark.parametrize(
     ("args", "code", "names"),
     [
-        (["--to", "xx"], "language.unsupported", "'xx'"),
+        (["--to", "xx"], "language.unsupported", "'xx'; supported: en, es"),
         (["--to", "es,de,fr", "--from", "en"], "translation.unsupported_pair", "en->de, en->fr"),
         (["--to", "es", "--preset", "loud"], "preset.unknown", "'loud'"),
         (["--to", "es,es"], "job.duplicate_language", "['es']"),
