@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -92,7 +93,8 @@ def dub(
         request = _checked_request(settings, video, to, source_language, preset)
         _dagster_home(settings)
         # Imported here: loading the code location configures engines, which `--help` should
-        # not do.
+        # not do. Dagster's beta-API warnings are for the code's authors, not for its users.
+        warnings.filterwarnings("ignore", category=dg.BetaWarning)
         from dubbing_assets.configured import RESOURCES
         from dubbing_assets.definitions import defs
         from dubbing_assets.partitions import JOBS, job_lang_key

@@ -93,6 +93,6 @@ def test_verbose_adds_the_traceback(tmp_path, models_dir):
     for completed in (quiet, verbose):
         assert completed.returncode == 1, completed.stderr
         [line] = _error_lines(completed.stderr)
-        assert line.startswith("error source.not_media: source_video: ")
+        assert line.startswith("error source.not_media: source_video: not a media file")
     assert "Stack Trace" not in quiet.stderr and "--verbose shows the traceback" in quiet.stderr
     assert "Stack Trace" in verbose.stderr and "dubbing_assets" in verbose.stderr
