@@ -1,28 +1,40 @@
-"""How the CLI reports a failure: one line with the stable error code and the message, where
-the job's logs are, and the traceback only when asked for (`--verbose`)."""
+"""How the CLI reports a failure: one line with the stable error code and the message
+(`dubflow: error [code] message`), where the job's logs are, and the traceback only when asked
+for (`--verbose`)."""
 
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import dagster as dg
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from dubbing_core.errors import CodedError
+
 # 1: the job ran and failed; 2: refused before any work (bad arguments), as for usage errors.
 JOB_FAILED = 1
 REFUSED = 2
 
 
-@dataclass
-class CliError(Exception):
-    code: str
-    message: str
-    exit_code: int = JOB_FAILED
-    logs: str | None = None
-    traceback: str | None = None
+class CliError(CodedError):
+    """A failure as the command reports it: the code and message, the exit status, where the
+    job's logs are and the traceback (for `--verbose`), when there are."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        exit_code: int = JOB_FAILED,
+        logs: str | None = None,
+        traceback: str | None = None,
+    ) -> None:
+        super().__init__(code, message)
+        self.exit_code = exit_code
+        self.logs = logs
+        self.traceback = traceback
 
 
 def step_failure(result: dg.ExecuteInProcessResult) -> CliError | None:
@@ -46,21 +58,17 @@ def step_failure(result: dg.ExecuteInProcessResult) -> CliError | None:
 
 
 def as_cli_error(error: Exception) -> CliError:
-    """Engines and the kernel raise errors carrying a stable `code`; anything else is a bug,
-    reported as `cli.error` with its type."""
-    code = getattr(error, "code", None)
-    return CliError(
-        code if isinstance(code, str) else "cli.error",
-        str(error) if isinstance(code, str) else f"{type(error).__name__}: {error}",
-        traceback="".join(traceback.format_exception(error)),
-    )
+    """Engines and the kernel raise `CodedError`s; anything else is a bug, reported as
+    `cli.error` with its type."""
+    detail = "".join(traceback.format_exception(error))
+    if isinstance(error, CodedError):
+        return CliError(error.code, error.message, traceback=detail)
+    return CliError("cli.error", f"{type(error).__name__}: {error}", traceback=detail)
 
 
 def report(error: CliError, console: Console, *, verbose: bool) -> None:
     console.print(
-        f"[red]error[/] [bold]{escape(error.code)}[/]: {escape(error.message)}",
-        soft_wrap=True,
-        highlight=False,
+        escape(f"dubflow: error [{error.code}] {error.message}"), soft_wrap=True, highlight=False
     )
     if error.logs:
         console.print(f"logs: {escape(error.logs)}", soft_wrap=True, highlight=False)

@@ -26,7 +26,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from dubbing_core import keys
+from dubbing_core import keys, tags
 from dubbing_core.requests import JobRequest, new_job_id, store_job
 from dubbing_core.settings import DubflowSettings
 from dubflow_cli.admin import keys_app, users_app
@@ -92,25 +92,25 @@ def dub(
     with reported(errors, verbose=verbose):
         request = _checked_request(settings, video, to, source_language, preset)
         _dagster_home(settings)
-        # Imported here: loading the code location configures engines, which `--help` should
-        # not do. Dagster's beta-API warnings are for the code's authors, not for its users.
+        # Imported here: loading the code location configures engines, which neither `--help`
+        # nor refused input should do. Dagster's beta-API warnings are for the code's authors,
+        # not for its users.
         warnings.filterwarnings("ignore", category=dg.BetaWarning)
-        from dubbing_assets.configured import RESOURCES
         from dubbing_assets.definitions import defs
-        from dubbing_assets.partitions import JOBS, job_lang_key
+        from dubbing_assets.partitions import JOB_PARTITIONS, job_lang_key
 
-        store: MediaStore = RESOURCES["store"]
+        store = MediaStore.from_settings(settings)
         store_job(store, video, request)
         instance = dg.DagsterInstance.get()
-        instance.add_dynamic_partitions(JOBS, [request.job_id])
+        instance.add_dynamic_partitions(JOB_PARTITIONS, [request.job_id])
         job = request.job_id
         console.print(f"job [bold]{job}[/]: {video.name} -> {', '.join(request.languages)}")
 
-        tags = {"dubflow/job": job, "dubflow/langs": ",".join(request.languages)}
-        plan: list[tuple[str, str | dg.MultiPartitionKey]] = [("ingest_job", job)]
-        plan += [("dub_job", job_lang_key(job, lang)) for lang in request.languages]
+        job_tags = {tags.JOB: job, tags.LANGS: ",".join(request.languages)}
+        plan: list[tuple[str, str | dg.MultiPartitionKey]] = [("ingest_assets_job", job)]
+        plan += [("dub_assets_job", job_lang_key(job, lang)) for lang in request.languages]
         started = time.perf_counter()
-        failure = _run_with_progress(defs, instance, plan, tags)
+        failure = _run_with_progress(defs, instance, plan, job_tags)
         elapsed = time.perf_counter() - started
         if failure is not None:
             run_id, error = failure
@@ -123,14 +123,11 @@ def _run_with_progress(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
     plan: list[tuple[str, str | dg.MultiPartitionKey]],
-    tags: dict[str, str],
+    job_tags: dict[str, str],
 ) -> tuple[str | None, CliError] | None:
     """Run each (job, partition) in turn in a worker thread; show every step's state. The
     first failure stops the plan: its run id (None if no run started) and what went wrong."""
     outcome: list[tuple[str | None, CliError]] = []
-    # Dagster's console logger would print each failure's traceback: the event log (and the
-    # UI) keeps everything, and `--verbose` prints the traceback once, with the error line.
-    run_config = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
     def work() -> None:
         try:
@@ -138,9 +135,9 @@ def _run_with_progress(
                 result = defs.resolve_job_def(job_name).execute_in_process(
                     instance=instance,
                     partition_key=str(partition),
-                    tags=tags,
+                    tags=job_tags,
                     raise_on_error=False,
-                    run_config=run_config,
+                    run_config=_QUIET_CONSOLE,
                 )
                 if not result.success:
                     error = step_failure(result) or CliError(
@@ -163,14 +160,18 @@ def _run_with_progress(
         tasks: dict[tuple[str, str], TaskID] = {}
         worker.start()
         while worker.is_alive() or not tasks:
-            _refresh(instance, tags["dubflow/job"], progress, tasks)
+            _refresh(instance, job_tags[tags.JOB], progress, tasks)
             worker.join(timeout=0.5)
             if not worker.is_alive():
                 break
-        _refresh(instance, tags["dubflow/job"], progress, tasks)
+        _refresh(instance, job_tags[tags.JOB], progress, tasks)
     return outcome[0] if outcome else None
 
 
+# The progress bars say what runs; the full event log stays in the instance (and the UI).
+# Dagster's console logger would print each failure's traceback: `--verbose` prints it once,
+# with the error line.
+_QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 _STEP_EVENTS = {
     dg.DagsterEventType.STEP_START,
     dg.DagsterEventType.STEP_SUCCESS,
@@ -181,7 +182,7 @@ _STEP_EVENTS = {
 def _refresh(
     instance: dg.DagsterInstance, job: str, progress: Progress, tasks: dict[tuple[str, str], TaskID]
 ) -> None:
-    records = instance.get_run_records(dg.RunsFilter(tags={"dubflow/job": job}))
+    records = instance.get_run_records(dg.RunsFilter(tags={tags.JOB: job}))
     for record in sorted(records, key=lambda r: r.create_timestamp):
         run = record.dagster_run
         label = run.tags.get("dagster/partition", "")

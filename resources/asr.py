@@ -11,6 +11,7 @@ import dagster as dg
 import faster_whisper
 from faster_whisper import WhisperModel, decode_audio
 
+from dubbing_core.errors import CodedError
 from dubbing_core.languages import SUPPORTED
 from resources.models import ModelRegistry
 
@@ -46,10 +47,11 @@ class Transcript:
         return asdict(self)
 
 
-class LanguageUncertain(ValueError):
+class LanguageUncertain(CodedError, ValueError):
     """Whisper could not tell which of the languages dubflow handles is spoken."""
 
-    code = "source.language_uncertain"
+    def __init__(self, message: str) -> None:
+        super().__init__("source.language_uncertain", message)
 
 
 @dataclass(frozen=True)
