@@ -4,10 +4,10 @@ prints the summary table.
 
     python -m bench [--only stages,baseline,live,scale] [--output PATH]
 
-Phases, in order: the stage and video-packaging comparisons in this process; the baseline
-script; the stack (API + daemon) for the end-to-end jobs and the resume; then 10,000 jobs are
-seeded and the stack is started again for sensor ticks, and the API alone for the load. A phase
-that fails is reported (and makes the exit status 1); the others still run.
+Phases, in order: the stage and video-packaging comparisons and the round trip in this
+process; the baseline script; the stack (API + daemon) for the end-to-end jobs and the resume;
+then 10,000 jobs are seeded and the stack is started again for sensor ticks, and the API alone
+for the load. A phase that fails is reported (and makes the exit status 1); the others still run.
 """
 
 import argparse
@@ -16,7 +16,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import api_load, baseline, end_to_end, packaging, partitions, resume, stages
+from bench import (
+    api_load,
+    baseline,
+    end_to_end,
+    packaging,
+    partitions,
+    resume,
+    round_trip,
+    stages,
+)
 from bench.core import RESULTS, Results, alternate, console, demo_clip, machine, median, say
 from bench.inprocess import MODELS_DIR, prepare
 from bench.live import FollowedJob, MemorySampler, Tick, live_stack
@@ -54,6 +63,8 @@ def main() -> None:
                 inprocess = prepare(work / "inprocess", clip, ["es", "en"], SOURCE)
                 results.add(stages.run_family(inprocess, work))
                 results.add(packaging.run_family(inprocess, work))
+                say("8: round trip: Whisper on each language's dub alone and on its mix")
+                results.add(round_trip.run_family(inprocess))
 
         if "baseline" in only:
             with results.phase("baseline"):

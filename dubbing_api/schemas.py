@@ -270,6 +270,58 @@ class Playback(ApiModel):
     expires_at: datetime
 
 
+# -- quality report --------------------------------------------------------------------------------
+
+
+class QualityUnit(ApiModel):
+    """One unit of the dub measured against the source speech (times in seconds)."""
+
+    index: int
+    source_start: float = Field(description="Onset of the unit's first source word")
+    source_end: float = Field(description="End of the unit's last source word")
+    dub_start: float = Field(description="Where the dubbed speech really starts in the mix")
+    dub_end: float
+    onset_offset: float = Field(description="dubStart - sourceStart: negative is early")
+    coverage: float = Field(description="Dub duration / source speech duration")
+    speed_ratio: float = Field(description="How much the synthesized speech was sped up")
+    overflow: float = Field(description="Seconds the dub runs past its slot")
+    leak: float | None = Field(
+        description="Share (0..1) of the unit's source speech audible without the dub"
+    )
+    loudness_lufs: float | None
+    source_text: str
+    text: str
+
+
+class QualitySummary(ApiModel):
+    units: int
+    onset_within_100ms: float = Field(
+        alias="onsetWithin100ms", description="Share (0..1) of units starting within 100 ms"
+    )
+    median_onset_offset: float
+    mean_coverage: float
+    max_speed_ratio: float
+    overflow_units: int
+    leak: float | None = Field(description="Share (0..1) of source speech audible without the dub")
+    loudness_lufs: float | None = Field(description="Integrated loudness of the mix")
+    true_peak_dbtp: float | None
+    duration: float = Field(description="Length of the mix in seconds")
+
+
+class LanguageQuality(ApiModel):
+    """A language's quality report, measured from its audio; `summary` is null and `units` empty
+    until the language's mix has been measured."""
+
+    language: str
+    summary: QualitySummary | None
+    units: list[QualityUnit]
+
+
+class JobQuality(ApiModel):
+    job_id: str
+    languages: list[LanguageQuality]
+
+
 # -- catalogue and health -------------------------------------------------------------------------
 
 

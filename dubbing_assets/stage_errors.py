@@ -19,6 +19,7 @@ _PERMANENT_CODES = frozenset(
         "language.unsupported",
         "translation.unsupported_pair",
         "mix.loudness_out_of_range",
+        "source.language_uncertain",
     }
 )
 

@@ -1,6 +1,12 @@
 """Job-level transcript: faster-whisper over the 16 kHz speech track, re-segmented into
-sentence-level units (dubbing_assets/units.py) whose edges sit on the speech in the audio."""
+sentence-level units (dubbing_assets/units.py) whose edges sit on the speech in the audio.
 
+The source language is settled first (given, or detected among the languages dubflow handles) and
+every target language checked against it, so a job no engine can dub fails here, before the
+transcription and before any language's dub starts.
+"""
+
+import dataclasses
 import time
 
 import dagster as dg
@@ -17,6 +23,7 @@ from resources.asr import ASR
 from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore
+from resources.translation import Translation
 
 
 @dg.asset(
@@ -33,12 +40,12 @@ def transcript(
     store: MediaStore,
     asr: ASR,
     media: Media,
+    translation: Translation,
     jobstore: JobStore,
 ) -> dg.MaterializeResult:
     with tracked(context, jobstore, store) as report_progress:
         job = context.partition_key
         request = load_request(store, job)
-        language = None if request.source_language == "auto" else request.source_language
         started = time.perf_counter()
         reported = [0.0]
 
@@ -49,8 +56,16 @@ def transcript(
                 context.log.info(f"transcribing: {fraction:.0%}")
 
         with store.local_copy(keys.speech_audio(job)) as speech:
+            if request.source_language == "auto":
+                detected = asr.detect_language(speech)
+                language, probability = detected.language, detected.probability
+                context.log.info(f"detected {language} (p={probability}), heard {detected.heard}")
+            else:
+                language, probability = request.source_language, 1.0
+            translation.check_pairs(language, request.languages)
             result = asr.transcribe(speech, language=language, on_progress=progress)
             samples = media.read_mono(speech, quality.RATE)
+        result = dataclasses.replace(result, language_probability=probability)
         if not result.segments:
             raise rejected("transcript.no_speech", "no speech was recognised in the source audio")
         speaking = quality.speech_activity(quality.foreground_levels(samples))

@@ -9,7 +9,7 @@ from dubbing_core.presets import PRESETS
 from dubbing_core.requests import TargetRequest
 from dubbing_core.settings import DubflowSettings
 from dubbing_core.voices import voices_for
-from resources.translation import Translation
+from resources.translation import Translation, TranslationError
 
 
 def languages(settings: DubflowSettings) -> list[LanguageInfo]:
@@ -64,15 +64,14 @@ def validate_targets(
             raise Problem(
                 422,
                 "language.unsupported",
-                f"unsupported language {target.language!r}; see GET /v1/languages",
+                f"unsupported language {target.language!r}; supported: {', '.join(SUPPORTED)}",
             )
         if target.preset not in PRESETS:
             raise Problem(422, "preset.unknown", f"unknown preset {target.preset!r}")
-        if source_language != "auto" and not translation.covers(source_language, target.language):
-            raise Problem(
-                422,
-                "translation.unsupported_pair",
-                f"no installed engine translates {source_language}->{target.language}",
-            )
         requests.append(TargetRequest(lang=target.language, preset=target.preset))
+    if source_language != "auto":
+        try:
+            translation.check_pairs(source_language, langs)
+        except TranslationError as error:
+            raise Problem(422, error.code, str(error)) from error
     return requests

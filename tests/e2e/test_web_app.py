@@ -14,6 +14,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
+from dubbing_core import keys
+from dubbing_core.settings import DubflowSettings
+from resources.storage import MediaStore
 from testing.media import MEDIA, ROOT, make_video
 from tests.e2e.browser import ARTIFACTS, chromium
 
@@ -119,6 +122,7 @@ def test_upload_dub_into_two_languages_follow_and_watch(stack, page, tmp_path):
     page.get_by_role("tab", name="Metrics").click()
     page.get_by_text("Wall clock").wait_for()
     _shot(page, "6-job-metrics")
+    _check_quality_tab(page, stack, job_id)
 
     page.get_by_role("link", name="Jobs", exact=True).click()
     row = page.locator(f'tr[data-job="{job_id}"]')
@@ -162,6 +166,32 @@ def test_upload_dub_into_two_languages_follow_and_watch(stack, page, tmp_path):
     downloads = page.get_by_role("table", name="Downloads")
     mp4 = downloads.get_by_role("link", name="MP4").nth(1).get_attribute("href")
     assert mp4 and httpx.get(mp4).headers["content-type"] == "video/mp4"
+
+
+def _check_quality_tab(page: Page, stack, job_id: str) -> None:
+    """Each language's quality report: its summary, both plots and the unit table, drawn from
+    the report the pipeline stored. Until the pipeline writes `quality.json`, the tab says, per
+    language, that it is not measured yet (and nothing else is asserted)."""
+    store = MediaStore(root=DubflowSettings(data_dir=stack.data_dir).resolved_storage_url)
+    page.get_by_role("tab", name="Quality").click()
+    for lang, name in (("es", "Spanish"), ("ca", "Catalan")):
+        section = page.locator(f'[data-quality-language="{lang}"]')
+        section.get_by_role("heading", name=name).wait_for()
+        key = keys.quality_report(job_id, lang)
+        if not store.exists(key):
+            assert "Not measured yet" in section.inner_text()
+            continue
+        report = store.read_json(key)
+        timeline = section.get_by_role("img", name=re.compile(f"^Timeline of {name}"))
+        assert timeline.locator('rect[data-lane="dub"]').count() == len(report["units"])
+        histogram = section.get_by_role("img", name=re.compile(f"^Speed ratios of {name}"))
+        counts = histogram.locator("[data-bin]").evaluate_all(
+            "bins => bins.map(bin => Number(bin.dataset.count))"
+        )
+        assert sum(counts) == len(report["units"])
+        units = section.get_by_role("table", name=f"Units of {lang}")
+        assert units.locator("tbody tr").count() == len(report["units"])
+    _shot(page, "6b-job-quality")
 
 
 def _big_video(path: Path) -> Path:

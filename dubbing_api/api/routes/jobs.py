@@ -13,13 +13,14 @@ from dubbing_api.schemas import (
     Job,
     JobCreate,
     JobPage,
+    JobQuality,
     JobStatus,
     LogPage,
     RetryPlan,
     RetryRequest,
     StageName,
 )
-from dubbing_api.services import idempotency, logs
+from dubbing_api.services import idempotency, logs, quality
 from dubbing_api.services import jobs as service
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -177,3 +178,18 @@ def list_job_logs(
     return logs.page(
         settings, storage, user, job, stage=stage, language=language, cursor=cursor, limit=limit
     )
+
+
+@router.get(
+    "/{job_id}/quality",
+    operation_id="getJobQuality",
+    summary="The job's quality report per language, measured from the audio",
+    description="Per language: a summary (onsets within 100 ms, coverage, speed ratios, "
+    "overflow, leak of the original speech, loudness, true peak) and one row per unit. A "
+    "language whose mix has not been measured yet has `summary: null` and no units.",
+    responses=problems(401, 404),
+)
+def get_job_quality(
+    job_id: str, user: UserDep, session: SessionDep, storage: StorageDep
+) -> JobQuality:
+    return quality.report(storage, service.owned_job(session, user, job_id))

@@ -43,6 +43,7 @@ export const PROBLEM_MESSAGES: Record<string, string> = {
   "playback.not_ready": "Nothing to play yet: no language has finished.",
   "url.expired": "This link has expired. Reload the page for a fresh one.",
   "url.signature_invalid": "This link is not valid. Reload the page for a fresh one.",
+  "quality.report_invalid": "The server stored a quality report it cannot read.",
   "web.not_built": "The server has no built web app.",
   [ETAG_UNREADABLE]:
     "A part was stored but the browser cannot read its ETag: the storage's CORS rules must expose the ETag header.",

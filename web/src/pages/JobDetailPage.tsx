@@ -27,6 +27,7 @@ import { LogsPanel } from "../components/LogsPanel";
 import { MetricsPanel } from "../components/MetricsPanel";
 import { OutputLinks } from "../components/OutputLinks";
 import { ProblemAlert } from "../components/ProblemAlert";
+import { QualityPanel } from "../components/QualityPanel";
 import { RetryForm } from "../components/RetryForm";
 import { StagePanel } from "../components/StagePanel";
 import { StatusBadge } from "../components/StatusBadge";
@@ -169,6 +170,7 @@ export function JobDetailPage() {
         <Tabs.List>
           <Tabs.Tab value="stages">Stages</Tabs.Tab>
           <Tabs.Tab value="logs">Logs</Tabs.Tab>
+          <Tabs.Tab value="quality">Quality</Tabs.Tab>
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
           <Tabs.Tab value="runs">Dagster runs ({data.dagsterRuns.length})</Tabs.Tab>
         </Tabs.List>
@@ -191,6 +193,9 @@ export function JobDetailPage() {
             languages={data.languages.map((language) => language.language)}
             jobActive={isActive(data.status)}
           />
+        </Tabs.Panel>
+        <Tabs.Panel value="quality" pt="md">
+          <QualityPanel jobId={data.id} jobActive={isActive(data.status)} />
         </Tabs.Panel>
         <Tabs.Panel value="metrics" pt="md">
           {data.metrics ? (
