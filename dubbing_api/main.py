@@ -1,15 +1,22 @@
 """The FastAPI application: `uvicorn --factory dubbing_api.main:create_app`."""
 
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from dubbing_api.api.routes import catalog, health, jobs, playback, uploads, web
-from dubbing_api.core import access_log, metrics, openapi, problems
+from dubbing_api.core import metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
+from dubbing_api.core.headers import SecurityHeaders
+from dubbing_api.core.limits import BodyLimit
+from dubbing_api.core.observability import RequestObserver
 from dubbing_api.db import migrate
+from dubbing_api.db.session import WORKER_THREADS
 from dubbing_api.storage import Storage
 
 DESCRIPTION = """\
@@ -32,6 +39,14 @@ TAGS = [
 ]
 
 
+@asynccontextmanager
+async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+    # Sync routes and every blocking call run in this pool; the database pool is sized for it
+    # (see dubbing_api/db/session.py).
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
+
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
     settings = settings or ApiSettings()
     migrate(settings.resolved_database_url)
@@ -43,11 +58,15 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         license_info={"name": "GPL-3.0-or-later", "identifier": "GPL-3.0-or-later"},
         servers=[{"url": settings.public_url, "description": "this deployment"}],
         contact={"name": "dubflow", "url": "https://github.com/dubflow/dubflow"},
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.storage = Storage(settings)
-    app.state.metrics = metrics.install(app, settings.resolved_database_url)
-    access_log.install(app)
+    app.state.metrics = metrics.job_registry(settings.resolved_database_url)
+    # The last added runs first: every request is observed, even one refused for its size.
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestObserver, registry=app.state.metrics)
     problems.install(app)
     openapi.install(app)
     for router in (

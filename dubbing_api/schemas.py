@@ -4,7 +4,7 @@ These are kept apart from the storage models (`dubbing_api/db/models.py`); route
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -26,6 +26,12 @@ StageName = Literal[
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 StageStatus = Literal["pending", "running", "retrying", "succeeded", "failed", "cancelled"]
 UploadStatus = Literal["pending", "completed", "aborted", "rejected"]
+
+# Bounds on what a request may carry (docs/security/limits.md): no list or string is unbounded,
+# so validating a request costs time linear in a size that is itself small.
+MAX_TARGETS = 20
+MAX_PARTS = 10_000  # S3's own limit on the parts of a multipart upload
+LANGUAGE_CODE = Field(min_length=1, max_length=16, examples=["es"])
 
 
 class ApiModel(BaseModel):
@@ -98,7 +104,7 @@ class UploadState(ApiModel):
 
 
 class CompletedPart(ApiModel):
-    part_number: int = Field(ge=1)
+    part_number: int = Field(ge=1, le=MAX_PARTS)
     etag: str = Field(min_length=1, max_length=128)
 
 
@@ -109,15 +115,15 @@ class UploadComplete(ApiModel):
         }
     )
 
-    parts: list[CompletedPart] = Field(min_length=1)
+    parts: list[CompletedPart] = Field(min_length=1, max_length=MAX_PARTS)
 
 
 # -- jobs ------------------------------------------------------------------------------------------
 
 
 class TargetSpec(ApiModel):
-    language: str = Field(examples=["es"])
-    preset: str = Field(default="default", examples=["default"])
+    language: str = LANGUAGE_CODE
+    preset: str = Field(default="default", max_length=64, examples=["default"])
 
 
 class JobCreate(ApiModel):
@@ -133,9 +139,9 @@ class JobCreate(ApiModel):
         }
     )
 
-    upload_id: str
-    source_language: str = Field(default="auto", examples=["auto", "en"])
-    targets: list[TargetSpec]
+    upload_id: str = Field(min_length=1, max_length=64)
+    source_language: str = Field(default="auto", max_length=16, examples=["auto", "en"])
+    targets: list[TargetSpec] = Field(max_length=MAX_TARGETS)
 
 
 class StageAttemptState(ApiModel):
@@ -257,8 +263,12 @@ class RetryRequest(ApiModel):
 
     # A plain string (listed as an enum in the contract) so that an unknown stage gets its own
     # problem code rather than a generic validation error.
-    resume_from: str = Field(json_schema_extra={"enum": list(STAGES)}, examples=["dubbed_speech"])
-    languages: list[str] | None = None
+    resume_from: str = Field(
+        max_length=32, json_schema_extra={"enum": list(STAGES)}, examples=["dubbed_speech"]
+    )
+    languages: list[Annotated[str, LANGUAGE_CODE]] | None = Field(
+        default=None, max_length=MAX_TARGETS
+    )
 
 
 class RetryPlan(ApiModel):
@@ -271,7 +281,7 @@ class RetryPlan(ApiModel):
 class AddLanguages(ApiModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"targets": [{"language": "de"}]}]})
 
-    targets: list[TargetSpec]
+    targets: list[TargetSpec] = Field(max_length=MAX_TARGETS)
 
 
 class CancelResult(ApiModel):

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -67,3 +67,7 @@ def current_user(
 
 
 UserDep = Annotated[User, Depends(current_user)]
+
+
+# On creates: repeating a request with the same key returns the first one's response.
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]

@@ -21,9 +21,14 @@ class ApiSettings(DubflowSettings):
     upload_expiry_hours: int = 24
     max_upload_bytes: int = 4 * 1024 * MiB
     part_size_bytes: int = 8 * MiB
+    # Every request body but an upload part is JSON of a few KiB at most (docs/security/).
+    max_body_bytes: int = 64 * 1024
 
     # The built web app, served under /app/ (`npm run build -w web` writes it).
     web_dir: Path = Path("web/dist")
+
+    # `/metrics` answers only to this bearer token (the scraper's); empty turns it off.
+    metrics_token: str = ""
 
     dagster_graphql_url: str = "http://127.0.0.1:3000/graphql"
     dagster_ui_url: str = "http://127.0.0.1:3000"

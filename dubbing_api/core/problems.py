@@ -5,9 +5,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
+# A request that fails validation in many places gets the first few: enough to fix it, and a
+# reply that stays small however large the request.
+MAX_VALIDATION_ERRORS = 20
 
 
 class Problem(Exception):
@@ -52,11 +56,20 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         errors = [
             {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
-            for item in error.errors()
+            for item in error.errors()[:MAX_VALIDATION_ERRORS]
         ]
         return problem_response(
             request, 422, "request.invalid", "the request is not valid", errors=errors
         )
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(request: Request, _: PoolTimeout) -> JSONResponse:
+        # Every database connection stayed busy for the pool's whole timeout.
+        response = problem_response(
+            request, 503, "service.busy", "the service is busy; retry in a moment"
+        )
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:

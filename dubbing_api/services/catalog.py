@@ -59,10 +59,24 @@ def validate_targets(
         raise Problem(422, "job.no_targets", "give at least one target language")
     if source_language != "auto" and source_language not in LANGUAGES:
         raise Problem(422, "language.unsupported", f"unsupported source {source_language!r}")
-    langs = [target.language for target in targets]
-    duplicates = sorted({lang for lang in langs if langs.count(lang) > 1 or lang in existing})
+    # Linear in the number of targets (a set, not a count per target); and the request's
+    # size is bounded by the schema in the first place.
+    seen = set(existing)
+    duplicates = set()
+    for target in targets:
+        if target.language in seen:
+            duplicates.add(target.language)
+        seen.add(target.language)
     if duplicates:
-        raise Problem(422, "job.duplicate_language", f"languages given twice: {duplicates}")
+        raise Problem(422, "job.duplicate_language", f"languages given twice: {sorted(duplicates)}")
+    if source_language in seen:
+        # Dubbing a video into its own language would only re-voice it with a synthetic voice:
+        # refused rather than done silently (docs/api.md).
+        raise Problem(
+            422,
+            "job.same_language",
+            f"the source language {source_language!r} is also a target",
+        )
     translation = translation_engine(settings)
     requests = []
     for target in targets:

@@ -51,7 +51,7 @@ def owned_job(session: Session, user: User, job_id: str) -> Job:
     job = session.get(Job, job_id)
     # Another user's job is "not found", not "forbidden": its existence is not disclosed.
     if job is None or job.user_id != user.id:
-        raise Problem(404, "job.not_found", f"no job {job_id}")
+        raise Problem(404, "job.not_found", "no such job")
     return job
 
 
@@ -64,12 +64,13 @@ def _pending_stages(job_id: str, langs: list[str]) -> list[StageRun]:
 def create(
     session: Session, settings: ApiSettings, storage: Storage, user: User, body: JobCreate
 ) -> Job:
-    targets = validate_targets(settings, body.source_language, body.targets)
+    # The cheap lookup first; and the detail never repeats what the client sent.
     upload = session.get(Upload, body.upload_id)
     if upload is None or upload.user_id != user.id:
-        raise Problem(404, "upload.not_found", f"no upload {body.upload_id}")
+        raise Problem(404, "upload.not_found", "no such upload")
     if upload.status != "completed":
         raise Problem(409, "upload.not_completed", f"the upload is {upload.status}")
+    targets = validate_targets(settings, body.source_language, body.targets)
     job = Job(user_id=user.id, upload_id=upload.id, source_language=body.source_language)
     session.add(job)
     session.flush()

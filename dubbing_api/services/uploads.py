@@ -10,15 +10,19 @@ import math
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import anyio
 from sqlalchemy.orm import Session
 
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.problems import Problem
 from dubbing_api.core.security import sign_path
 from dubbing_api.db.models import Upload, UploadPart, User, utcnow
+from dubbing_api.db.session import session_scope
 from dubbing_api.schemas import (
     CompletedPart,
     MediaSummary,
@@ -42,7 +46,7 @@ def part_sizes(size: int, part_size: int) -> list[int]:
 def owned_upload(session: Session, user: User, upload_id: str) -> Upload:
     upload = session.get(Upload, upload_id)
     if upload is None or upload.user_id != user.id:
-        raise Problem(404, "upload.not_found", f"no upload {upload_id}")
+        raise Problem(404, "upload.not_found", "no such upload")
     return upload
 
 
@@ -141,17 +145,39 @@ def _require_pending(upload: Upload) -> None:
         raise Problem(410, "upload.expired", "this upload session has expired")
 
 
-async def receive_part(
-    session: Session, storage: Storage, upload: Upload, number: int, body: AsyncIterator[bytes]
-) -> ReceivedPart:
-    """Store one part sent to the API's part endpoint (local storage)."""
-    _require_pending(upload)
-    sizes = part_sizes(upload.size_bytes, upload.part_size)
-    if not 1 <= number <= len(sizes):
-        raise Problem(400, "upload.part_out_of_range", f"part {number} is not in 1..{len(sizes)}")
-    expected = sizes[number - 1]
+def part_size_to_expect(database_url: str, upload_id: str, number: int) -> int:
+    """The size part `number` must have, if the upload may still receive it. A short
+    transaction of its own: no connection is held while the part's bytes arrive."""
+    with session_scope(database_url) as session:
+        upload = session.get(Upload, upload_id)
+        if upload is None:
+            raise Problem(404, "upload.not_found", "no such upload")
+        _require_pending(upload)
+        sizes = part_sizes(upload.size_bytes, upload.part_size)
+        if not 1 <= number <= len(sizes):
+            raise Problem(
+                400, "upload.part_out_of_range", f"part {number} is not in 1..{len(sizes)}"
+            )
+        return sizes[number - 1]
+
+
+@dataclass(frozen=True)
+class SpooledPart:
+    path: Path
+    size_bytes: int
+    etag: str
+
+
+@asynccontextmanager
+async def spooled_part(
+    body: AsyncIterator[bytes], number: int, expected: int
+) -> AsyncIterator[SpooledPart]:
+    """The part's bytes in a temporary file, checked against their signed size as they arrive
+    (a part larger than that is refused at its first extra byte, never read to the end). Disk
+    writes go to a worker thread: a slow disk must not stall the event loop either."""
     digest = hashlib.md5(usedforsecurity=False)
-    with tempfile.NamedTemporaryFile(prefix="dubflow-part-") as spool:
+    with tempfile.NamedTemporaryFile(prefix="dubflow-part-") as raw:
+        spool = anyio.wrap_file(raw)
         received = 0
         async for chunk in body:
             received += len(chunk)
@@ -160,25 +186,42 @@ async def receive_part(
                     413, "upload.part_too_large", f"part {number} must be {expected} bytes"
                 )
             digest.update(chunk)
-            spool.write(chunk)
+            await spool.write(chunk)
         if received != expected:
             raise Problem(
                 400,
                 "upload.part_size_mismatch",
                 f"part {number} must be {expected} bytes, got {received}",
             )
-        spool.flush()
-        storage.store.put_file(Path(spool.name), part_key(upload.id, number))
-    etag = f'"{digest.hexdigest()}"'
-    existing = session.get(UploadPart, (upload.id, number))
-    if existing is None:
-        session.add(
-            UploadPart(upload_id=upload.id, part_number=number, etag=etag, size_bytes=received)
-        )
-    else:
-        existing.etag, existing.size_bytes, existing.received_at = etag, received, utcnow()
-    session.commit()
-    return ReceivedPart(part_number=number, etag=etag, size_bytes=received)
+        await spool.flush()
+        yield SpooledPart(Path(raw.name), received, f'"{digest.hexdigest()}"')
+
+
+def store_part(
+    database_url: str, storage: Storage, upload_id: str, number: int, part: SpooledPart
+) -> ReceivedPart:
+    """Move a spooled part into storage and record it (runs in a worker thread)."""
+    with session_scope(database_url) as session:
+        upload = session.get(Upload, upload_id)
+        if upload is None:
+            raise Problem(404, "upload.not_found", "no such upload")
+        # Checked again: the upload may have been aborted or completed while the part arrived.
+        _require_pending(upload)
+        storage.store.put_file(part.path, part_key(upload.id, number))
+        existing = session.get(UploadPart, (upload.id, number))
+        if existing is None:
+            session.add(
+                UploadPart(
+                    upload_id=upload.id,
+                    part_number=number,
+                    etag=part.etag,
+                    size_bytes=part.size_bytes,
+                )
+            )
+        else:
+            existing.etag, existing.size_bytes = part.etag, part.size_bytes
+            existing.received_at = utcnow()
+    return ReceivedPart(part_number=number, etag=part.etag, size_bytes=part.size_bytes)
 
 
 def _normalise(etag: str) -> str:

@@ -4,7 +4,7 @@ from dubbing_api.db.models import Job, OutboxEvent, StageRun
 from dubbing_api.db.session import session_scope
 from resources import keys
 from resources.storage import MediaStore
-from tests.api.conftest import upload_file
+from tests.api.conftest import METRICS_TOKEN, upload_file
 
 
 def _job(client, headers, upload_id, targets=None, **extra):
@@ -163,19 +163,28 @@ def test_cancel_retry_and_add_languages(client, alice, settings, sample_video):
         f"/v1/jobs/{job_id}/languages", json={"targets": [{"language": "es"}]}, headers=alice
     )
     assert duplicate.json()["code"] == "job.duplicate_language"
-    added = client.post(
+    same = client.post(
         f"/v1/jobs/{job_id}/languages", json={"targets": [{"language": "en"}]}, headers=alice
     )
+    assert same.status_code == 422 and same.json()["code"] == "job.same_language"
+
+    job_id = _job(client, alice, upload_id, [{"language": "es"}]).json()["id"]
+    _set_status(settings, job_id, "succeeded")
+    added = client.post(
+        f"/v1/jobs/{job_id}/languages", json={"targets": [{"language": "ca"}]}, headers=alice
+    )
     assert added.status_code == 202, added.text
-    assert [lang["language"] for lang in added.json()["languages"]] == ["es", "ca", "en"]
+    assert [lang["language"] for lang in added.json()["languages"]] == ["es", "ca"]
     with session_scope(settings.resolved_database_url) as session:
-        kinds = [e.kind for e in session.scalars(select(OutboxEvent).order_by(OutboxEvent.id))]
-        assert kinds == ["job.submitted", "job.retry", "job.languages_added"]
+        events = session.scalars(select(OutboxEvent).where(OutboxEvent.job_id == job_id))
+        assert [e.kind for e in events] == ["job.submitted", "job.languages_added"]
         assert session.scalar(
-            select(StageRun).where(StageRun.lang == "en", StageRun.stage == "subtitles")
+            select(StageRun).where(
+                StageRun.job_id == job_id, StageRun.lang == "ca", StageRun.stage == "subtitles"
+            )
         )
     request = MediaStore(root=settings.resolved_storage_url).read_json(keys.request(job_id))
-    assert [t["lang"] for t in request["targets"]] == ["es", "ca", "en"]
+    assert [t["lang"] for t in request["targets"]] == ["es", "ca"]
 
 
 def test_auth_is_required_and_checked(client, alice):
@@ -200,6 +209,7 @@ def test_catalogue_lists_languages_voices_and_presets(client, alice):
 
 def test_metrics_are_prometheus_text(client, alice, sample_video):
     upload_file(client, alice, sample_video)
-    text = client.get("/metrics").text
+    assert client.get("/metrics").json()["code"] == "metrics.invalid_token"
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
     assert "# TYPE dubflow_http_requests_total counter" in text
     assert 'route="/v1/uploads"' in text

@@ -3,9 +3,9 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, Query, status
 
-from dubbing_api.api.deps import SessionDep, SettingsDep, StorageDep, UserDep
+from dubbing_api.api.deps import IdempotencyKey, SessionDep, SettingsDep, StorageDep, UserDep
 from dubbing_api.core.openapi import problems
 from dubbing_api.schemas import (
     AddLanguages,
@@ -41,19 +41,17 @@ def create_job(
     session: SessionDep,
     settings: SettingsDep,
     storage: StorageDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Job:
-    digest = idempotency.request_hash(body)
-    replayed = idempotency.replay(session, user.id, idempotency_key, "createJob", digest)
-    if replayed is not None:
-        return Job.model_validate(replayed)
-    job = service.create(session, settings, storage, user, body)
-    session.flush()
-    session.refresh(job)
-    view = service.view(settings, storage, job)
-    idempotency.remember(session, user.id, idempotency_key, "createJob", digest, 201, view)
-    session.commit()
-    return view
+    def create() -> Job:
+        job = service.create(session, settings, storage, user, body)
+        session.flush()
+        session.refresh(job)
+        return service.view(settings, storage, job)
+
+    return idempotency.create_once(
+        session, user.id, idempotency_key, "createJob", body, Job, create
+    )
 
 
 @router.get(

@@ -2,13 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 
-from dubbing_api.api.deps import SessionDep, SettingsDep, StorageDep, UserDep
+from dubbing_api.api.deps import IdempotencyKey, SessionDep, SettingsDep, StorageDep, UserDep
 from dubbing_api.core.openapi import problems
 from dubbing_api.core.problems import Problem
 from dubbing_api.core.security import signature_valid
-from dubbing_api.db.models import Upload
 from dubbing_api.schemas import (
     ReceivedPart,
     UploadComplete,
@@ -20,8 +20,6 @@ from dubbing_api.services import idempotency
 from dubbing_api.services import uploads as service
 
 router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
-
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
 
 
 @router.post(
@@ -42,15 +40,13 @@ def create_upload(
     storage: StorageDep,
     idempotency_key: IdempotencyKey = None,
 ) -> UploadSession:
-    digest = idempotency.request_hash(body)
-    replayed = idempotency.replay(session, user.id, idempotency_key, "createUpload", digest)
-    if replayed is not None:
-        return UploadSession.model_validate(replayed)
-    upload = service.create(session, settings, storage, user, body)
-    view = service.session_view(settings, storage, upload)
-    idempotency.remember(session, user.id, idempotency_key, "createUpload", digest, 201, view)
-    session.commit()
-    return view
+    def create() -> UploadSession:
+        upload = service.create(session, settings, storage, user, body)
+        return service.session_view(settings, storage, upload)
+
+    return idempotency.create_once(
+        session, user.id, idempotency_key, "createUpload", body, UploadSession, create
+    )
 
 
 @router.get(
@@ -94,19 +90,24 @@ async def put_part(
     part_number: int,
     request: Request,
     response: Response,
-    session: SessionDep,
     settings: SettingsDep,
     storage: StorageDep,
     expires: Annotated[int, Query()] = 0,
     signature: Annotated[str, Query()] = "",
 ) -> ReceivedPart:
+    # Async so that a slow client costs no worker thread while its bytes trickle in; every
+    # database and storage call goes to the thread pool, and none holds a connection meanwhile.
     path = f"/v1/uploads/{upload_id}/parts/{part_number}"
     if not signature_valid(settings.secret, path, expires, signature):
         raise Problem(403, "url.signature_invalid", "the part URL is expired or not valid")
-    upload = session.get(Upload, upload_id)
-    if upload is None:
-        raise Problem(404, "upload.not_found", f"no upload {upload_id}")
-    part = await service.receive_part(session, storage, upload, part_number, request.stream())
+    database = settings.resolved_database_url
+    expected = await run_in_threadpool(
+        service.part_size_to_expect, database, upload_id, part_number
+    )
+    async with service.spooled_part(request.stream(), part_number, expected) as spooled:
+        part = await run_in_threadpool(
+            service.store_part, database, storage, upload_id, part_number, spooled
+        )
     response.headers["ETag"] = part.etag
     return part
 

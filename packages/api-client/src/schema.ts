@@ -325,7 +325,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics (text exposition format)
-         * @description No API key needed; bind the API to a private interface in production.
+         * @description For the metrics scraper, not for tenants (the figures are global): it sends the token set in `DUBFLOW_METRICS_TOKEN` as `Authorization: Bearer <token>`. Without a configured token the endpoint is off (`metrics.disabled`).
          */
         get: operations["getMetrics"];
         put?: never;
@@ -1897,6 +1897,24 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
