@@ -15,9 +15,9 @@ from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.headers import SecurityHeaders
 from dubbing_api.core.limits import BodyLimit
 from dubbing_api.core.observability import RequestObserver
-from dubbing_api.db import migrate
-from dubbing_api.db.session import WORKER_THREADS
 from dubbing_api.storage import Storage
+from dubbing_core.db import migrate
+from dubbing_core.db.session import WORKER_THREADS
 
 DESCRIPTION = """\
 Upload a video in parts, create a dubbing job, follow its stages, and play the result: an HLS
@@ -42,7 +42,7 @@ TAGS = [
 @asynccontextmanager
 async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
     # Sync routes and every blocking call run in this pool; the database pool is sized for it
-    # (see dubbing_api/db/session.py).
+    # (see dubbing_core/db/session.py).
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     yield
 

@@ -1,5 +1,5 @@
 """One middleware sees every request: it gives it a request id, times it, writes its access log
-line (see `resources.logs`: query strings, which may carry signatures, are scrubbed there),
+line (see `dubbing_core.logs`: query strings, which may carry signatures, are scrubbed there),
 counts it in `/metrics`, and turns an unhandled error into a problem document (500) that names
 the request id, so a user's report can be matched to the logged error."""
 
@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dubbing_api.core.problems import problem_response
-from resources.logs import get_logger
+from dubbing_core.logs import get_logger
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A client's own request id is kept when it is one we can log safely.

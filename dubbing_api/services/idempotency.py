@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dubbing_api.core.problems import Problem
-from dubbing_api.db.models import IdempotencyRecord, utcnow
+from dubbing_core.db.models import IdempotencyRecord, utcnow
 
 # `status_code` of a claim whose request has not answered yet.
 IN_PROGRESS = 0

@@ -13,11 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dubbing_api.admin import create_key, create_user
 from dubbing_api.core.config import ApiSettings
+from dubflow_cli.admin import create_key, create_user
+from testing.media import MEDIA, make_video
+from testing.servers import free_port
 from tests.api.conftest import upload_file
-from tests.conftest import MEDIA, make_video
-from tests.servers import free_port
 
 PART_SIZE = 64 * 1024
 METRICS_TOKEN = "abuse-suite-metrics-token"

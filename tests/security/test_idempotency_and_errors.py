@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select, update
 
-from dubbing_api.db.models import IdempotencyRecord, Job, Upload
-from dubbing_api.db.session import session_scope
+from dubbing_core.db.models import IdempotencyRecord, Job, Upload
+from dubbing_core.db.session import session_scope
 from tests.security.conftest import METRICS_TOKEN, LiveApi, uploaded
 
 CONCURRENT = 10

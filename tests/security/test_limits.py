@@ -6,8 +6,8 @@ import json
 import httpx
 from sqlalchemy import func, select
 
-from dubbing_api.db.models import Upload
-from dubbing_api.db.session import session_scope
+from dubbing_core.db.models import Upload
+from dubbing_core.db.session import session_scope
 from tests.security.conftest import LiveApi
 
 MiB = 1 << 20
