@@ -9,7 +9,7 @@ from typing import Any
 import anyio.to_thread
 from fastapi import FastAPI
 
-from dubbing_api.api.routes import catalog, health, jobs, playback, uploads, web
+from dubbing_api.api.routes import catalog, health, jobs, me, playback, uploads, web
 from dubbing_api.core import metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.headers import SecurityHeaders
@@ -35,6 +35,7 @@ TAGS = [
     {"name": "jobs", "description": "Dubbing jobs: create, follow, cancel, retry, add languages."},
     {"name": "playback", "description": "Signed HLS playback and downloads."},
     {"name": "catalog", "description": "Languages, voices and presets the engines support."},
+    {"name": "me", "description": "The caller: identity, role, quotas and usage."},
     {"name": "health", "description": "Health and Prometheus metrics."},
 ]
 
@@ -74,6 +75,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         jobs.router,
         playback.router,
         catalog.router,
+        me.router,
         health.router,
         web.router,
     ):

@@ -150,7 +150,9 @@ class StageAttemptState(ApiModel):
 
     attempt: int
     run_id: str
-    worker: str = Field(description="host:pid of the run worker that ran the attempt")
+    worker: str | None = Field(
+        description="host:pid of the run worker that ran the attempt (admins only)"
+    )
     status: StageStatus
     started_at: datetime
     finished_at: datetime | None
@@ -219,7 +221,10 @@ class Job(ApiModel):
     playback_available: bool
     logs_key: str | None
     metrics: JobMetrics | None
-    dagster_runs: list[DagsterRun]
+    dagster_runs: list[DagsterRun] = Field(
+        description="The job's Dagster runs, with links to Dagster's UI (admins only; empty "
+        "for everyone else)"
+    )
 
 
 class JobSummary(ApiModel):
@@ -320,6 +325,24 @@ class PresetInfo(ApiModel):
     background_gain_db: float
     subtitle_max_chars: int
     subtitle_max_lines: int
+
+
+class QuotaState(ApiModel):
+    limit: float
+    usage: float = Field(description="Current usage (for `uploadBytes`, a per-upload limit: 0)")
+    unit: Literal["bytes", "jobs", "minutes"]
+
+
+class Me(ApiModel):
+    """The caller: who they are, and their quotas with current usage."""
+
+    id: str
+    email: str
+    name: str
+    role: Literal["user", "admin"]
+    quotas: dict[str, QuotaState] = Field(
+        description="uploadBytes, storedBytes, concurrentJobs, queuedJobs, mediaMinutesPerDay"
+    )
 
 
 class Health(ApiModel):

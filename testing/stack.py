@@ -35,9 +35,9 @@ class Stack:
     def database_url(self) -> str:
         return f"sqlite:///{self.data_dir / 'app.db'}"
 
-    def api_key(self, email: str) -> str:
+    def api_key(self, email: str, role: str = "user") -> str:
         migrate(self.database_url)
-        create_user(self.database_url, email)
+        create_user(self.database_url, email, role=role)
         return create_key(self.database_url, email)
 
     def stop(self) -> None:

@@ -61,6 +61,8 @@ def current_user(
     api_key = session.scalar(select(ApiKey).where(ApiKey.prefix == key_prefix(key)))
     if api_key is None or api_key.revoked_at is not None or not keys_match(key, api_key.hash):
         raise Problem(401, "auth.invalid_key", "the API key is not valid")
+    if api_key.user.disabled_at is not None:
+        raise Problem(403, "auth.user_disabled", "this account is disabled")
     api_key.last_used_at = utcnow()
     session.commit()
     return api_key.user

@@ -19,7 +19,12 @@ class ApiSettings(DubflowSettings):
     upload_url_ttl_seconds: int = 3600
     playback_url_ttl_seconds: int = 900
     upload_expiry_hours: int = 24
+    # Quotas, per user (docs/security/quotas.md); `dubflow users set-quota` overrides them.
     max_upload_bytes: int = 4 * 1024 * MiB
+    quota_stored_bytes: int = 50 * 1024 * MiB
+    quota_concurrent_jobs: int = 10
+    quota_queued_jobs: int = 5
+    quota_media_minutes_per_day: float = 600.0
     part_size_bytes: int = 8 * MiB
     # Every request body but an upload part is JSON of a few KiB at most (docs/security/).
     max_body_bytes: int = 64 * 1024

@@ -21,6 +21,7 @@ class Problem(Exception):
         self.code = code
         self.detail = detail
         self.extra = extra
+        self.headers: dict[str, str] = {}
 
 
 def problem_response(
@@ -50,7 +51,9 @@ _HTTP_CODES = {
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, error: Problem) -> JSONResponse:
-        return problem_response(request, error.status, error.code, error.detail, **error.extra)
+        response = problem_response(request, error.status, error.code, error.detail, **error.extra)
+        response.headers.update(error.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -27,6 +27,7 @@ from dubbing_api.schemas import (
     TargetSpec,
 )
 from dubbing_api.schemas import Job as JobView
+from dubbing_api.services import quotas
 from dubbing_api.services.catalog import validate_targets
 from dubbing_api.storage import Storage
 from dubbing_core import keys
@@ -71,6 +72,9 @@ def create(
     if upload.status != "completed":
         raise Problem(409, "upload.not_completed", f"the upload is {upload.status}")
     targets = validate_targets(settings, body.source_language, body.targets)
+    quotas.check_job(
+        session, settings, user, float((upload.media or {}).get("duration_seconds", 0))
+    )
     job = Job(user_id=user.id, upload_id=upload.id, source_language=body.source_language)
     session.add(job)
     session.flush()
@@ -96,11 +100,11 @@ def create(
 # -- reading ---------------------------------------------------------------------------------------
 
 
-def _attempt_state(attempt: StageAttempt) -> StageAttemptState:
+def _attempt_state(attempt: StageAttempt, internals: bool) -> StageAttemptState:
     return StageAttemptState(
         attempt=attempt.attempt,
         run_id=attempt.run_id,
-        worker=attempt.worker,
+        worker=attempt.worker if internals else None,
         status=attempt.status,  # type: ignore[arg-type]
         started_at=attempt.started_at,
         finished_at=attempt.finished_at,
@@ -111,7 +115,7 @@ def _attempt_state(attempt: StageAttempt) -> StageAttemptState:
     )
 
 
-def _stage_state(row: StageRun, attempts: list[StageAttempt]) -> StageState:
+def _stage_state(row: StageRun, attempts: list[StageAttempt], internals: bool) -> StageState:
     return StageState(
         stage=row.stage,  # type: ignore[arg-type]
         status=row.status,  # type: ignore[arg-type]
@@ -123,7 +127,9 @@ def _stage_state(row: StageRun, attempts: list[StageAttempt]) -> StageState:
         error_code=row.error_code,
         error_message=row.error_message,
         history=[
-            _attempt_state(a) for a in attempts if a.stage == row.stage and a.lang == row.lang
+            _attempt_state(a, internals)
+            for a in attempts
+            if a.stage == row.stage and a.lang == row.lang
         ],
     )
 
@@ -145,7 +151,10 @@ def _outputs(settings: ApiSettings, job: Job, lang: str) -> LanguageOutputs:
     )
 
 
-def view(settings: ApiSettings, storage: Storage, job: Job) -> JobView:
+def view(settings: ApiSettings, storage: Storage, job: Job, viewer: User) -> JobView:
+    """The job as `viewer` may see it: run workers (host:pid) and links to Dagster's UI only
+    for admins, as tenants have no business with the machines or the orchestrator."""
+    internals = viewer.role == "admin"
     by_lang: dict[str, list[StageRun]] = {}
     for row in job.stages:
         by_lang.setdefault(row.lang, []).append(row)
@@ -157,7 +166,9 @@ def view(settings: ApiSettings, storage: Storage, job: Job) -> JobView:
             preset=language.preset,
             status=language.status,  # type: ignore[arg-type]
             progress=_progress(by_lang.get(language.lang, [])),
-            stages=[_stage_state(row, attempts) for row in by_lang.get(language.lang, [])],
+            stages=[
+                _stage_state(row, attempts, internals) for row in by_lang.get(language.lang, [])
+            ],
             outputs=_outputs(settings, job, language.lang)
             if language.status == "succeeded"
             else None,
@@ -183,7 +194,7 @@ def view(settings: ApiSettings, storage: Storage, job: Job) -> JobView:
         finished_at=job.finished_at,
         error_code=job.error_code,
         error_message=job.error_message,
-        stages=[_stage_state(row, attempts) for row in job_rows],
+        stages=[_stage_state(row, attempts, internals) for row in job_rows],
         languages=languages,
         playback_available=storage.store.exists(keys.hls_master(job.id)),
         logs_key=job.logs_key,
@@ -195,7 +206,9 @@ def view(settings: ApiSettings, storage: Storage, job: Job) -> JobView:
         )
         if seconds
         else None,
-        dagster_runs=[DagsterRun(run_id=run, url=f"{ui}/runs/{run}") for run in runs],
+        dagster_runs=[DagsterRun(run_id=run, url=f"{ui}/runs/{run}") for run in runs]
+        if internals
+        else [],
     )
 
 

@@ -30,6 +30,7 @@ from dubbing_api.schemas import (
     UploadSession,
     UploadState,
 )
+from dubbing_api.services import quotas
 from dubbing_api.services.media_check import media_summary
 from dubbing_api.storage import Storage, part_key, upload_key
 from dubbing_core.db.models import Upload, UploadPart, User, utcnow
@@ -61,11 +62,7 @@ def _part_url(settings: ApiSettings, storage: Storage, upload: Upload, number: i
 def create(
     session: Session, settings: ApiSettings, storage: Storage, user: User, body: UploadCreate
 ) -> Upload:
-    limit = min(settings.max_upload_bytes, user.max_upload_bytes or settings.max_upload_bytes)
-    if body.size_bytes > limit:
-        raise Problem(
-            413, "upload.too_large", f"{body.size_bytes} bytes is over the limit of {limit}"
-        )
+    quotas.check_upload(session, settings, user, body.size_bytes)
     part_size = max(settings.part_size_bytes, S3_MIN_PART if storage.s3 else 1)
     sizes = part_sizes(body.size_bytes, part_size)
     upload = Upload(

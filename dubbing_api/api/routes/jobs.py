@@ -32,8 +32,8 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
     summary="Create a dubbing job from a completed upload",
     description="Records the job and hands it to the pipeline. Languages and presets are "
     "validated against `GET /v1/languages` and `GET /v1/presets`. With an `Idempotency-Key`, "
-    "repeating the same request returns the same job.",
-    responses=problems(401, 404, 409),
+    "repeating the same request returns the same job. Over a quota: 429 `quota.*`.",
+    responses=problems(401, 404, 409, 429),
 )
 def create_job(
     body: JobCreate,
@@ -47,7 +47,7 @@ def create_job(
         job = service.create(session, settings, storage, user, body)
         session.flush()
         session.refresh(job)
-        return service.view(settings, storage, job)
+        return service.view(settings, storage, job, user)
 
     return idempotency.create_once(
         session, user.id, idempotency_key, "createJob", body, Job, create
@@ -99,7 +99,7 @@ def list_jobs(
 def get_job(
     job_id: str, user: UserDep, session: SessionDep, settings: SettingsDep, storage: StorageDep
 ) -> Job:
-    return service.view(settings, storage, service.owned_job(session, user, job_id))
+    return service.view(settings, storage, service.owned_job(session, user, job_id), user)
 
 
 @router.delete(
@@ -149,7 +149,7 @@ def add_languages(
 ) -> Job:
     job = service.owned_job(session, user, job_id)
     job = service.add_languages(session, settings, storage, job, body.targets)
-    return service.view(settings, storage, job)
+    return service.view(settings, storage, job, user)
 
 
 @router.get(

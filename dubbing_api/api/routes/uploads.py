@@ -26,7 +26,7 @@ router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
     "",
     status_code=status.HTTP_201_CREATED,
     operation_id="createUpload",
-    responses=problems(401, 409, 413),
+    responses=problems(401, 403, 409, 413),
     summary="Start an upload session",
     description="Returns one URL per part: PUT each part's bytes to its URL and keep the `ETag` "
     "response header, then complete the upload with the list of ETags. With S3 storage the URLs "

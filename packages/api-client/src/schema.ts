@@ -123,7 +123,7 @@ export interface paths {
         put?: never;
         /**
          * Create a dubbing job from a completed upload
-         * @description Records the job and hands it to the pipeline. Languages and presets are validated against `GET /v1/languages` and `GET /v1/presets`. With an `Idempotency-Key`, repeating the same request returns the same job.
+         * @description Records the job and hands it to the pipeline. Languages and presets are validated against `GET /v1/languages` and `GET /v1/presets`. With an `Idempotency-Key`, repeating the same request returns the same job. Over a quota: 429 `quota.*`.
          */
         post: operations["createJob"];
         delete?: never;
@@ -296,6 +296,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who you are, and your quotas with their current usage
+         * @description Each quota has its limit and what you use of it now; a request over a quota gets a `quota.<name>` problem with the same figures.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -434,7 +454,10 @@ export interface components {
             /** Logskey */
             logsKey: string | null;
             metrics: components["schemas"]["JobMetrics"] | null;
-            /** Dagsterruns */
+            /**
+             * Dagsterruns
+             * @description The job's Dagster runs, with links to Dagster's UI (admins only; empty for everyone else)
+             */
             dagsterRuns: components["schemas"]["DagsterRun"][];
         };
         /**
@@ -590,6 +613,30 @@ export interface components {
             /** Nextcursor */
             nextCursor: string | null;
         };
+        /**
+         * Me
+         * @description The caller: who they are, and their quotas with current usage.
+         */
+        Me: {
+            /** Id */
+            id: string;
+            /** Email */
+            email: string;
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "user" | "admin";
+            /**
+             * Quotas
+             * @description uploadBytes, storedBytes, concurrentJobs, queuedJobs, mediaMinutesPerDay
+             */
+            quotas: {
+                [key: string]: components["schemas"]["QuotaState"];
+            };
+        };
         /** MediaSummary */
         MediaSummary: {
             /** Durationseconds */
@@ -662,6 +709,21 @@ export interface components {
             /** Instance */
             instance?: string | null;
         };
+        /** QuotaState */
+        QuotaState: {
+            /** Limit */
+            limit: number;
+            /**
+             * Usage
+             * @description Current usage (for `uploadBytes`, a per-upload limit: 0)
+             */
+            usage: number;
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "bytes" | "jobs" | "minutes";
+        };
         /** ReceivedPart */
         ReceivedPart: {
             /** Partnumber */
@@ -715,9 +777,9 @@ export interface components {
             runId: string;
             /**
              * Worker
-             * @description host:pid of the run worker that ran the attempt
+             * @description host:pid of the run worker that ran the attempt (admins only)
              */
-            worker: string;
+            worker: string | null;
             /**
              * Status
              * @enum {string}
@@ -915,6 +977,15 @@ export interface operations {
             };
             /** @description API key missing, unknown or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signature missing, expired or forged; account disabled; or over a storage quota */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1147,7 +1218,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Signature missing, expired or forged */
+            /** @description Signature missing, expired or forged; account disabled; or over a storage quota */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1390,6 +1461,15 @@ export interface operations {
             };
             /** @description The request does not validate (see `code` and `errors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1774,7 +1854,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Signature missing, expired or forged */
+            /** @description Signature missing, expired or forged; account disabled; or over a storage quota */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1848,6 +1928,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PresetInfo"][];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description API key missing, unknown or revoked */
