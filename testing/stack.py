@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,9 +96,14 @@ def _wait(url: str, stack: Stack, timeout: float) -> None:
     raise TimeoutError(f"{url} not up after {timeout} s:\n{log.read_text()[-3000:]}")
 
 
-def start_stack(data_dir: Path, services: str = "api,webserver,daemon") -> Stack:
+def start_stack(
+    data_dir: Path,
+    services: str = "api,webserver,daemon",
+    environment: Mapping[str, str] | None = None,
+) -> Stack:
     """Start `services` (see `scripts/dev.sh`), the daemon under a `dev.sh` of its own, and wait
-    until the API (and the webserver, when it is one of them) answers."""
+    until the API (and the webserver, when it is one of them) answers. `environment` adds to
+    (or overrides) the stack's environment."""
     wanted = services.split(",")
     api_port, dagster_port = free_port(), free_port()
     env = {
@@ -107,6 +113,7 @@ def start_stack(data_dir: Path, services: str = "api,webserver,daemon") -> Stack
         "API_PORT": str(api_port),
         "DAGSTER_PORT": str(dagster_port),
         "DAGSTER_HOME": str(data_dir / "dagster"),
+        **(environment or {}),
     }
     log = data_dir / "stack.log"
     stack = Stack(

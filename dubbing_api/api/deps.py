@@ -3,13 +3,14 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.problems import Problem
+from dubbing_api.core.rate_limits import WRITE_METHODS, RateLimits, client_address
 from dubbing_api.core.security import key_prefix, keys_match
 from dubbing_api.storage import Storage
 from dubbing_core.db.models import ApiKey, User, utcnow
@@ -51,18 +52,36 @@ _bearer = HTTPBearer(
 )
 
 
+def get_rate_limits(request: Request) -> RateLimits:
+    limits: RateLimits = request.app.state.rate_limits
+    return limits
+
+
+RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
+
+
 def current_user(
+    request: Request,
+    response: Response,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     session: SessionDep,
+    limits: RateLimitsDep,
 ) -> User:
-    if credentials is None or not credentials.credentials:
+    address = client_address(request)
+    key = credentials.credentials if credentials else ""
+    prefix = key_prefix(key) if key else None
+    limits.refuse_if_blocked(address, prefix)
+    if not key:
+        limits.auth_failed(address, None)
         raise Problem(401, "auth.missing_key", "send your API key as 'Authorization: Bearer <key>'")
-    key = credentials.credentials
-    api_key = session.scalar(select(ApiKey).where(ApiKey.prefix == key_prefix(key)))
+    api_key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
     if api_key is None or api_key.revoked_at is not None or not keys_match(key, api_key.hash):
+        limits.auth_failed(address, prefix)
         raise Problem(401, "auth.invalid_key", "the API key is not valid")
     if api_key.user.disabled_at is not None:
         raise Problem(403, "auth.user_disabled", "this account is disabled")
+    if request.method in WRITE_METHODS:
+        response.headers.update(limits.write(api_key.user_id, address))
     api_key.last_used_at = utcnow()
     session.commit()
     return api_key.user

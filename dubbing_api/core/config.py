@@ -3,6 +3,7 @@
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from dubbing_core.settings import DubflowSettings
 
@@ -31,6 +32,12 @@ class ApiSettings(DubflowSettings):
 
     # The built web app, served under /app/ (`npm run build -w web` writes it).
     web_dir: Path = Path("web/dist")
+
+    # Rate limits (`limits` notation): failed authentications per address and per key prefix,
+    # writes per user and per address; counters in "memory" or the shared "database".
+    rate_limit_auth_failures: str = "20/minute"
+    rate_limit_writes: str = "120/minute"
+    rate_limit_storage: Literal["memory", "database"] = "memory"
 
     # `/metrics` answers only to this bearer token (the scraper's); empty turns it off.
     metrics_token: str = ""

@@ -221,3 +221,14 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RateLimitCounter(Base):
+    """A fixed-window counter of the API's rate limits, shared by every API replica."""
+
+    __tablename__ = "rate_limit_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    # Seconds since the epoch when the window ends.
+    expires_at: Mapped[float] = mapped_column(Float)

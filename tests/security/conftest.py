@@ -7,6 +7,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,22 +39,28 @@ class LiveApi:
         return {"Authorization": f"Bearer {create_key(database, email)}"}
 
 
-@pytest.fixture(scope="module")
-def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
-    tmp_path = tmp_path_factory.mktemp("live-api")
+@contextmanager
+def running_api(data_dir: Path, **environment: str) -> Iterator[LiveApi]:
+    """uvicorn serving the API over `data_dir`, with `DUBFLOW_*` settings from `environment`."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "DUBFLOW_DATA_DIR": str(tmp_path),
+        "DUBFLOW_DATA_DIR": str(data_dir),
         "DUBFLOW_PUBLIC_URL": url,
         "DUBFLOW_SIGNING_SECRET": "abuse-suite-secret",
         "DUBFLOW_PART_SIZE_BYTES": str(PART_SIZE),
         "DUBFLOW_DAGSTER_GRAPHQL_URL": "http://127.0.0.1:9/graphql",
         "DUBFLOW_METRICS_TOKEN": METRICS_TOKEN,
+        **{f"DUBFLOW_{name.upper()}": value for name, value in environment.items()},
     }
-    settings = ApiSettings(data_dir=tmp_path, public_url=url, signing_secret="abuse-suite-secret")
-    log = tmp_path / "api.log"
+    settings = ApiSettings(
+        data_dir=data_dir,
+        public_url=url,
+        signing_secret="abuse-suite-secret",
+        **environment,  # type: ignore[arg-type]
+    )
+    log = data_dir / f"api-{port}.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "dubbing_api.main:create_app",
@@ -76,6 +83,17 @@ def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    # Rate limits far out of the way: these tests are about other abuse.
+    with running_api(
+        tmp_path_factory.mktemp("live-api"),
+        rate_limit_auth_failures="10000/minute",
+        rate_limit_writes="10000/minute",
+    ) as api:
+        yield api
 
 
 @pytest.fixture(scope="session")
