@@ -16,6 +16,7 @@ from dubbing_api.core.headers import SecurityHeaders
 from dubbing_api.core.limits import BodyLimit
 from dubbing_api.core.observability import RequestObserver
 from dubbing_api.core.rate_limits import RateLimits
+from dubbing_api.core.tokens import TokenVerifier
 from dubbing_api.storage import Storage
 from dubbing_core.db import migrate
 from dubbing_core.db.session import WORKER_THREADS
@@ -65,6 +66,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.storage = Storage(settings)
     app.state.rate_limits = RateLimits(settings)
+    app.state.tokens = TokenVerifier(settings)
     app.state.metrics = metrics.job_registry(settings.resolved_database_url)
     # The last added runs first: every request is observed, even one refused for its size.
     app.add_middleware(SecurityHeaders)

@@ -39,6 +39,17 @@ class ApiSettings(DubflowSettings):
     rate_limit_writes: str = "120/minute"
     rate_limit_storage: Literal["memory", "database"] = "memory"
 
+    # Bearer JWTs alongside API keys (docs/security/authentication.md): the issuer and audience
+    # to expect, the JWKS (a file or an https URL) or an HS256 secret (development only), the
+    # clock skew allowed, the claim naming the user, and whether a first token creates its user.
+    jwt_issuer: str = ""
+    jwt_audience: str = ""
+    jwt_jwks: str = ""
+    jwt_hs256_secret: str = ""
+    jwt_leeway_seconds: int = 30
+    jwt_email_claim: str = "email"
+    jwt_create_users: bool = False
+
     # `/metrics` answers only to this bearer token (the scraper's); empty turns it off.
     metrics_token: str = ""
 
