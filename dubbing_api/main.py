@@ -20,6 +20,7 @@ from dubbing_api.core.tokens import TokenVerifier
 from dubbing_api.storage import Storage
 from dubbing_core.db import migrate
 from dubbing_core.db.session import WORKER_THREADS
+from dubbing_core.files import keep_files_private
 
 DESCRIPTION = """\
 Upload a video in parts, create a dubbing job, follow its stages, and play the result: an HLS
@@ -52,6 +53,7 @@ async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
 
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
     settings = settings or ApiSettings()
+    keep_files_private(settings.data_dir)
     migrate(settings.resolved_database_url)
     app = FastAPI(
         title="dubflow API",

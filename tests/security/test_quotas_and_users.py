@@ -162,3 +162,13 @@ def test_metrics_need_the_scraper_token(live_api: LiveApi):
     as_tenant = httpx.get(f"{live_api.url}/metrics", headers=alice)
     assert as_tenant.status_code == 401 and as_tenant.json()["code"] == "metrics.invalid_token"
     assert "dubflow_jobs" not in as_tenant.text
+
+
+def test_the_database_and_uploads_are_owner_only(live_api: LiveApi, sample_video: Path):
+    grace = live_api.user("grace")
+    upload_id = uploaded(live_api, grace, sample_video)
+    data_dir = live_api.settings.data_dir
+    source = data_dir / "storage" / "uploads" / upload_id / "source"
+    for path in (data_dir / "app.db", source, data_dir / "storage"):
+        assert path.stat().st_mode & 0o077 == 0, f"{path}: {oct(path.stat().st_mode)}"
+    assert data_dir.stat().st_mode & 0o777 == 0o700
