@@ -1,5 +1,6 @@
 """The FastAPI application: `uvicorn --factory dubbing_api.main:create_app`."""
 
+import asyncio
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -8,6 +9,7 @@ from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 
 from dubbing_api.api.routes import catalog, health, jobs, me, playback, uploads, web
 from dubbing_api.core import metrics, openapi, problems
@@ -17,10 +19,12 @@ from dubbing_api.core.limits import BodyLimit
 from dubbing_api.core.observability import RequestObserver
 from dubbing_api.core.rate_limits import RateLimits
 from dubbing_api.core.tokens import TokenVerifier
+from dubbing_api.services.uploads import discard_expired
 from dubbing_api.storage import Storage
 from dubbing_core.db import migrate
-from dubbing_core.db.session import WORKER_THREADS
+from dubbing_core.db.session import UPLOAD_THREADS, WORKER_THREADS
 from dubbing_core.files import keep_files_private
+from dubbing_core.logs import get_logger
 
 DESCRIPTION = """\
 Upload a video in parts, create a dubbing job, follow its stages, and play the result: an HLS
@@ -44,11 +48,33 @@ TAGS = [
 
 
 @asynccontextmanager
-async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Sync routes and every blocking call run in this pool; the database pool is sized for it
     # (see dubbing_core/db/session.py).
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
-    yield
+    app.state.part_threads = anyio.CapacityLimiter(UPLOAD_THREADS)
+    sweeper = asyncio.create_task(_discard_expired_uploads(app))
+    try:
+        yield
+    finally:
+        sweeper.cancel()
+
+
+async def _discard_expired_uploads(app: FastAPI) -> None:
+    """Every few minutes, expired upload sessions lose their parts (every replica does it; the
+    work is idempotent)."""
+    settings: ApiSettings = app.state.settings
+    log = get_logger(component="api")
+    while True:
+        try:
+            count = await run_in_threadpool(
+                discard_expired, settings.resolved_database_url, app.state.storage
+            )
+            if count:
+                log.info("uploads.expired_discarded", count=count)
+        except Exception as error:  # the next sweep tries again; the API stays up
+            log.error("uploads.sweep_failed", error=type(error).__name__)
+        await asyncio.sleep(settings.upload_sweep_seconds)
 
 
 def create_app(settings: ApiSettings | None = None) -> FastAPI:

@@ -12,10 +12,12 @@ import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import anyio
+import anyio.to_thread
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dubbing_api.core.config import ApiSettings
@@ -133,12 +135,16 @@ def state_view(storage: Storage, upload: Upload) -> UploadState:
     )
 
 
-def _require_pending(upload: Upload) -> None:
+def _expired(upload: Upload) -> bool:
+    return upload.expires_at.replace(tzinfo=UTC) < utcnow()
+
+
+def _require_pending(upload: Upload, *, expired_ok: bool = False) -> None:
     if upload.status == "completed":
         raise Problem(409, "upload.already_completed", "this upload is already complete")
     if upload.status != "pending":
         raise Problem(409, f"upload.{upload.status}", f"this upload is {upload.status}")
-    if upload.expires_at.replace(tzinfo=utcnow().tzinfo) < utcnow():
+    if _expired(upload) and not expired_ok:
         raise Problem(410, "upload.expired", "this upload session has expired")
 
 
@@ -165,17 +171,24 @@ class SpooledPart:
     etag: str
 
 
+# Part uploads do their disk and database work in threads of their own (`UPLOAD_THREADS`):
+# however many parts arrive at once, the API's main thread pool stays free for other requests.
+# Bytes of a part gathered in memory before each write to its temporary file.
+_SPOOL_WRITE_BYTES = 1 << 20
+
+
 @asynccontextmanager
 async def spooled_part(
-    body: AsyncIterator[bytes], number: int, expected: int
+    body: AsyncIterator[bytes], number: int, expected: int, threads: anyio.CapacityLimiter
 ) -> AsyncIterator[SpooledPart]:
     """The part's bytes in a temporary file, checked against their signed size as they arrive
     (a part larger than that is refused at its first extra byte, never read to the end). Disk
-    writes go to a worker thread: a slow disk must not stall the event loop either."""
+    writes go to the part threads: a slow disk must not stall the event loop either."""
     digest = hashlib.md5(usedforsecurity=False)
-    with tempfile.NamedTemporaryFile(prefix="dubflow-part-") as raw:
-        spool = anyio.wrap_file(raw)
+    with tempfile.NamedTemporaryFile(prefix="dubflow-part-") as spool:
         received = 0
+        pending: list[bytes] = []
+        pending_bytes = 0
         async for chunk in body:
             received += len(chunk)
             if received > expected:
@@ -183,15 +196,20 @@ async def spooled_part(
                     413, "upload.part_too_large", f"part {number} must be {expected} bytes"
                 )
             digest.update(chunk)
-            await spool.write(chunk)
+            pending.append(chunk)
+            pending_bytes += len(chunk)
+            if pending_bytes >= _SPOOL_WRITE_BYTES:
+                await anyio.to_thread.run_sync(spool.write, b"".join(pending), limiter=threads)
+                pending, pending_bytes = [], 0
         if received != expected:
             raise Problem(
                 400,
                 "upload.part_size_mismatch",
                 f"part {number} must be {expected} bytes, got {received}",
             )
-        await spool.flush()
-        yield SpooledPart(Path(raw.name), received, f'"{digest.hexdigest()}"')
+        await anyio.to_thread.run_sync(spool.write, b"".join(pending), limiter=threads)
+        await anyio.to_thread.run_sync(spool.flush, limiter=threads)
+        yield SpooledPart(Path(spool.name), received, f'"{digest.hexdigest()}"')
 
 
 def store_part(
@@ -272,9 +290,28 @@ def _assemble_local(storage: Storage, upload: Upload) -> None:
 
 
 def abort(session: Session, storage: Storage, upload: Upload) -> None:
-    _require_pending(upload)
+    # An expired session may still be aborted by its owner: that is how it is cleaned up.
+    _require_pending(upload, expired_ok=True)
+    _discard(storage, upload)
+    session.commit()
+
+
+def _discard(storage: Storage, upload: Upload) -> None:
     if storage.s3 and upload.s3_upload_id:
         storage.s3.abort(upload.storage_key, upload.s3_upload_id)
     storage.store.delete_prefix(f"uploads/{upload.id}")
     upload.status = "aborted"
-    session.commit()
+    if _expired(upload):
+        upload.error_code = "upload.expired"
+
+
+def discard_expired(database_url: str, storage: Storage) -> int:
+    """Abort every pending upload past its expiry: parts deleted, S3 multipart uploads
+    aborted, the session marked aborted (`upload.expired`). The number discarded."""
+    with session_scope(database_url) as session:
+        stale = session.scalars(
+            select(Upload).where(Upload.status == "pending", Upload.expires_at < utcnow())
+        ).all()
+        for upload in stale:
+            _discard(storage, upload)
+        return len(stale)

@@ -1,8 +1,9 @@
 """Engine and sessions. SQLite runs in WAL mode so the API and the pipeline can share it.
 
 Pool sizing (docs/configuration.md): a process runs at most `WORKER_THREADS` blocking calls at
-once (the API sets its thread pool to this), and each holds at most one connection, so the pool
-never makes a thread wait for a connection. If it ever does, the wait is short and ends in a
+once (the API sets its thread pool to this) plus `UPLOAD_THREADS` for upload parts (a pool of
+their own in the API), and each holds at most one connection, so the pool never makes a thread
+wait for a connection. If it ever does, the wait is short and ends in a
 clear error (`service.busy`, 503 in the API) rather than a thread blocked for half a minute.
 """
 
@@ -24,11 +25,12 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 WORKER_THREADS = 40
+UPLOAD_THREADS = 8
 POOL_SIZE = 10
 POOL_TIMEOUT_SECONDS = 5
 _POOL = {
     "pool_size": POOL_SIZE,
-    "max_overflow": WORKER_THREADS - POOL_SIZE,
+    "max_overflow": WORKER_THREADS + UPLOAD_THREADS - POOL_SIZE,
     "pool_timeout": POOL_TIMEOUT_SECONDS,
 }
 

@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Query, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 
 from dubbing_api.api.deps import IdempotencyKey, SessionDep, SettingsDep, StorageDep, UserDep
 from dubbing_api.core.openapi import problems
@@ -101,12 +102,13 @@ async def put_part(
     if not signature_valid(settings.secret, path, expires, signature):
         raise Problem(403, "url.signature_invalid", "the part URL is expired or not valid")
     database = settings.resolved_database_url
-    expected = await run_in_threadpool(
-        service.part_size_to_expect, database, upload_id, part_number
+    threads: anyio.CapacityLimiter = request.app.state.part_threads
+    expected = await anyio.to_thread.run_sync(
+        service.part_size_to_expect, database, upload_id, part_number, limiter=threads
     )
-    async with service.spooled_part(request.stream(), part_number, expected) as spooled:
-        part = await run_in_threadpool(
-            service.store_part, database, storage, upload_id, part_number, spooled
+    async with service.spooled_part(request.stream(), part_number, expected, threads) as spooled:
+        part = await anyio.to_thread.run_sync(
+            service.store_part, database, storage, upload_id, part_number, spooled, limiter=threads
         )
     response.headers["ETag"] = part.etag
     return part
@@ -132,8 +134,9 @@ def complete_upload(
     "/{upload_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="abortUpload",
-    summary="Abort a pending upload and delete its parts",
-    description="Also aborts the S3 multipart upload, so storage keeps nothing of it.",
+    summary="Abort a pending (or expired) upload and delete its parts",
+    description="Also aborts the S3 multipart upload, so storage keeps nothing of it. Expired "
+    "sessions are also discarded by the API itself every few minutes.",
     responses=problems(401, 404, 409, 410),
 )
 def abort_upload(upload_id: str, user: UserDep, session: SessionDep, storage: StorageDep) -> None:

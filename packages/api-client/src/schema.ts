@@ -39,8 +39,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Abort a pending upload and delete its parts
-         * @description Also aborts the S3 multipart upload, so storage keeps nothing of it.
+         * Abort a pending (or expired) upload and delete its parts
+         * @description Also aborts the S3 multipart upload, so storage keeps nothing of it. Expired sessions are also discarded by the API itself every few minutes.
          */
         delete: operations["abortUpload"];
         options?: never;
