@@ -86,7 +86,8 @@ def create(
     )
     # Storage first, then the outbox event in the same commit as the job: a sensor that sees
     # the event always finds the source and the request in storage.
-    storage.store.copy_key(upload.storage_key, keys.upload(job.id))
+    # The upload's bytes are shared, not copied per job (a hard link on local storage).
+    storage.store.share_key(upload.storage_key, keys.upload(job.id))
     storage.store.write_json(keys.request(job.id), request.model_dump(mode="json"))
     langs = request.languages
     job.languages = [

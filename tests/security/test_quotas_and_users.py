@@ -172,3 +172,16 @@ def test_the_database_and_uploads_are_owner_only(live_api: LiveApi, sample_video
     for path in (data_dir / "app.db", source, data_dir / "storage"):
         assert path.stat().st_mode & 0o077 == 0, f"{path}: {oct(path.stat().st_mode)}"
     assert data_dir.stat().st_mode & 0o777 == 0o700
+
+
+def test_jobs_share_their_uploads_bytes(live_api: LiveApi, sample_video: Path):
+    """Finding: each job copied the source again. Now every job of an upload links to it."""
+    henry = live_api.user("henry")
+    upload_id = uploaded(live_api, henry, sample_video)
+    jobs = [_job(live_api, henry, upload_id).json()["id"] for _ in range(3)]
+    storage = live_api.settings.data_dir / "storage"
+    source = (storage / "uploads" / upload_id / "source").stat()
+    for job_id in jobs:
+        copy = (storage / "jobs" / job_id / "source" / "original").stat()
+        assert copy.st_ino == source.st_ino and copy.st_size == source.st_size
+    assert source.st_nlink == 1 + len(jobs)
