@@ -69,14 +69,8 @@ def validate_targets(
         seen.add(target.language)
     if duplicates:
         raise Problem(422, "job.duplicate_language", f"languages given twice: {sorted(duplicates)}")
-    if source_language in seen:
-        # Dubbing a video into its own language would only re-voice it with a synthetic voice:
-        # refused rather than done silently (docs/api.md).
-        raise Problem(
-            422,
-            "job.same_language",
-            f"the source language {source_language!r} is also a target",
-        )
+    # A target equal to the source language is allowed on purpose: it re-voices the video (the
+    # transcript passes through untranslated, docs/api.md "Re-voicing").
     translation = translation_engine(settings)
     requests = []
     for target in targets:
