@@ -104,7 +104,15 @@ def _over(
     return problem
 
 
+def _one_check_at_a_time(session: Session, user: User) -> None:
+    """Lock the user's row until the caller's transaction ends (PostgreSQL), so two creates at
+    the same moment cannot both pass a quota. SQLite has no row locks (its writes are serial,
+    but its reads are not: see docs/security/quotas.md)."""
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+
+
 def check_upload(session: Session, settings: ApiSettings, user: User, size: int) -> None:
+    _one_check_at_a_time(session, user)
     limits = _limits(settings, user)
     per_upload = limits["upload_bytes"][0]
     if size > per_upload:
@@ -128,6 +136,7 @@ def check_upload(session: Session, settings: ApiSettings, user: User, size: int)
 
 
 def check_job(session: Session, settings: ApiSettings, user: User, source_seconds: float) -> None:
+    _one_check_at_a_time(session, user)
     limits = _limits(settings, user)
     active = _job_count(session, user, ("queued", "running"))
     if active >= limits["concurrent_jobs"][0]:

@@ -2,11 +2,16 @@
 rate limited per address (and per key prefix, per user), with `Retry-After` and `RateLimit-*`
 headers; with the database store, API replicas count together."""
 
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from dubbing_api.core.rate_limits import DatabaseStorage
+from dubbing_core.db import migrate
+from tests.api.conftest import DATABASES, _database_url
 from tests.security.conftest import LiveApi, running_api
 
 BAD_KEY = {"Authorization": "Bearer dfk_guessing-a-key-0000000000000000"}
@@ -64,3 +69,16 @@ def test_writes_are_limited_per_user(replicas):
         _problem(over, "rate_limit.writes")
         # Reads are not writes.
         assert http.get(f"{first.url}/v1/jobs", headers=alice).status_code == 200
+
+
+@pytest.mark.parametrize("kind", DATABASES)
+def test_database_counters_count_once_per_window(kind: str, tmp_path: Path):
+    url = _database_url(kind, tmp_path)
+    migrate(url)
+    storage = DatabaseStorage(url)
+    assert [storage.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert storage.get("k") == 3 and storage.get_expiry("k") > time.time()
+    assert storage.incr("short", 0) == 1  # a window that already ended starts again
+    assert storage.incr("short", 0) == 1
+    storage.clear("k")
+    assert storage.get("k") == 0
