@@ -84,9 +84,11 @@ def current_user(
         raise
     if user.disabled_at is not None:
         raise Problem(403, "auth.user_disabled", "this account is disabled")
+    # Committed before the rate limiter writes its counter through a connection of its own: on
+    # SQLite, this session's pending write would otherwise hold the lock that one waits for.
+    session.commit()
     if request.method in WRITE_METHODS:
         response.headers.update(limits.write(user.id, address))
-    session.commit()
     return user
 
 
