@@ -311,7 +311,14 @@ def cancel(session: Session, settings: ApiSettings, job: Job) -> list[str]:
         return []
 
 
-def retry(session: Session, job: Job, resume_from: str, languages: list[str] | None) -> RetryPlan:
+def retry(
+    session: Session,
+    settings: ApiSettings,
+    user: User,
+    job: Job,
+    resume_from: str,
+    languages: list[str] | None,
+) -> RetryPlan:
     if resume_from not in STAGES:
         raise Problem(422, "job.unknown_stage", f"no stage {resume_from!r}; stages: {STAGES}")
     if job.status in ACTIVE:
@@ -321,6 +328,8 @@ def retry(session: Session, job: Job, resume_from: str, languages: list[str] | N
     unknown = sorted(set(langs) - set(known))
     if unknown:
         raise Problem(422, "job.unknown_language", f"the job has no languages {unknown}")
+    # Queued again, the job counts towards the job quotas again (its media minutes were spent).
+    quotas.check_job(session, settings, user, 0.0)
     job_stages, lang_stages = resume_plan(resume_from)
     rerun = {("", stage) for stage in job_stages}
     rerun |= {(lang, stage) for lang in langs for stage in lang_stages}
@@ -350,10 +359,16 @@ def retry(session: Session, job: Job, resume_from: str, languages: list[str] | N
 
 
 def add_languages(
-    session: Session, settings: ApiSettings, storage: Storage, job: Job, targets: list[TargetSpec]
+    session: Session,
+    settings: ApiSettings,
+    storage: Storage,
+    user: User,
+    job: Job,
+    targets: list[TargetSpec],
 ) -> Job:
     if job.status != "succeeded":
         raise Problem(409, "job.not_finished", "languages can be added to a succeeded job")
+    quotas.check_job(session, settings, user, 0.0)
     existing = [language.lang for language in job.languages]
     source = job.detected_language or job.source_language
     new = validate_targets(settings, source, targets, existing=existing)

@@ -185,3 +185,22 @@ def test_jobs_share_their_uploads_bytes(live_api: LiveApi, sample_video: Path):
         copy = (storage / "jobs" / job_id / "source" / "original").stat()
         assert copy.st_ino == source.st_ino and copy.st_size == source.st_size
     assert source.st_nlink == 1 + len(jobs)
+
+
+def test_a_retry_counts_towards_the_job_quotas(live_api: LiveApi, sample_video: Path):
+    jack = live_api.user("jack")
+    _dubflow(live_api, "users", "set-quota", _email(live_api, jack), "--concurrent-jobs", "1")
+    upload_id = uploaded(live_api, jack, sample_video)
+    first = _job(live_api, jack, upload_id).json()["id"]
+    with session_scope(live_api.settings.resolved_database_url) as session:
+        job = session.get(Job, first)
+        assert job is not None
+        job.status = "failed"
+    assert _job(live_api, jack, upload_id).status_code == 201  # the first one is finished
+    retried = httpx.post(
+        f"{live_api.url}/v1/jobs/{first}/retry", json={"resumeFrom": "transcript"}, headers=jack
+    )
+    assert retried.status_code == 429 and retried.json()["code"] == "quota.concurrent_jobs"
+    with session_scope(live_api.settings.resolved_database_url) as session:
+        job = session.get(Job, first)
+        assert job is not None and job.status == "failed"  # left as it was

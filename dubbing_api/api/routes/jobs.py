@@ -124,11 +124,13 @@ def cancel_job(
     summary="Re-run a finished job from a stage",
     description="Re-runs `resumeFrom` and every stage after it (for the given languages, all "
     "by default); earlier artifacts are reused from storage. Says what will re-run.",
-    responses=problems(401, 404, 409),
+    responses=problems(401, 404, 409, 429),
 )
-def retry_job(job_id: str, body: RetryRequest, user: UserDep, session: SessionDep) -> RetryPlan:
+def retry_job(
+    job_id: str, body: RetryRequest, user: UserDep, session: SessionDep, settings: SettingsDep
+) -> RetryPlan:
     job = service.owned_job(session, user, job_id)
-    return service.retry(session, job, body.resume_from, body.languages)
+    return service.retry(session, settings, user, job, body.resume_from, body.languages)
 
 
 @router.post(
@@ -137,7 +139,7 @@ def retry_job(job_id: str, body: RetryRequest, user: UserDep, session: SessionDe
     operation_id="addJobLanguages",
     summary="Dub a finished job into more languages",
     description="Reuses the transcript and video rendition; only the new languages' stages run.",
-    responses=problems(401, 404, 409),
+    responses=problems(401, 404, 409, 429),
 )
 def add_languages(
     job_id: str,
@@ -148,7 +150,7 @@ def add_languages(
     storage: StorageDep,
 ) -> Job:
     job = service.owned_job(session, user, job_id)
-    job = service.add_languages(session, settings, storage, job, body.targets)
+    job = service.add_languages(session, settings, storage, user, job, body.targets)
     return service.view(settings, storage, job, user)
 
 

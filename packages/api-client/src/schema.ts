@@ -1646,6 +1646,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     addJobLanguages: {
@@ -1701,6 +1710,15 @@ export interface operations {
             };
             /** @description The request does not validate (see `code` and `errors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
