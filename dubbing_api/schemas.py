@@ -9,23 +9,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from dubbing_core.stages import STAGES
-
-StageName = Literal[
-    "source_video",
-    "source_audio",
-    "transcript",
-    "video_rendition",
-    "translation",
-    "dubbed_speech",
-    "dubbed_mix",
-    "audio_rendition",
-    "subtitles",
-]
-
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
-StageStatus = Literal["pending", "running", "retrying", "succeeded", "failed", "cancelled"]
-UploadStatus = Literal["pending", "completed", "aborted", "rejected"]
+from dubbing_core.stages import STAGES, StageName
+from dubbing_core.statuses import JobStatus, StageStatus, UploadStatus
 
 # Bounds on what a request may carry (docs/security/limits.md): no list or string is unbounded,
 # so validating a request costs time linear in a size that is itself small.

@@ -8,17 +8,18 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from dubbing_core.errors import CodedError
+
 PROBLEM_JSON = "application/problem+json"
 # A request that fails validation in many places gets the first few: enough to fix it, and a
 # reply that stays small however large the request.
 MAX_VALIDATION_ERRORS = 20
 
 
-class Problem(Exception):
+class Problem(CodedError):
     def __init__(self, status: int, code: str, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
+        super().__init__(code, detail)
         self.status = status
-        self.code = code
         self.detail = detail
         self.extra = extra
         self.headers: dict[str, str] = {}

@@ -169,7 +169,6 @@ class StageRun(Base):
     duration_s: Mapped[float | None] = mapped_column(Float, nullable=True)
     error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
-    metrics: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
 
 
 class StageAttempt(Base):

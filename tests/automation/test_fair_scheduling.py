@@ -99,7 +99,7 @@ def test_another_tenants_job_overtakes_a_backlog(tmp_path: Path):
     ]
     assert {r.tags[tags.TENANT] for r in requests} == {"tenant-a", "tenant-b"}
     with dg.instance_for_test(overrides=_instance_config()) as instance:
-        ingest = defs.resolve_job_def("ingest_job")
+        ingest = defs.resolve_job_def("ingest_assets_job")
         origin = RemoteJobOrigin(
             RemoteRepositoryOrigin(RegisteredCodeLocationOrigin("dubflow"), "__repository__"),
             ingest.name,
