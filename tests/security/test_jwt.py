@@ -24,6 +24,19 @@ def _private_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def _settings(data_dir: Path, **jwt: str | bool) -> ApiSettings:
+    """Tokens from ISSUER for AUDIENCE, the development secret accepted too."""
+    return ApiSettings(
+        data_dir=data_dir,
+        public_url="http://testserver",
+        signing_secret="s",
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+        jwt_hs256_secret=DEV_SECRET,
+        **jwt,  # type: ignore[arg-type]
+    )
+
+
 @pytest.fixture(scope="module")
 def signer() -> rsa.RSAPrivateKey:
     return _private_key()
@@ -35,16 +48,7 @@ def client(tmp_path_factory: pytest.TempPathFactory, signer) -> Iterator[TestCli
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(signer.public_key()))
     jwks = data_dir / "jwks.json"
     jwks.write_text(json.dumps({"keys": [{**jwk, "kid": "key-1", "use": "sig", "alg": "RS256"}]}))
-    settings = ApiSettings(
-        data_dir=data_dir,
-        public_url="http://testserver",
-        signing_secret="s",
-        jwt_issuer=ISSUER,
-        jwt_audience=AUDIENCE,
-        jwt_jwks=str(jwks),
-        jwt_hs256_secret=DEV_SECRET,
-        jwt_create_users=False,
-    )
+    settings = _settings(data_dir, jwt_jwks=str(jwks), jwt_create_users=False)
     app = create_app(settings)  # migrates the database
     create_user(settings.resolved_database_url, "ana@example.com")
     with TestClient(app) as test_client:
@@ -119,16 +123,7 @@ def test_a_token_within_the_clock_skew_is_accepted(client, signer):
 
 
 def test_a_first_token_can_create_its_user(tmp_path: Path, signer):
-    settings = ApiSettings(
-        data_dir=tmp_path,
-        public_url="http://testserver",
-        signing_secret="s",
-        jwt_issuer=ISSUER,
-        jwt_audience=AUDIENCE,
-        jwt_hs256_secret=DEV_SECRET,
-        jwt_create_users=True,
-    )
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(_settings(tmp_path, jwt_create_users=True))) as client:
         token = jwt.encode(_claims(email="new@example.com", name="New"), DEV_SECRET, "HS256")
         me = _get(client, token)
         assert me.status_code == 200 and me.json()["email"] == "new@example.com"
