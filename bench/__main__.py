@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from bench import (
+    abuse,
     api_load,
     baseline,
     end_to_end,
@@ -32,7 +33,7 @@ from bench.live import FollowedJob, MemorySampler, Tick, live_stack
 from resources.ffmpeg.audio import duration
 from resources.models import ModelRegistry
 
-PHASES = ("stages", "baseline", "live", "scale")
+PHASES = ("stages", "baseline", "live", "scale", "abuse")
 SOURCE = "en"
 PIPER_VOICE = "piper-en_US-joe-medium"
 # Seconds of each wrk run (the list is measured in alternated runs, the create in one).
@@ -133,6 +134,11 @@ def main() -> None:
                     live.memory.sample()
                     if pipeline_memory is not None:
                         results.add(api_load.memory_figures(live.memory, pipeline_memory, jobs))
+
+        if "abuse" in only:
+            with results.phase("abuse"):
+                say(f"9: the API under {abuse.UPLOADS} slow part uploads, a huge job request")
+                results.add(abuse.run_family(work / "abuse"))
 
     results.figures.sort(key=lambda figure: figure.family)
     results.write(args.output)

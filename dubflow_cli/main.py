@@ -27,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from dubbing_core import keys, tags
+from dubbing_core.files import keep_files_private
 from dubbing_core.requests import JobRequest, new_job_id, store_job
 from dubbing_core.settings import DubflowSettings
 from dubflow_cli.admin import keys_app, users_app
@@ -41,6 +42,12 @@ app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 console = Console()
 errors = Console(stderr=True)
+
+
+@app.callback()
+def _private_files() -> None:
+    # Before any command writes: the daemon's run workers inherit this process's umask.
+    keep_files_private(DubflowSettings().data_dir)
 
 
 def _dagster_home(settings: DubflowSettings) -> Path:

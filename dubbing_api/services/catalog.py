@@ -53,10 +53,18 @@ def validate_targets(
         raise Problem(422, "job.no_targets", "give at least one target language")
     if source_language != "auto" and source_language not in LANGUAGES:
         raise Problem(422, "language.unsupported", f"unsupported source {source_language!r}")
-    langs = [target.language for target in targets]
-    duplicates = sorted({lang for lang in langs if langs.count(lang) > 1 or lang in existing})
+    # Linear in the number of targets (a set, not a count per target); and the request's
+    # size is bounded by the schema in the first place.
+    seen = set(existing)
+    duplicates = set()
+    for target in targets:
+        if target.language in seen:
+            duplicates.add(target.language)
+        seen.add(target.language)
     if duplicates:
-        raise Problem(422, "job.duplicate_language", f"languages given twice: {duplicates}")
+        raise Problem(422, "job.duplicate_language", f"languages given twice: {sorted(duplicates)}")
+    # A target equal to the source language is allowed on purpose: it re-voices the video (the
+    # transcript passes through untranslated, docs/api.md "Re-voicing").
     translation = Translation.from_settings(settings)
     requests = []
     for target in targets:

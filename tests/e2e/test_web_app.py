@@ -45,9 +45,19 @@ def page(browser: Browser) -> Iterator[Page]:
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    # The app, video.js and HLS playback must all work under the API's Content-Security-Policy:
+    # Chromium reports each thing the policy blocked as a console error.
+    opened.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield opened
     context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
+    assert not errors, f"uncaught errors or blocked content in the page: {errors}"
 
 
 def _shot(page: Page, name: str) -> None:
