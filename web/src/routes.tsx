@@ -12,7 +12,9 @@ import { WatchPage } from "./pages/WatchPage";
 function NotFound() {
   return (
     <Stack>
-      <Title order={2}>No such page</Title>
+      <Title order={1} size="h2">
+        No such page
+      </Title>
       <Text>
         <Anchor component={Link} to="/jobs">
           Back to your jobs

@@ -62,10 +62,14 @@ export function UploadPage() {
 
   return (
     <Stack maw={860} mx="auto">
-      <Title order={2}>New dub</Title>
+      <Title order={1} size="h2">
+        New dub
+      </Title>
       <Paper withBorder p="lg" radius="md">
         <Stack>
-          <Title order={4}>1. Video</Title>
+          <Title order={2} size="h4">
+            1. Video
+          </Title>
           {file && (
             <Text>
               <Text span fw={600}>
@@ -89,7 +93,9 @@ export function UploadPage() {
       </Paper>
       <Paper withBorder p="lg" radius="md">
         <Stack>
-          <Title order={4}>2. Languages</Title>
+          <Title order={2} size="h4">
+            2. Languages
+          </Title>
           {catalogueError && <ProblemAlert problem={asProblem(catalogueError)} />}
           {catalogue === null && !catalogueError && <Loader size="sm" />}
           {catalogue && (
