@@ -25,7 +25,7 @@ lint:
 	npm run lint --workspace web --silent
 
 typecheck:
-	$(BIN)/mypy dubbing_assets dubbing_api resources sensors bench
+	$(BIN)/mypy dubbing_core resources dubbing_assets dubbing_api dubflow_cli testing bench
 	npm run typecheck --silent
 
 # The API contract: Spectral's OpenAPI rules, the committed TypeScript client matches the

@@ -20,7 +20,7 @@ from bench import api_load, baseline, end_to_end, packaging, partitions, resume,
 from bench.core import RESULTS, Results, alternate, console, demo_clip, machine, median, say
 from bench.inprocess import MODELS_DIR, prepare
 from bench.live import FollowedJob, MemorySampler, Tick, live_stack
-from dubbing_assets.media.audio import duration
+from resources.ffmpeg.audio import duration
 from resources.models import ModelRegistry
 
 PHASES = ("stages", "baseline", "live", "scale")

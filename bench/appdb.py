@@ -9,9 +9,8 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from dubbing_api.admin import create_key, create_user
-from dubbing_api.db import migrate
-from dubbing_api.db.models import (
+from dubbing_core.db import migrate
+from dubbing_core.db.models import (
     Job,
     JobLanguage,
     StageAttempt,
@@ -19,8 +18,9 @@ from dubbing_api.db.models import (
     Upload,
     User,
 )
-from dubbing_api.db.session import session_scope
-from resources.stages import JOB_STAGES, LANGUAGE_STAGES
+from dubbing_core.db.session import session_scope
+from dubbing_core.stages import JOB_STAGES, LANGUAGE_STAGES
+from dubflow_cli.admin import create_key, create_user
 
 # Rows per INSERT statement: large enough to be quick, small enough for SQLite's variable limit.
 _CHUNK = 2000

@@ -133,7 +133,7 @@ def ffmpeg(*args: str | Path, **kwargs: Any) -> subprocess.CompletedProcess[byte
 def demo_clip(dst: Path, seconds: float = DEMO_SECONDS) -> Path:
     """The clip every family works on: the demo recording under a generated H.264 picture, as
     `make demo` and the live tests build it."""
-    from tests.conftest import make_video
+    from testing.media import make_video
 
     return make_video(dst, DEMO_AUDIO, seconds=seconds)
 

@@ -1,5 +1,5 @@
 """One job materialized in this process with the real assets, resources and engines
-(`tests/assets/harness.py`) on a Dagster instance on disk, tracked in a real application
+(`testing/harness.py`) on a Dagster instance on disk, tracked in a real application
 database as the API would have recorded it, so every stage does all it does in production:
 storage, progress and stage rows, Dagster's event log.
 
@@ -17,7 +17,7 @@ import dagster as dg
 from bench.appdb import insert_jobs, user_key
 from bench.core import ROOT
 from resources.storage import MediaStore
-from tests.assets.harness import Pipeline, make_pipeline
+from testing.harness import Pipeline, make_pipeline
 
 MODELS_DIR = ROOT / "data" / "models"
 _STEP_EVENTS = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS}

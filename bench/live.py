@@ -1,4 +1,4 @@
-"""The real stack (`scripts/dev.sh` through `tests/e2e/stack.py`: uvicorn, the Dagster daemon
+"""The real stack (`scripts/dev.sh` through `testing/stack.py`: uvicorn, the Dagster daemon
 with its sensors and run queue, optionally the webserver) on loopback over a private data
 directory, and what the benchmarks read from it: jobs followed through the API, the peak memory
 of every process, and the sensors' ticks."""
@@ -18,7 +18,7 @@ from dagster._core.scheduler.instigation import InstigatorType
 
 from bench.appdb import user_key
 from dubbing_api.client import DubflowClient
-from tests.e2e.stack import Stack, start_stack
+from testing.stack import Stack, start_stack
 
 POLL_SECONDS = 0.2
 

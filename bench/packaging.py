@@ -8,8 +8,8 @@ from typing import Any
 
 from bench.core import Figure, alternate, ffmpeg, ratio_figure, run, timed
 from bench.inprocess import InProcessJob
-from dubbing_assets.media.hls import PLAYLIST, package_video_hls
-from resources import keys
+from dubbing_core import keys
+from resources.ffmpeg.hls import PLAYLIST, package_video_hls
 
 FAMILY = "4 video packaging"
 # A re-encode source: MPEG-4 Part 2 (not stream-copyable into HLS for browsers), 720p.

@@ -7,8 +7,8 @@ import time
 
 from bench.core import Figure, alternate, median, ratio_figure
 from bench.live import FollowedJob, LiveStack
-from resources import keys
-from resources.stages import resume_plan
+from dubbing_core import keys
+from dubbing_core.stages import resume_plan
 from resources.storage import MediaStore
 
 FAMILY = "5 resume"

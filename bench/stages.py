@@ -22,11 +22,11 @@ import numpy as np
 
 from bench.core import Figure, alternate, ffmpeg, median, ratio_figure, repeats, run, timed
 from bench.inprocess import InProcessJob
-from resources import keys
-from resources.languages import get_language
+from dubbing_core import keys
+from dubbing_core.languages import get_language
+from dubbing_core.voices import Voice, get_voice
 from resources.models import ModelRegistry
 from resources.tts import ESPEAK_WORDS_PER_MINUTE
-from resources.voices import Voice, get_voice
 
 FAMILY = "1 stage overhead"
 LIMIT = 1.10

@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from dubbing_api.api.routes import catalog, health, jobs, playback, uploads, web
 from dubbing_api.core import access_log, metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
-from dubbing_api.db import migrate
 from dubbing_api.storage import Storage
+from dubbing_core.db import migrate
 
 DESCRIPTION = """\
 Upload a video in parts, create a dubbing job, follow its stages, and play the result: an HLS

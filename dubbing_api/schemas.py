@@ -1,6 +1,6 @@
 """The public contract of `/v1`: request and response bodies (camelCase on the wire).
 
-These are kept apart from the storage models (`dubbing_api/db/models.py`); routes translate.
+These are kept apart from the storage models (`dubbing_core/db/models.py`); routes translate.
 """
 
 from datetime import datetime
@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from resources.stages import STAGES
+from dubbing_core.stages import STAGES
 
 StageName = Literal[
     "source_video",

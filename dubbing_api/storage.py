@@ -3,7 +3,7 @@ presigned GETs when the store is S3."""
 
 from typing import TYPE_CHECKING
 
-from resources.settings import DubflowSettings
+from dubbing_core.settings import DubflowSettings
 from resources.storage import MediaStore
 
 if TYPE_CHECKING:

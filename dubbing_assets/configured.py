@@ -6,10 +6,10 @@ marks the affected partitions stale in Dagster.
 
 from typing import Any
 
+from dubbing_core.settings import DubflowSettings
 from resources.asr import ASR
 from resources.jobstore import JobStore
 from resources.media import Media
-from resources.settings import DubflowSettings
 from resources.storage import MediaStore
 from resources.translation import Translation
 from resources.tts import TTS

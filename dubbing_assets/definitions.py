@@ -2,19 +2,19 @@
 
 import dagster as dg
 
+from dubbing_assets.asset_jobs import dub_job, ingest_job
+from dubbing_assets.automation.chaining import chain_dub_runs
+from dubbing_assets.automation.schedules import batch_redub
+from dubbing_assets.automation.status import job_cancellations, job_failures, language_completions
+from dubbing_assets.automation.submissions import submissions
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import source_audio, source_video
-from dubbing_assets.jobs import dub_job, ingest_job
 from dubbing_assets.mixing import dubbed_mix
 from dubbing_assets.packaging import audio_rendition, subtitles
-from dubbing_assets.schedules import batch_redub
 from dubbing_assets.speech import dubbed_speech
 from dubbing_assets.transcription import transcript
 from dubbing_assets.translation import translation
 from dubbing_assets.video import video_rendition
-from sensors.chaining import chain_dub_runs
-from sensors.status import job_cancellations, job_failures, language_completions
-from sensors.submissions import submissions
 
 ASSETS = [
     source_video,

@@ -3,13 +3,13 @@
 import dagster as dg
 
 from dubbing_assets.configured import RESOURCES
-from dubbing_assets.media.errors import MediaError
 from dubbing_assets.partitions import jobs
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, scratch, tracked
-from resources import keys
+from dubbing_core import keys
+from dubbing_core.requests import load_request
+from resources.ffmpeg.errors import MediaError
 from resources.jobstore import JobStore
 from resources.media import Media
-from resources.requests import load_request
 from resources.storage import MediaStore
 
 INGEST_GROUP = "ingest"

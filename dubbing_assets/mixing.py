@@ -8,11 +8,11 @@ from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
 from dubbing_assets.speech import dubbed_speech
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.translation import DUB_GROUP
-from resources import keys
+from dubbing_core import keys
+from dubbing_core.presets import catalog_version, get_preset
+from dubbing_core.requests import load_request
 from resources.jobstore import JobStore
 from resources.media import Media
-from resources.presets import catalog_version, get_preset
-from resources.requests import load_request
 from resources.storage import MediaStore
 
 

@@ -5,19 +5,19 @@ import dagster as dg
 
 from dubbing_assets import playlists
 from dubbing_assets.configured import RESOURCES
-from dubbing_assets.media.mix import MIX_CODEC
 from dubbing_assets.mixing import dubbed_mix
 from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.subtitles import cues_for, to_srt, to_webvtt
 from dubbing_assets.translation import DUB_GROUP, translation
 from dubbing_assets.video import video_rendition
-from resources import keys
+from dubbing_core import keys
+from dubbing_core.languages import get_language
+from dubbing_core.presets import catalog_version, get_preset
+from dubbing_core.requests import load_request
+from resources.ffmpeg.mix import MIX_CODEC
 from resources.jobstore import JobStore
-from resources.languages import get_language
 from resources.media import Media
-from resources.presets import catalog_version, get_preset
-from resources.requests import load_request
 from resources.storage import MediaStore
 
 _AUDIO_BANDWIDTH = "audio_bandwidth.txt"

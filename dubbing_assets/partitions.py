@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from resources.languages import SUPPORTED
+from dubbing_core.languages import SUPPORTED
 
 JOBS = "jobs"
 jobs = dg.DynamicPartitionsDefinition(name=JOBS)

@@ -5,17 +5,17 @@ import numpy as np
 
 from dubbing_assets import timing
 from dubbing_assets.configured import RESOURCES
-from dubbing_assets.media import audio
 from dubbing_assets.partitions import job_lang, split_job_lang
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.translation import DUB_GROUP, translation
-from resources import keys
+from dubbing_core import keys
+from dubbing_core.presets import catalog_version, get_preset
+from dubbing_core.requests import load_request
+from dubbing_core.voices import get_voice
+from resources.ffmpeg import audio
 from resources.jobstore import JobStore
-from resources.presets import catalog_version, get_preset
-from resources.requests import load_request
 from resources.storage import MediaStore
 from resources.tts import TTS
-from resources.voices import get_voice
 
 
 def speech_fingerprint(lang: str, preset_name: str) -> str:

@@ -10,9 +10,9 @@ from typing import Any
 import dagster as dg
 
 from dubbing_assets.partitions import split_job_lang
-from resources import keys
+from dubbing_core import keys
+from dubbing_core.logs import get_logger
 from resources.jobstore import JobStore
-from resources.logs import get_logger
 from resources.storage import MediaStore
 
 # Storage hiccups and engine crashes are worth retrying; bad input is not (see `rejected`).

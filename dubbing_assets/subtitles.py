@@ -44,8 +44,8 @@ def _timestamp(seconds: float, separator: str) -> str:
 
 
 def to_webvtt(cues: Sequence[Cue]) -> str:
-    # The media playlists' MPEG-TS timestamps start at 0 (see media/hls.py), so cue time 0 is
-    # MPEG-TS time 0; HLS players need this header to line cues up with the segments.
+    # The media playlists' MPEG-TS timestamps start at 0 (see resources/ffmpeg/hls.py), so cue
+    # time 0 is MPEG-TS time 0; HLS players need this header to line cues up with the segments.
     blocks = ["WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000"]
     for cue in cues:
         timing = f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}"

@@ -8,10 +8,10 @@ from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import INGEST_GROUP, source_audio
 from dubbing_assets.partitions import jobs
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, tracked
-from resources import keys
+from dubbing_core import keys
+from dubbing_core.requests import load_request
 from resources.asr import ASR
 from resources.jobstore import JobStore
-from resources.requests import load_request
 from resources.storage import MediaStore
 
 

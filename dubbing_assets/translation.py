@@ -8,7 +8,7 @@ from dubbing_assets.configured import RESOURCES
 from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, tracked
 from dubbing_assets.transcription import transcript
-from resources import keys
+from dubbing_core import keys
 from resources.jobstore import JobStore
 from resources.storage import MediaStore
 from resources.translation import Translation, TranslationError

@@ -8,7 +8,7 @@ from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import INGEST_GROUP, source_video
 from dubbing_assets.partitions import jobs
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
-from resources import keys
+from dubbing_core import keys
 from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore

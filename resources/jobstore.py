@@ -16,8 +16,9 @@ from typing import Any
 import dagster as dg
 from sqlalchemy import select, update
 
-from dubbing_api.db import migrate
-from dubbing_api.db.models import (
+from dubbing_core import keys
+from dubbing_core.db import migrate
+from dubbing_core.db.models import (
     Job,
     JobLanguage,
     OutboxEvent,
@@ -25,8 +26,7 @@ from dubbing_api.db.models import (
     StageRun,
     utcnow,
 )
-from dubbing_api.db.session import session_scope
-from resources import keys
+from dubbing_core.db.session import session_scope
 
 FINISHED = ("succeeded", "failed", "cancelled")
 

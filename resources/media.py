@@ -1,6 +1,6 @@
 """Media resource: the ffmpeg/ffprobe operations of the pipeline, with their settings.
 
-The work itself is in plain functions (`dubbing_assets.media`), testable without Dagster; this
+The work itself is in plain functions (`resources.ffmpeg`), testable without Dagster; this
 resource carries the configuration and the version string that feeds the assets' code versions.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dubbing_assets.media import audio, hls, mix, probe
+from resources.ffmpeg import audio, hls, mix, probe
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,6 @@
 """MediaStore: the artifact store every stage reads from and writes to.
 
-Artifacts live under deterministic keys (see `resources.keys`) in any fsspec filesystem:
+Artifacts live under deterministic keys (see `dubbing_core.keys`) in any fsspec filesystem:
 a local directory by default, S3/MinIO through s3fs in production. Every write goes to a
 temporary key first and is moved into place, so a stage that fails half-way never leaves a
 partial artifact where the next stage would read it.

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import dagster as dg
 
-from resources.languages import LANGUAGES, get_language, to_nllb
+from dubbing_core.languages import LANGUAGES, get_language, to_nllb
 
 
 class TranslationError(RuntimeError):

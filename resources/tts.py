@@ -14,8 +14,8 @@ import dagster as dg
 import numpy as np
 from piper import PiperVoice, SynthesisConfig
 
+from dubbing_core.voices import VOICES, TTSError, Voice
 from resources.models import ModelRegistry
-from resources.voices import VOICES, TTSError, Voice
 
 ESPEAK_WORDS_PER_MINUTE = 165
 

@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from dubbing_api.admin import create_key, create_user
 from dubbing_api.client import DubflowClient
 from dubbing_api.core.config import ApiSettings
-from dubbing_api.db import migrate
+from dubbing_core.db import migrate
+from dubflow_cli.admin import create_key, create_user
 
 console = Console()
 

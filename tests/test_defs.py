@@ -1,7 +1,7 @@
 import dagster as dg
 
 from dubbing_assets.definitions import defs
-from resources.languages import SUPPORTED
+from dubbing_core.languages import SUPPORTED
 
 JOB_ASSETS = {"source_video", "source_audio", "transcript", "video_rendition"}
 LANG_ASSETS = {"translation", "dubbed_speech", "dubbed_mix", "audio_rendition", "subtitles"}
@@ -43,7 +43,7 @@ def test_jobs_split_by_partitions_definition_and_run_in_process():
 
 
 def test_shared_stage_graph_matches_the_assets():
-    from resources.stages import STAGES, UPSTREAM, downstream, resume_plan
+    from dubbing_core.stages import STAGES, UPSTREAM, downstream, resume_plan
 
     graph = defs.resolve_asset_graph()
     for stage in STAGES:

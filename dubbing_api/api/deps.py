@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.problems import Problem
 from dubbing_api.core.security import key_prefix, keys_match
-from dubbing_api.db.models import ApiKey, User, utcnow
-from dubbing_api.db.session import open_session
 from dubbing_api.storage import Storage
+from dubbing_core.db.models import ApiKey, User, utcnow
+from dubbing_core.db.session import open_session
 
 
 def get_settings(request: Request) -> ApiSettings:

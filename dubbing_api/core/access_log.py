@@ -1,4 +1,4 @@
-"""One structured line per API request (see `resources.logs`; query strings, which may carry
+"""One structured line per API request (see `dubbing_core.logs`; query strings, which may carry
 signatures, are scrubbed there)."""
 
 import time
@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
-from resources.logs import get_logger
+from dubbing_core.logs import get_logger
 
 
 def install(app: FastAPI) -> None:

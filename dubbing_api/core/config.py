@@ -4,7 +4,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from resources.settings import DubflowSettings
+from dubbing_core.settings import DubflowSettings
 
 MiB = 1 << 20
 

@@ -21,8 +21,8 @@ from prometheus_client.registry import Collector
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from dubbing_api.db.models import Job, StageAttempt, StageRun
-from dubbing_api.db.session import session_scope
+from dubbing_core.db.models import Job, StageAttempt, StageRun
+from dubbing_core.db.session import session_scope
 
 # Stage durations run from tenths of a second (subtitles) to many minutes (ASR of a long video).
 DURATION_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)

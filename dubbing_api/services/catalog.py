@@ -6,12 +6,12 @@ from pydantic import ValidationError
 
 from dubbing_api.core.problems import Problem
 from dubbing_api.schemas import LanguageInfo, PresetInfo, TargetSpec, VoiceInfo
-from resources.languages import LANGUAGES, SUPPORTED
-from resources.presets import PRESETS
-from resources.requests import TargetRequest
-from resources.settings import DubflowSettings
+from dubbing_core.languages import LANGUAGES, SUPPORTED
+from dubbing_core.presets import PRESETS
+from dubbing_core.requests import TargetRequest
+from dubbing_core.settings import DubflowSettings
+from dubbing_core.voices import voices_for
 from resources.translation import Translation
-from resources.voices import voices_for
 
 
 def translation_engine(settings: DubflowSettings) -> Translation:

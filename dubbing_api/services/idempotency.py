@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from dubbing_api.core.problems import Problem
-from dubbing_api.db.models import IdempotencyRecord
+from dubbing_core.db.models import IdempotencyRecord
 
 
 def request_hash(body: BaseModel) -> str:

@@ -14,16 +14,6 @@ from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.problems import Problem
 from dubbing_api.core.security import sign_path
 from dubbing_api.dagster_client import DagsterClient, DagsterUnavailable
-from dubbing_api.db.models import (
-    Job,
-    JobLanguage,
-    OutboxEvent,
-    StageAttempt,
-    StageRun,
-    Upload,
-    User,
-    utcnow,
-)
 from dubbing_api.schemas import (
     DagsterRun,
     JobCreate,
@@ -39,9 +29,19 @@ from dubbing_api.schemas import (
 from dubbing_api.schemas import Job as JobView
 from dubbing_api.services.catalog import validate_targets
 from dubbing_api.storage import Storage
-from resources import keys
-from resources.requests import JobRequest, TargetRequest
-from resources.stages import JOB_STAGES, LANGUAGE_STAGES, STAGES, resume_plan
+from dubbing_core import keys
+from dubbing_core.db.models import (
+    Job,
+    JobLanguage,
+    OutboxEvent,
+    StageAttempt,
+    StageRun,
+    Upload,
+    User,
+    utcnow,
+)
+from dubbing_core.requests import JobRequest, TargetRequest
+from dubbing_core.stages import JOB_STAGES, LANGUAGE_STAGES, STAGES, resume_plan
 
 FINISHED = ("succeeded", "failed", "cancelled")
 ACTIVE = ("queued", "running")

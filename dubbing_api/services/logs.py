@@ -5,11 +5,11 @@ from typing import Any
 from dubbing_api.core import cursors
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.problems import Problem
-from dubbing_api.db.models import Job, User
 from dubbing_api.schemas import LogLine, LogPage
 from dubbing_api.storage import Storage
-from resources import keys
-from resources.logs import parse_line
+from dubbing_core import keys
+from dubbing_core.db.models import Job, User
+from dubbing_core.logs import parse_line
 
 _KNOWN = {"timestamp", "level", "event", "stage", "language", "runId", "attempt", "durationMs"}
 

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.problems import Problem
 from dubbing_api.core.security import sign_path
-from dubbing_api.db.models import Upload, UploadPart, User, utcnow
 from dubbing_api.schemas import (
     CompletedPart,
     MediaSummary,
@@ -30,6 +29,7 @@ from dubbing_api.schemas import (
 )
 from dubbing_api.services.media_check import media_summary
 from dubbing_api.storage import Storage, part_key, upload_key
+from dubbing_core.db.models import Upload, UploadPart, User, utcnow
 
 S3_MIN_PART = 5 << 20
 

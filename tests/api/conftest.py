@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from dubbing_api.admin import create_key, create_user
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.main import create_app
-from tests.conftest import MEDIA, make_video
+from dubflow_cli.admin import create_key, create_user
+from testing.media import MEDIA, make_video
 
 POSTGRES = os.environ.get("DUBFLOW_TEST_POSTGRES_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES else [])

@@ -8,7 +8,7 @@ import yaml
 
 from dubbing_api.core.openapi import to_yaml
 from dubbing_api.main import contract
-from tests.conftest import ROOT
+from testing.media import ROOT
 
 COMMITTED = yaml.safe_load((ROOT / "docs" / "openapi.yaml").read_text())
 # Through YAML, as committed, so both sides have the same types.

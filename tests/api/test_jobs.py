@@ -1,8 +1,8 @@
 from sqlalchemy import select
 
-from dubbing_api.db.models import Job, OutboxEvent, StageRun
-from dubbing_api.db.session import session_scope
-from resources import keys
+from dubbing_core import keys
+from dubbing_core.db.models import Job, OutboxEvent, StageRun
+from dubbing_core.db.session import session_scope
 from resources.storage import MediaStore
 from tests.api.conftest import upload_file
 

@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, inspect
 
 from dubbing_api.core.config import ApiSettings
 
-MIGRATE = "import sys; from dubbing_api.db import migrate; migrate(sys.argv[1])"
+MIGRATE = "import sys; from dubbing_core.db import migrate; migrate(sys.argv[1])"
 
 
 def test_processes_migrating_a_fresh_database_at_once_all_succeed(settings: ApiSettings):

@@ -12,14 +12,14 @@ import pytest
 from botocore.exceptions import ClientError
 from fastapi.testclient import TestClient
 
-from dubbing_api.admin import create_key, create_user
 from dubbing_api.core.config import ApiSettings
-from dubbing_api.db.models import Upload
-from dubbing_api.db.session import session_scope
 from dubbing_api.main import create_app
 from dubbing_api.storage import Storage
-from resources import keys
-from tests.servers import S3_ACCESS_KEY, S3_SECRET_KEY, S3Server
+from dubbing_core import keys
+from dubbing_core.db.models import Upload
+from dubbing_core.db.session import session_scope
+from dubflow_cli.admin import create_key, create_user
+from testing.servers import S3_ACCESS_KEY, S3_SECRET_KEY, S3Server
 
 FIVE_MIB = 5 * 1024 * 1024
 
@@ -58,7 +58,7 @@ def alice(client: TestClient, settings: ApiSettings) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def big_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real video just over S3's 5 MiB minimum part size, so it needs two parts."""
-    from tests.conftest import MEDIA
+    from testing.media import MEDIA
 
     path = tmp_path_factory.mktemp("s3video") / "big.mp4"
     subprocess.run(

@@ -5,9 +5,9 @@ import subprocess
 
 import pytest
 
-from resources import keys
-from tests.assets.harness import failure_codes, make_pipeline
-from tests.conftest import MEDIA, make_video
+from dubbing_core import keys
+from testing.harness import failure_codes, make_pipeline
+from testing.media import MEDIA, make_video
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,13 @@ import subprocess
 import pytest
 from fastapi.testclient import TestClient
 
-from dubbing_api.admin import create_key, create_user
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.main import create_app
-from resources import keys
+from dubbing_core import keys
+from dubflow_cli.admin import create_key, create_user
+from testing.harness import make_pipeline
+from testing.media import MEDIA, make_video
 from tests.api.conftest import upload_file
-from tests.assets.harness import make_pipeline
-from tests.conftest import MEDIA, make_video
 
 # Attempt 1: its probe write and its log archive fail; attempt 2: its probe write fails (the
 # archive, taking attempt 1's lines along, succeeds); attempt 3 succeeds.

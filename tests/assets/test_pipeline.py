@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dubbing_assets.media.audio import read_wav_mono
-from dubbing_assets.media.mix import measure_loudness
-from resources import keys
-from tests.assets.harness import make_pipeline
-from tests.conftest import MEDIA, make_video
+from dubbing_core import keys
+from resources.ffmpeg.audio import read_wav_mono
+from resources.ffmpeg.mix import measure_loudness
+from testing.harness import make_pipeline
+from testing.media import MEDIA, make_video
 
 LANGS = ["es", "ca"]
 

@@ -7,12 +7,11 @@ import dataclasses
 import dagster as dg
 import pytest
 
+from dubbing_assets.automation.schedules import batch_redub, redub_requests, stale_partitions
 from dubbing_assets.partitions import job_lang_key
-from dubbing_assets.schedules import batch_redub, redub_requests, stale_partitions
-from resources import voices
-from sensors import tags
-from tests.assets.harness import make_pipeline
-from tests.conftest import MEDIA, make_video
+from dubbing_core import tags, voices
+from testing.harness import make_pipeline
+from testing.media import MEDIA, make_video
 
 LANGS = ["es", "ca"]
 

@@ -5,10 +5,10 @@ back-off, and the job completes once the store is back, with what was stored bef
 import threading
 import time
 
-from resources import keys
-from tests.assets.harness import make_pipeline
-from tests.conftest import MEDIA, make_video
-from tests.servers import S3_ACCESS_KEY, S3_SECRET_KEY, s3_server
+from dubbing_core import keys
+from testing.harness import make_pipeline
+from testing.media import MEDIA, make_video
+from testing.servers import S3_ACCESS_KEY, S3_SECRET_KEY, s3_server
 
 # Longer than botocore's own retries of one request (6-10 s here), shorter than the stage's
 # retry budget (3 retries, 2 s doubling, each attempt waiting on botocore again).

@@ -3,7 +3,7 @@
 import pytest
 
 from dubbing_api.client import DubflowClient
-from tests.e2e.stack import Stack, start_stack
+from testing.stack import Stack, start_stack
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dubbing_api.dagster_client import DagsterClient
-from tests.conftest import MEDIA, make_video
+from testing.media import MEDIA, make_video
 from tests.e2e.browser import ARTIFACTS, chromium
 
 ASSETS = {

@@ -13,9 +13,9 @@ import pytest
 from dagster._core.scheduler.instigation import InstigatorType
 
 from dubbing_api.client import ApiError
-from resources import keys
+from dubbing_core import keys
 from resources.storage import MediaStore
-from tests.conftest import MEDIA, make_video
+from testing.media import MEDIA, make_video
 
 
 def _language_stage(job: dict, stage: str) -> dict:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
-from tests.conftest import MEDIA, ROOT, make_video
+from testing.media import MEDIA, ROOT, make_video
 from tests.e2e.browser import ARTIFACTS, chromium
 
 WEB_BUILD = ROOT / "web" / "dist" / "index.html"

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from resources.asr import ASR
-from tests.conftest import MEDIA
+from testing.media import MEDIA
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:

@@ -1,6 +1,6 @@
 import pytest
 
-from resources.languages import UnsupportedLanguage, get_language, to_nllb
+from dubbing_core.languages import UnsupportedLanguage, get_language, to_nllb
 from resources.translation import (
     ApertiumEngine,
     NllbEngine,

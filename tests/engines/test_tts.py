@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
+from dubbing_core.voices import TTSError, get_voice
 from resources.tts import TTS
-from resources.voices import TTSError, get_voice
 
 
 @pytest.fixture(scope="module")

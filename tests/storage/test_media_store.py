@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from resources.storage import MediaStore
-from tests.servers import S3_ACCESS_KEY, S3_SECRET_KEY
+from testing.servers import S3_ACCESS_KEY, S3_SECRET_KEY
 
 
 @pytest.fixture(params=["local", "s3"])

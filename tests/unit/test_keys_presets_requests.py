@@ -1,9 +1,9 @@
 import pytest
 from pydantic import ValidationError
 
-from resources import keys
-from resources.presets import PRESETS, UnknownPreset, catalog_version, get_preset
-from resources.requests import JobRequest
+from dubbing_core import keys
+from dubbing_core.presets import PRESETS, UnknownPreset, catalog_version, get_preset
+from dubbing_core.requests import JobRequest
 
 
 def test_keys_are_deterministic_and_under_the_job():

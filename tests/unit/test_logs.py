@@ -1,6 +1,6 @@
 import json
 
-from resources.logs import REDACTED, get_logger, scrub
+from dubbing_core.logs import REDACTED, get_logger, scrub
 
 
 def _line(**fields) -> dict:

@@ -20,7 +20,7 @@ from dubbing_api.core.problems import Problem
 from dubbing_api.core.security import sign_path_until, signature_valid
 from dubbing_api.schemas import Playback
 from dubbing_api.services.jobs import owned_job
-from resources import keys
+from dubbing_core import keys
 
 router = APIRouter(tags=["playback"])
 

@@ -8,7 +8,6 @@ from dubbing_api.api.deps import SessionDep, SettingsDep, StorageDep, UserDep
 from dubbing_api.core.openapi import problems
 from dubbing_api.core.problems import Problem
 from dubbing_api.core.security import signature_valid
-from dubbing_api.db.models import Upload
 from dubbing_api.schemas import (
     ReceivedPart,
     UploadComplete,
@@ -18,6 +17,7 @@ from dubbing_api.schemas import (
 )
 from dubbing_api.services import idempotency
 from dubbing_api.services import uploads as service
+from dubbing_core.db.models import Upload
 
 router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dubbing_assets.media import audio, hls, mix, probe
-from dubbing_assets.media.errors import MediaError
-from tests.conftest import MEDIA, make_video
+from resources.ffmpeg import audio, hls, mix, probe
+from resources.ffmpeg.errors import MediaError
+from testing.media import MEDIA, make_video
 
 
 @pytest.fixture(scope="module")

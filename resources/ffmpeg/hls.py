@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dubbing_assets.media.errors import MediaError
-from dubbing_assets.media.probe import h264_codec_string, probe
-from dubbing_assets.media.run import run_args
+from resources.ffmpeg.errors import MediaError
+from resources.ffmpeg.probe import h264_codec_string, probe
+from resources.ffmpeg.run import run_args
 
 PLAYLIST = "index.m3u8"
 SEGMENT_PATTERN = "seg_%05d.ts"

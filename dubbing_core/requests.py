@@ -10,9 +10,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
-from resources import keys
-from resources.languages import get_language
-from resources.presets import get_preset
+from dubbing_core import keys
+from dubbing_core.languages import get_language
+from dubbing_core.presets import get_preset
 from resources.storage import MediaStore
 
 

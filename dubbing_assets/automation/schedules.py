@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+from dubbing_assets.asset_jobs import dub_job
+from dubbing_assets.automation.run_requests import dub_runs
 from dubbing_assets.configured import SETTINGS
-from dubbing_assets.jobs import dub_job
 from dubbing_assets.partitions import split_job_lang
 from dubbing_assets.speech import dubbed_speech, speech_fingerprint
-from resources.presets import UnknownPreset
-from resources.stages import resume_plan
-from resources.voices import TTSError
-from sensors import tags
-from sensors.requests import dub_runs
+from dubbing_core import tags
+from dubbing_core.presets import UnknownPreset
+from dubbing_core.stages import resume_plan
+from dubbing_core.voices import TTSError
 
 RESUME_FROM = "dubbed_speech"
 _PAGE = 1000

@@ -6,7 +6,7 @@ from pathlib import Path
 import ffmpeg
 import numpy as np
 
-from dubbing_assets.media.run import run_stream
+from resources.ffmpeg.run import run_stream
 
 # atempo accepts 0.5..2.0 per instance; larger factors chain several.
 _ATEMPO_MAX = 2.0

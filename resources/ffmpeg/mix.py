@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dubbing_assets.media.audio import duration
-from dubbing_assets.media.errors import MediaError
-from dubbing_assets.media.run import run_args
+from resources.ffmpeg.audio import duration
+from resources.ffmpeg.errors import MediaError
+from resources.ffmpeg.run import run_args
 
 # The side chain (the dub) sits around this level while someone speaks; the compressor's ratio
 # is chosen so the original is ducked by about `duck_db` at that level.

@@ -25,11 +25,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from dubbing_api.admin import keys_app, users_app
-from resources import keys
+from dubbing_core import keys
+from dubbing_core.requests import JobRequest, TargetRequest, new_job_id, store_job
+from dubbing_core.settings import DubflowSettings
+from dubflow_cli.admin import keys_app, users_app
 from resources.models import ModelRegistry
-from resources.requests import JobRequest, TargetRequest, new_job_id, store_job
-from resources.settings import DubflowSettings
 from resources.storage import MediaStore
 
 app = typer.Typer(help="dubflow: video dubbing as a Dagster asset pipeline.", no_args_is_help=True)

@@ -6,11 +6,11 @@ from typing import Any
 
 import dagster as dg
 
+from dubbing_assets.asset_jobs import DUB_ASSETS, INGEST_ASSETS
 from dubbing_assets.configured import SETTINGS, build_resources
 from dubbing_assets.definitions import ASSETS
-from dubbing_assets.jobs import DUB_ASSETS, INGEST_ASSETS
-from dubbing_assets.partitions import job_lang_key, jobs
-from resources.requests import JobRequest, TargetRequest, new_job_id, store_job
+from dubbing_assets.partitions import JOBS, job_lang_key
+from dubbing_core.requests import JobRequest, TargetRequest, new_job_id, store_job
 from resources.storage import MediaStore
 
 
@@ -28,7 +28,7 @@ class Pipeline:
             targets=[TargetRequest(lang=lang) for lang in langs],
         )
         store_job(self.store, video, request)
-        self.instance.add_dynamic_partitions(jobs.name, [request.job_id])
+        self.instance.add_dynamic_partitions(JOBS, [request.job_id])
         return request.job_id
 
     def ingest(
@@ -76,9 +76,9 @@ def make_pipeline(
 
 
 def failure_codes(result: dg.ExecuteInProcessResult) -> dict[str, str]:
-    codes = {}
+    codes: dict[str, str] = {}
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             data = event.event_specific_data.user_failure_data  # type: ignore[union-attr]
-            codes[event.step_key] = data.metadata["error_code"].value if data else "?"
+            codes[str(event.step_key)] = str(data.metadata["error_code"].value) if data else "?"
     return codes

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from dubbing_assets.jobs import dub_job, ingest_job
+from dubbing_assets.asset_jobs import dub_job, ingest_job
+from dubbing_assets.automation.logging import sensor_logger
+from dubbing_core import tags
 from resources.jobstore import JobStore
-from sensors import tags
-from sensors.logging import sensor_logger
 
 
 def _failure_code(context: dg.RunFailureSensorContext) -> tuple[str, str]:

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.security import new_api_key
-from dubbing_api.db import migrate
-from dubbing_api.db.models import ApiKey, User, utcnow
-from dubbing_api.db.session import session_scope
+from dubbing_core.db import migrate
+from dubbing_core.db.models import ApiKey, User, utcnow
+from dubbing_core.db.session import session_scope
 
 users_app = typer.Typer(help="Users of the API.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys (shown once, stored hashed).", no_args_is_help=True)

@@ -2,17 +2,17 @@
 
 The cursor is the id of the last event handled, so every event is acted on once. A job is never
 given ingest and dub runs in the same tick: dub runs follow a successful ingest run
-(`sensors/chaining.py`), or come straight from here when only per-language stages re-run.
+(`chaining.py`), or come straight from here when only per-language stages re-run.
 """
 
 import dagster as dg
 
-from dubbing_assets.jobs import dub_job, ingest_job
+from dubbing_assets.asset_jobs import dub_job, ingest_job
+from dubbing_assets.automation.logging import sensor_logger
+from dubbing_assets.automation.run_requests import dub_runs, ingest_run
 from dubbing_assets.partitions import jobs
+from dubbing_core.stages import resume_plan
 from resources.jobstore import Event, JobStore
-from resources.stages import resume_plan
-from sensors.logging import sensor_logger
-from sensors.requests import dub_runs, ingest_run
 
 
 def requests_for(event: Event) -> list[dg.RunRequest]:

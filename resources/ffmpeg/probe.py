@@ -8,8 +8,8 @@ from typing import Any
 
 import ffmpeg
 
-from dubbing_assets.media.errors import MediaError
-from dubbing_assets.media.run import run_args
+from resources.ffmpeg.errors import MediaError
+from resources.ffmpeg.run import run_args
 
 # ffprobe's words for a recognised container whose data stops early or is damaged.
 _TRUNCATION_HINTS = ("moov atom not found", "partial file", "truncat", "end of file")

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from dubbing_assets.jobs import dub_job, ingest_job
+from dubbing_assets.asset_jobs import dub_job, ingest_job
 from dubbing_assets.partitions import job_lang_key
-from resources.stages import LANGUAGE_STAGES
-from sensors import tags
+from dubbing_core import tags
+from dubbing_core.stages import LANGUAGE_STAGES
 
 
 def ingest_run(

@@ -5,7 +5,7 @@ Plain data shared by the TTS resource and the API (`/v1/languages`), without loa
 
 from dataclasses import dataclass
 
-from resources.languages import SUPPORTED, get_language
+from dubbing_core.languages import SUPPORTED, get_language
 
 ESPEAK_SAMPLE_RATE = 22050
 
@@ -24,7 +24,7 @@ class Voice:
     model: str  # registry model id (piper) or espeak-ng voice name
     sample_rate: int
     # Bumped when the voice's model or settings change: partitions dubbed with an older
-    # version are re-dubbed by the batch schedule (`dubbing_assets/schedules.py`).
+    # version are re-dubbed by the batch schedule (`dubbing_assets/automation/schedules.py`).
     version: str = "1"
 
     @property

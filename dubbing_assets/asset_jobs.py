@@ -5,7 +5,7 @@ Both run in-process: per-step subprocesses would cost seconds each and reload th
 
 import dagster as dg
 
-from resources.stages import JOB_STAGES, LANGUAGE_STAGES
+from dubbing_core.stages import JOB_STAGES, LANGUAGE_STAGES
 
 INGEST_ASSETS = dg.AssetSelection.assets(*JOB_STAGES)
 DUB_ASSETS = dg.AssetSelection.assets(*LANGUAGE_STAGES)

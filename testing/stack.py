@@ -10,10 +10,10 @@ from pathlib import Path
 
 import httpx
 
-from dubbing_api.admin import create_key, create_user
-from dubbing_api.db import migrate
-from tests.conftest import ROOT
-from tests.servers import free_port
+from dubbing_core.db import migrate
+from dubflow_cli.admin import create_key, create_user
+from testing.media import ROOT
+from testing.servers import free_port
 
 
 @dataclass

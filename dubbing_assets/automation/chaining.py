@@ -2,12 +2,12 @@
 
 import dagster as dg
 
-from dubbing_assets.jobs import dub_job, ingest_job
+from dubbing_assets.asset_jobs import dub_job, ingest_job
+from dubbing_assets.automation.logging import sensor_logger
+from dubbing_assets.automation.run_requests import dub_runs
+from dubbing_core import tags
+from dubbing_core.stages import LANGUAGE_STAGES, resume_plan
 from resources.jobstore import JobStore
-from resources.stages import LANGUAGE_STAGES, resume_plan
-from sensors import tags
-from sensors.logging import sensor_logger
-from sensors.requests import dub_runs
 
 
 @dg.run_status_sensor(

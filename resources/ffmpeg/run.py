@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 import ffmpeg
 
-from dubbing_assets.media.errors import MediaError
+from resources.ffmpeg.errors import MediaError
 
 
 def _tail(stderr: bytes | None, lines: int = 8) -> str:

@@ -3,14 +3,14 @@
 import dagster as dg
 import pytest
 
-from dubbing_api.db import migrate
-from dubbing_api.db.models import Job, JobLanguage, OutboxEvent, StageRun, Upload, User, utcnow
-from dubbing_api.db.session import session_scope
+from dubbing_assets.automation.chaining import chain_dub_runs
+from dubbing_assets.automation.status import job_cancellations, job_failures, language_completions
+from dubbing_assets.automation.submissions import submissions
 from dubbing_assets.definitions import defs
+from dubbing_core.db import migrate
+from dubbing_core.db.models import Job, JobLanguage, OutboxEvent, StageRun, Upload, User, utcnow
+from dubbing_core.db.session import session_scope
 from resources.jobstore import JobStore
-from sensors.chaining import chain_dub_runs
-from sensors.status import job_cancellations, job_failures, language_completions
-from sensors.submissions import submissions
 
 
 @pytest.fixture
@@ -214,7 +214,7 @@ def test_the_outcome_of_a_run_from_before_a_retry_leaves_the_job_alone(db):
 
 def test_failure_sensor_records_the_stage_error_code(db, tmp_path, models_dir):
     """A real failed run: a non-media source fails source_video with source.not_media."""
-    from tests.assets.harness import make_pipeline
+    from testing.harness import make_pipeline
 
     pipeline = make_pipeline(tmp_path, models_dir)
     notes = tmp_path / "notes.mp4"

@@ -1,10 +1,10 @@
-"""The sensors' structured log lines (see `resources.logs`), written to the tick's log."""
+"""The sensors' structured log lines (see `dubbing_core.logs`), written to the tick's log."""
 
 from typing import Any
 
 import dagster as dg
 
-from resources.logs import get_logger
+from dubbing_core.logs import get_logger
 
 
 def sensor_logger(

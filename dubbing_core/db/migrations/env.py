@@ -1,9 +1,9 @@
-"""Alembic environment: migrations run against the URL given by `dubbing_api.db.migrate`."""
+"""Alembic environment: migrations run against the URL given by `dubbing_core.db.migrate`."""
 
 from alembic import context
 
-from dubbing_api.db.models import Base
-from dubbing_api.db.session import get_engine
+from dubbing_core.db.models import Base
+from dubbing_core.db.session import get_engine
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or ""
