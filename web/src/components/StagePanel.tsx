@@ -47,12 +47,12 @@ export function StagePanel({ stages, label }: { stages: StageState[]; label: str
   const [open, setOpen] = useState<string | null>(null);
   return (
     // Fixed widths, so the tables of the job and of each language line up.
-    <TableScroll label={label} minWidth={720}>
+    <TableScroll label={label} minWidth={760}>
       <Table aria-label={label} verticalSpacing="xs" highlightOnHover layout="fixed">
         <Table.Thead>
           <Table.Tr>
             <Table.Th w="16%">Stage</Table.Th>
-            <Table.Th w="14%">Status</Table.Th>
+            <Table.Th w="16%">Status</Table.Th>
             <Table.Th w="18%">Progress</Table.Th>
             <Table.Th w="9%">Attempts</Table.Th>
             <Table.Th w="9%">Duration</Table.Th>
