@@ -53,11 +53,12 @@ export const theme = createTheme({
 const resolved = mergeMantineTheme(DEFAULT_THEME, theme);
 const WHITE = resolved.white;
 const { gray, dark } = resolved.colors;
+const primary = resolved.colors[resolved.primaryColor] ?? gray;
 
 /**
  * Mantine's defaults for dimmed text (gray 6 on white, dark 2 on dark 7), for its light variants
- * (shade 9 on shade 1: orange, teal, green, yellow) and for colored text (the filled shade on
- * white) fall under 4.5:1. These take the nearest color that reads, in both schemes.
+ * (shade 9 on shade 1: orange, teal, green, yellow), for colored text (the filled shade on
+ * white) and for links in the dark scheme fall under 4.5:1. These take the nearest color that reads, in both schemes.
  */
 export const cssVariablesResolver: CSSVariablesResolver = () => {
   const light: Record<string, string> = {
@@ -72,6 +73,10 @@ export const cssVariablesResolver: CSSVariablesResolver = () => {
   return {
     variables: {},
     light,
-    dark: { "--mantine-color-dimmed": dark[1] },
+    // Links are shade 3 in the dark scheme (Mantine's shade 4 falls to 3.9:1 on a hovered row).
+    dark: {
+      "--mantine-color-dimmed": dark[1],
+      "--mantine-color-anchor": primary[3],
+    },
   };
 };
