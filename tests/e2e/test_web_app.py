@@ -334,8 +334,13 @@ def test_an_upload_under_way_is_cancelled(stack, page, audit, tmp_path):
     _shot(page, "11-upload-under-way")
     audit.check(page, "upload-under-way")
 
-    page.get_by_role("button", name="Cancel upload").click()
+    page.get_by_role("button", name="Cancel upload").focus()
+    page.keyboard.press("Enter")
     page.get_by_text("Pick a video first.").wait_for()
+    # The button is gone: focus is on picking a file again.
+    page.wait_for_function(
+        "() => document.activeElement.getAttribute('aria-label') === 'Video file'"
+    )
     assert page.get_by_text("big.mp4").count() == 0
     assert page.get_by_role("progressbar", name="Upload progress").count() == 0
     assert upload_id not in page.evaluate("() => localStorage.getItem('dubflow.uploads') ?? ''")

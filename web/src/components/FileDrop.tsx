@@ -1,12 +1,20 @@
 import { Group, Stack, Text } from "@mantine/core";
 import { Dropzone } from "@mantine/dropzone";
-import { useState } from "react";
+import { type Ref, useState } from "react";
 
 // MIME types are not always known (e.g. .mkv), so the common extensions count too.
 const VIDEO = { "video/*": [".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".ts"] };
 
-/** Pick or drop one video file. */
-export function FileDrop({ onFile, compact }: { onFile: (file: File) => void; compact: boolean }) {
+/** Pick or drop one video file (Enter or Space opens the file dialog); `ref` is its focusable box. */
+export function FileDrop({
+  onFile,
+  compact,
+  ref,
+}: {
+  onFile: (file: File) => void;
+  compact: boolean;
+  ref?: Ref<HTMLDivElement>;
+}) {
   const [rejected, setRejected] = useState<string | null>(null);
   return (
     <Stack gap={4}>
@@ -24,6 +32,7 @@ export function FileDrop({ onFile, compact }: { onFile: (file: File) => void; co
         accept={VIDEO}
         multiple={false}
         aria-label="Video file"
+        ref={ref}
         p={compact ? "sm" : "xl"}
       >
         <Group justify="center" mih={compact ? 40 : 140} style={{ pointerEvents: "none" }}>

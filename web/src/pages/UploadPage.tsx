@@ -1,5 +1,5 @@
 import { Button, Group, Loader, Paper, Select, Stack, Text, Title } from "@mantine/core";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useNavigate } from "react-router";
 
 import { asProblem } from "../api/problem";
@@ -30,6 +30,7 @@ export function UploadPage() {
   const [tried, setTried] = useState(false);
   const createJob = useCreateJob();
   const navigate = useNavigate();
+  const picker = useRef<HTMLDivElement>(null);
 
   const issues = catalogue ? validateTargets(catalogue, source, targets) : [];
   const uploaded = snapshot?.phase === "completed" ? snapshot.result : null;
@@ -45,6 +46,8 @@ export function UploadPage() {
     if (cancelled.snapshot().phase === "cancelled") {
       clear(cancelled);
       setFile((current) => (current === picked ? null : current));
+      // The button that cancelled is gone: focus goes to what comes next, picking a file.
+      picker.current?.focus();
     }
   };
 
@@ -88,7 +91,7 @@ export function UploadPage() {
               onCancel={() => void cancel(upload, file)}
             />
           )}
-          <FileDrop onFile={pick} compact={file !== null} />
+          <FileDrop onFile={pick} compact={file !== null} ref={picker} />
         </Stack>
       </Paper>
       <Paper withBorder p="lg" radius="md">
