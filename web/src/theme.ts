@@ -38,6 +38,8 @@ export const theme = createTheme({
   // of 0.179 both give the same ratio (4.58:1), so the better one is always at least that.
   autoContrast: true,
   luminanceThreshold: 0.179,
+  // Transitions (menus, dialogs) are skipped for people whose system asks for less motion.
+  respectReducedMotion: true,
   defaultRadius: "md",
   fontFamily:
     "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",

@@ -18,6 +18,7 @@ describe("the signed-in frame", () => {
     expect(await screen.findByRole("heading", { level: 1, name: "Jobs" })).toBeInTheDocument();
     expect(screen.getAllByRole("heading", { level: 1 })).toHaveLength(1);
     expect(screen.getAllByRole("banner")).toHaveLength(1);
+    expect(document.title).toBe("Jobs · dubflow");
     const main = screen.getByRole("main");
     expect(within(main).getByRole("heading", { level: 1 })).toHaveTextContent("Jobs");
     // The desktop links and the phone menu: CSS shows one of the two navigations at a time.
@@ -47,6 +48,7 @@ describe("the signed-in frame", () => {
     await userEvent.click(within(desktop as HTMLElement).getByRole("link", { name: "New dub" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/upload"));
     expect(screen.getByRole("main")).toHaveFocus();
+    expect(document.title).toBe("New dub · dubflow");
   });
 
   it("folds the navigation and sign-out into a menu that works by keyboard", async () => {
