@@ -29,6 +29,14 @@ describe("the theme's contrast (WCAG 2.2 AA, 4.5:1 for text)", () => {
     }
   });
 
+  it("reads placeholders in the fields of both schemes", () => {
+    const light = variables.light["--mantine-color-placeholder"] ?? "";
+    const dark = variables.dark["--mantine-color-placeholder"] ?? "";
+    expect(contrastRatio(light, white)).toBeGreaterThanOrEqual(MIN_TEXT_CONTRAST);
+    // Fields in the dark scheme are dark 6.
+    expect(contrastRatio(dark, colors.dark[6])).toBeGreaterThanOrEqual(MIN_TEXT_CONTRAST);
+  });
+
   it.each(COLORS)("reads %s light badges and buttons, colored text and outlines", (name) => {
     const shades = colors[name] ?? [];
     const lightColor = variables.light[`--mantine-color-${name}-light-color`] ?? "";

@@ -60,11 +60,13 @@ const primary = resolved.colors[resolved.primaryColor] ?? gray;
 /**
  * Mantine's defaults for dimmed text (gray 6 on white, dark 2 on dark 7), for its light variants
  * (shade 9 on shade 1: orange, teal, green, yellow), for colored text (the filled shade on
- * white) and for links in the dark scheme fall under 4.5:1. These take the nearest color that reads, in both schemes.
+ * white), for placeholders and for links in the dark scheme fall under 4.5:1. These take the nearest color that reads, in both schemes.
  */
 export const cssVariablesResolver: CSSVariablesResolver = () => {
   const light: Record<string, string> = {
     "--mantine-color-dimmed": readableOn(gray[7], [WHITE, gray[0], gray[1]]),
+    // A placeholder ("Choose a language") says what a field wants: it is text that must read too.
+    "--mantine-color-placeholder": readableOn(gray[6], [WHITE]),
   };
   for (const [name, shades] of Object.entries(resolved.colors)) {
     const onWhite = readableOn(shades[8], [WHITE, gray[0]]);
@@ -78,6 +80,7 @@ export const cssVariablesResolver: CSSVariablesResolver = () => {
     // Links are shade 3 in the dark scheme (Mantine's shade 4 falls to 3.9:1 on a hovered row).
     dark: {
       "--mantine-color-dimmed": dark[1],
+      "--mantine-color-placeholder": dark[1],
       "--mantine-color-anchor": primary[3],
     },
   };
