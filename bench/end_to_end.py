@@ -39,8 +39,8 @@ def run_phases(followed: FollowedJob, runs: list[RunTimeline]) -> dict[str, floa
     its whole critical path): sensor latencies, time in the run queue, run worker start
     (process, imports, code location), and what is left inside the runs (run setup, between
     steps)."""
-    ingest = next(run for run in runs if run.job_name == "ingest_job")
-    dub = next(run for run in runs if run.job_name == "dub_job")
+    ingest = next(run for run in runs if run.job_name == "ingest_assets_job")
+    dub = next(run for run in runs if run.job_name == "dub_assets_job")
     phases = {
         "outbox_sensor_s": ingest.created - followed.t0,
         "run_queue_s": sum(run.marks["dequeued"] - run.created for run in (ingest, dub)),

@@ -15,7 +15,7 @@ from bench.api_load import LIST_URL, PAGE, Load, wrk
 from bench.appdb import insert_jobs, user_key
 from bench.core import Figure, alternate, median, ratio_figure
 from bench.live import LiveStack, Tick
-from dubbing_assets.partitions import JOBS as JOBS_PARTITIONS
+from dubbing_assets.partitions import JOB_PARTITIONS
 
 FAMILY = "7 partitions at scale"
 JOB_COUNT = 10_000
@@ -41,7 +41,7 @@ def seed(database_url: str, dagster_home: Path) -> Seeded:
     insert_jobs(database_url, page_user, ids[JOB_COUNT:], LANGS, finished=True)
     recorded = time.perf_counter()
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
-        instance.add_dynamic_partitions(JOBS_PARTITIONS, ids)
+        instance.add_dynamic_partitions(JOB_PARTITIONS, ids)
     registered = time.perf_counter()
     return Seeded(
         many_key,

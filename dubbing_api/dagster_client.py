@@ -4,6 +4,8 @@ from typing import Any
 
 import httpx
 
+from dubbing_core import tags
+
 _RUNS = """
 query JobRuns($filter: RunsFilter) {
   runsOrError(filter: $filter) {
@@ -56,7 +58,7 @@ class DagsterClient:
             _RUNS,
             {
                 "filter": {
-                    "tags": [{"key": "dubflow/job", "value": job_id}],
+                    "tags": [{"key": tags.JOB, "value": job_id}],
                     "statuses": ACTIVE_STATUSES,
                 }
             },

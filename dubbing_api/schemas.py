@@ -9,23 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from dubbing_core.stages import STAGES
-
-StageName = Literal[
-    "source_video",
-    "source_audio",
-    "transcript",
-    "video_rendition",
-    "translation",
-    "dubbed_speech",
-    "dubbed_mix",
-    "audio_rendition",
-    "subtitles",
-]
-
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
-StageStatus = Literal["pending", "running", "retrying", "succeeded", "failed", "cancelled"]
-UploadStatus = Literal["pending", "completed", "aborted", "rejected"]
+from dubbing_core.stages import STAGES, StageName
+from dubbing_core.statuses import JobStatus, StageStatus, UploadStatus
 
 
 class ApiModel(BaseModel):

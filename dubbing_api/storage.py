@@ -21,13 +21,7 @@ def part_key(upload_id: str, part_number: int) -> str:
 class Storage:
     def __init__(self, settings: DubflowSettings) -> None:
         root = settings.resolved_storage_url
-        self.store = MediaStore(
-            root=root,
-            s3_endpoint_url=settings.s3_endpoint_url,
-            s3_access_key=settings.s3_access_key,
-            s3_secret_key=settings.s3_secret_key,
-            s3_region=settings.s3_region,
-        )
+        self.store = MediaStore.from_settings(settings)
         self.s3: S3Multipart | None = None
         if root.startswith("s3://"):
             from resources import s3  # boto3 is only needed for S3

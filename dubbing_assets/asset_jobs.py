@@ -10,15 +10,15 @@ from dubbing_core.stages import JOB_STAGES, LANGUAGE_STAGES
 INGEST_ASSETS = dg.AssetSelection.assets(*JOB_STAGES)
 DUB_ASSETS = dg.AssetSelection.assets(*LANGUAGE_STAGES)
 
-ingest_job = dg.define_asset_job(
-    name="ingest_job",
+ingest_assets_job = dg.define_asset_job(
+    name="ingest_assets_job",
     selection=INGEST_ASSETS,
     executor_def=dg.in_process_executor,
     description="Job-level stages: validate, extract audio, transcribe, package the video.",
 )
 
-dub_job = dg.define_asset_job(
-    name="dub_job",
+dub_assets_job = dg.define_asset_job(
+    name="dub_assets_job",
     selection=DUB_ASSETS,
     executor_def=dg.in_process_executor,
     description="Per-language stages: translate, synthesize, mix, package audio and subtitles.",

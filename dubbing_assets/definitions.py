@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dubbing_assets.asset_jobs import dub_job, ingest_job
+from dubbing_assets.asset_jobs import dub_assets_job, ingest_assets_job
 from dubbing_assets.automation.chaining import chain_dub_runs
 from dubbing_assets.automation.schedules import batch_redub
 from dubbing_assets.automation.status import job_cancellations, job_failures, language_completions
@@ -32,7 +32,7 @@ SENSORS = [submissions, chain_dub_runs, job_failures, job_cancellations, languag
 
 defs = dg.Definitions(
     assets=ASSETS,
-    jobs=[ingest_job, dub_job],
+    jobs=[ingest_assets_job, dub_assets_job],
     sensors=SENSORS,
     schedules=[batch_redub],
     resources=RESOURCES,

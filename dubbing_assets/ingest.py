@@ -3,8 +3,9 @@
 import dagster as dg
 
 from dubbing_assets.configured import RESOURCES
-from dubbing_assets.partitions import jobs
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, scratch, tracked
+from dubbing_assets.partitions import job_partitions
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
+from dubbing_assets.stage_errors import rejected
 from dubbing_core import keys
 from dubbing_core.requests import load_request
 from resources.ffmpeg.errors import MediaError
@@ -16,7 +17,7 @@ INGEST_GROUP = "ingest"
 
 
 @dg.asset(
-    partitions_def=jobs,
+    partitions_def=job_partitions,
     group_name=INGEST_GROUP,
     code_version=RESOURCES["media"].version(),
     retry_policy=TRANSIENT_RETRY,
@@ -48,7 +49,7 @@ def source_video(
 
 
 @dg.asset(
-    partitions_def=jobs,
+    partitions_def=job_partitions,
     group_name=INGEST_GROUP,
     deps=[source_video],
     code_version=RESOURCES["media"].version(),

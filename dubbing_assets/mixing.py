@@ -4,7 +4,7 @@ import dagster as dg
 
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import source_audio
-from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
+from dubbing_assets.partitions import FROM_JOB, job_lang_partitions, split_job_lang
 from dubbing_assets.speech import dubbed_speech
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.translation import DUB_GROUP
@@ -17,7 +17,7 @@ from resources.storage import MediaStore
 
 
 @dg.asset(
-    partitions_def=job_lang,
+    partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[dubbed_speech, dg.AssetDep(source_audio, partition_mapping=FROM_JOB)],
     code_version=f"{RESOURCES['media'].version()}:presets-{catalog_version()}",

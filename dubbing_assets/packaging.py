@@ -6,7 +6,7 @@ import dagster as dg
 from dubbing_assets import playlists
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.mixing import dubbed_mix
-from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
+from dubbing_assets.partitions import FROM_JOB, job_lang_partitions, split_job_lang
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.subtitles import cues_for, to_srt, to_webvtt
 from dubbing_assets.translation import DUB_GROUP, translation
@@ -15,7 +15,6 @@ from dubbing_core import keys
 from dubbing_core.languages import get_language
 from dubbing_core.presets import catalog_version, get_preset
 from dubbing_core.requests import load_request
-from resources.ffmpeg.mix import MIX_CODEC
 from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore
@@ -60,7 +59,7 @@ def publish_master(store: MediaStore, job: str) -> str:
 
 
 @dg.asset(
-    partitions_def=job_lang,
+    partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[dubbed_mix, dg.AssetDep(video_rendition, partition_mapping=FROM_JOB)],
     code_version=RESOURCES["media"].version(),
@@ -80,7 +79,7 @@ def audio_rendition(
         ):
             # Both codecs are known (the mix is made AAC; source_video probed the source): no
             # need to probe either file again.
-            package = media.package_audio(mix, work / "audio", codec=MIX_CODEC)
+            package = media.package_audio(mix, work / "audio", codec=media.mix_codec)
             (work / "audio" / _AUDIO_BANDWIDTH).write_text(str(package.bandwidth_bps))
             store.delete_prefix(prefix)
             files = store.put_tree(work / "audio", prefix, last=keys.PLAYLIST)
@@ -107,7 +106,7 @@ def audio_rendition(
 
 
 @dg.asset(
-    partitions_def=job_lang,
+    partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[translation, dg.AssetDep(video_rendition, partition_mapping=FROM_JOB)],
     code_version=f"subtitles-1:presets-{catalog_version()}",

@@ -4,12 +4,12 @@ import dagster as dg
 
 from dubbing_core.languages import SUPPORTED
 
-JOBS = "jobs"
-jobs = dg.DynamicPartitionsDefinition(name=JOBS)
+JOB_PARTITIONS = "job_partitions"
+job_partitions = dg.DynamicPartitionsDefinition(name=JOB_PARTITIONS)
 
 # Only the (job, lang) pairs a job asked for are ever materialized; the others stay missing.
-job_lang = dg.MultiPartitionsDefinition(
-    {"job": jobs, "lang": dg.StaticPartitionsDefinition(list(SUPPORTED))}
+job_lang_partitions = dg.MultiPartitionsDefinition(
+    {"job": job_partitions, "lang": dg.StaticPartitionsDefinition(list(SUPPORTED))}
 )
 
 # Per-language assets read job-level ones through the "job" dimension.
@@ -22,6 +22,6 @@ def job_lang_key(job: str, lang: str) -> dg.MultiPartitionKey:
 
 def split_job_lang(partition_key: str | dg.MultiPartitionKey) -> tuple[str, str]:
     if not isinstance(partition_key, dg.MultiPartitionKey):
-        partition_key = job_lang.get_partition_key_from_str(partition_key)
+        partition_key = job_lang_partitions.get_partition_key_from_str(partition_key)
     dims = partition_key.keys_by_dimension
     return dims["job"], dims["lang"]

@@ -5,15 +5,15 @@ import numpy as np
 
 from dubbing_assets import timing
 from dubbing_assets.configured import RESOURCES
-from dubbing_assets.partitions import job_lang, split_job_lang
+from dubbing_assets.partitions import job_lang_partitions, split_job_lang
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.translation import DUB_GROUP, translation
 from dubbing_core import keys
 from dubbing_core.presets import catalog_version, get_preset
 from dubbing_core.requests import load_request
 from dubbing_core.voices import get_voice
-from resources.ffmpeg import audio
 from resources.jobstore import JobStore
+from resources.media import Media
 from resources.storage import MediaStore
 from resources.tts import TTS
 
@@ -26,7 +26,7 @@ def speech_fingerprint(lang: str, preset_name: str) -> str:
 
 
 @dg.asset(
-    partitions_def=job_lang,
+    partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[translation],
     code_version=f"{RESOURCES['tts'].version()}:presets-{catalog_version()}:fit-1",
@@ -35,7 +35,11 @@ def speech_fingerprint(lang: str, preset_name: str) -> str:
     "at its source start, sped up within the preset's caps, overflow reported.",
 )
 def dubbed_speech(
-    context: dg.AssetExecutionContext, store: MediaStore, tts: TTS, jobstore: JobStore
+    context: dg.AssetExecutionContext,
+    store: MediaStore,
+    tts: TTS,
+    media: Media,
+    jobstore: JobStore,
 ) -> dg.MaterializeResult:
     with tracked(context, jobstore, store) as report_progress:
         job, lang = split_job_lang(context.partition_key)
@@ -48,10 +52,10 @@ def dubbed_speech(
 
         def synthesize(index: int, rate: float) -> np.ndarray:
             samples = tts.synthesize(texts[index], voice, rate)
-            return audio.trim_silence(samples, voice.sample_rate)[0]
+            return media.trim_silence(samples, voice.sample_rate)
 
         def stretch(samples: np.ndarray, ratio: float) -> np.ndarray:
-            return audio.time_stretch(samples, voice.sample_rate, ratio)
+            return media.time_stretch(samples, voice.sample_rate, ratio)
 
         done = [0]
 
@@ -82,7 +86,7 @@ def dubbed_speech(
             "segments": [fit.to_dict() for fit in fits],
         }
         with scratch() as work:
-            audio.write_wav(work / "speech.wav", timeline, voice.sample_rate)
+            media.write_wav(work / "speech.wav", timeline, voice.sample_rate)
             store.put_file(work / "speech.wav", keys.speech(job, lang))
         store.write_json(keys.timing_report(job, lang), report)
         return materialized(

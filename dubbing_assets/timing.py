@@ -1,6 +1,6 @@
 """Timing fit: put every synthesized segment in its source time slot, with no drift.
 
-Order of tools, per segment (ARCHITECTURE.md §6):
+Order of tools, per segment (docs/pipeline.md, "Timing fit"):
 1. the engine's own rate control, up to the preset's `max_engine_rate`, to fit the segment's span;
 2. borrow the silence after the segment (up to the next segment's start, or the end of the media);
 3. time-stretch, up to `max_stretch`, whatever still does not fit;

@@ -6,8 +6,9 @@ import dagster as dg
 
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import INGEST_GROUP, source_audio
-from dubbing_assets.partitions import jobs
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, tracked
+from dubbing_assets.partitions import job_partitions
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, tracked
+from dubbing_assets.stage_errors import rejected
 from dubbing_core import keys
 from dubbing_core.requests import load_request
 from resources.asr import ASR
@@ -16,7 +17,7 @@ from resources.storage import MediaStore
 
 
 @dg.asset(
-    partitions_def=jobs,
+    partitions_def=job_partitions,
     group_name=INGEST_GROUP,
     deps=[source_audio],
     code_version=RESOURCES["asr"].version(),

@@ -5,8 +5,9 @@ import time
 import dagster as dg
 
 from dubbing_assets.configured import RESOURCES
-from dubbing_assets.partitions import FROM_JOB, job_lang, split_job_lang
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, rejected, tracked
+from dubbing_assets.partitions import FROM_JOB, job_lang_partitions, split_job_lang
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, tracked
+from dubbing_assets.stage_errors import rejected
 from dubbing_assets.transcription import transcript
 from dubbing_core import keys
 from resources.jobstore import JobStore
@@ -17,7 +18,7 @@ DUB_GROUP = "dub"
 
 
 @dg.asset(
-    partitions_def=job_lang,
+    partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[dg.AssetDep(transcript, partition_mapping=FROM_JOB)],
     code_version=RESOURCES["translation"].version(),

@@ -6,7 +6,7 @@ import dagster as dg
 
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import INGEST_GROUP, source_video
-from dubbing_assets.partitions import jobs
+from dubbing_assets.partitions import job_partitions
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_core import keys
 from resources.jobstore import JobStore
@@ -15,7 +15,7 @@ from resources.storage import MediaStore
 
 
 @dg.asset(
-    partitions_def=jobs,
+    partitions_def=job_partitions,
     group_name=INGEST_GROUP,
     deps=[source_video],
     code_version=RESOURCES["media"].version(),

@@ -5,16 +5,16 @@ Shared by the pipeline (the static "lang" partitions) and the API (validation, `
 
 from dataclasses import dataclass
 
+from dubbing_core.errors import CodedError
 
-class UnsupportedLanguage(KeyError):
-    code = "language.unsupported"
 
+class UnsupportedLanguage(CodedError, KeyError):
     def __init__(self, language: str) -> None:
-        super().__init__(language)
+        super().__init__(
+            "language.unsupported",
+            f"unsupported language {language!r}; supported: {', '.join(SUPPORTED)}",
+        )
         self.language = language
-
-    def __str__(self) -> str:
-        return f"unsupported language {self.language!r}; supported: {', '.join(SUPPORTED)}"
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,12 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from dubbing_core.errors import CodedError
 
-class UnknownPreset(KeyError):
-    code = "preset.unknown"
+
+class UnknownPreset(CodedError, KeyError):
+    def __init__(self, name: str) -> None:
+        super().__init__("preset.unknown", f"unknown preset {name!r}; known: {', '.join(PRESETS)}")
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,24 @@ between whoever submits and the pipeline (docs/pipeline.md).
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field, field_validator
 
 from dubbing_core import keys
 from dubbing_core.languages import get_language
 from dubbing_core.presets import get_preset
-from resources.storage import MediaStore
+
+
+class ArtifactStore(Protocol):
+    """What storing and loading a request needs of the artifact store; the kernel names no
+    storage backend (`resources.storage.MediaStore` is the one in use)."""
+
+    def read_json(self, key: str) -> Any: ...
+
+    def write_json(self, key: str, value: Any) -> None: ...
+
+    def put_file(self, local: Path, key: str) -> None: ...
 
 
 class TargetRequest(BaseModel):
@@ -66,11 +77,11 @@ def new_job_id() -> str:
     return uuid.uuid4().hex
 
 
-def load_request(store: MediaStore, job: str) -> JobRequest:
+def load_request(store: ArtifactStore, job: str) -> JobRequest:
     return JobRequest.model_validate(store.read_json(keys.request(job)))
 
 
-def store_job(store: MediaStore, video: Path, request: JobRequest) -> None:
+def store_job(store: ArtifactStore, video: Path, request: JobRequest) -> None:
     """Put the source file and the request in storage; the request goes last, so a job whose
     request exists always has its source."""
     store.put_file(video, keys.upload(request.job_id))

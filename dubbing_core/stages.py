@@ -1,17 +1,38 @@
 """The stage graph, shared by the pipeline and the API (which may not import the pipeline).
 
-`tests/test_defs.py` checks that the Dagster assets' dependencies are exactly these edges.
+`StageName` is the one spelling of the stage names: the API contract publishes it, the web app's
+stage list is typed by it, and `tests/test_defs.py` checks that the Dagster assets are exactly
+these stages with exactly these edges.
 """
 
-JOB_STAGES: tuple[str, ...] = ("source_video", "source_audio", "transcript", "video_rendition")
-LANGUAGE_STAGES: tuple[str, ...] = (
+from typing import Literal
+
+StageName = Literal[
+    "source_video",
+    "source_audio",
+    "transcript",
+    "video_rendition",
+    "translation",
+    "dubbed_speech",
+    "dubbed_mix",
+    "audio_rendition",
+    "subtitles",
+]
+
+JOB_STAGES: tuple[StageName, ...] = (
+    "source_video",
+    "source_audio",
+    "transcript",
+    "video_rendition",
+)
+LANGUAGE_STAGES: tuple[StageName, ...] = (
     "translation",
     "dubbed_speech",
     "dubbed_mix",
     "audio_rendition",
     "subtitles",
 )
-STAGES: tuple[str, ...] = JOB_STAGES + LANGUAGE_STAGES
+STAGES: tuple[StageName, ...] = JOB_STAGES + LANGUAGE_STAGES
 
 # stage -> the stages it reads from
 UPSTREAM: dict[str, frozenset[str]] = {

@@ -5,15 +5,14 @@ Plain data shared by the TTS resource and the API (`/v1/languages`), without loa
 
 from dataclasses import dataclass
 
+from dubbing_core.errors import CodedError
 from dubbing_core.languages import SUPPORTED, get_language
 
 ESPEAK_SAMPLE_RATE = 22050
 
 
-class TTSError(RuntimeError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class TTSError(CodedError, RuntimeError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import dagster as dg
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -25,7 +26,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from dubbing_core import keys
+from dubbing_core import keys, tags
+from dubbing_core.errors import CodedError
 from dubbing_core.requests import JobRequest, TargetRequest, new_job_id, store_job
 from dubbing_core.settings import DubflowSettings
 from dubflow_cli.admin import keys_app, users_app
@@ -51,6 +53,12 @@ def _parse_targets(to: str, preset: str) -> list[TargetRequest]:
     return [TargetRequest(lang=lang.strip(), preset=preset) for lang in to.split(",") if lang]
 
 
+def _refuse(code: str, message: str) -> NoReturn:
+    """Bad input ends in one line with its stable code, not a traceback."""
+    typer.echo(f"dubflow: error [{code}] {message}", err=True)
+    raise typer.Exit(2)
+
+
 @app.command()
 def dub(
     video: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="source video")],
@@ -63,28 +71,33 @@ def dub(
     """Dub VIDEO into the languages of --to, showing each stage's progress."""
     settings = DubflowSettings()
     _dagster_home(settings)
-    # Imported here: loading the code location configures engines, which `--help` should not do.
-    from dubbing_assets.configured import RESOURCES
+    try:
+        request = JobRequest(
+            job_id=new_job_id(),
+            source_name=video.name,
+            source_language=source_language,
+            targets=_parse_targets(to, preset),
+        )
+    except CodedError as error:
+        _refuse(error.code, error.message)
+    except ValidationError as error:
+        _refuse("job.invalid_request", "; ".join(e["msg"] for e in error.errors()))
+    # Imported here: loading the code location configures engines, which neither `--help` nor
+    # refused input should do.
     from dubbing_assets.definitions import defs
-    from dubbing_assets.partitions import JOBS, job_lang_key
+    from dubbing_assets.partitions import JOB_PARTITIONS, job_lang_key
 
-    request = JobRequest(
-        job_id=new_job_id(),
-        source_name=video.name,
-        source_language=source_language,
-        targets=_parse_targets(to, preset),
-    )
-    store: MediaStore = RESOURCES["store"]
+    store = MediaStore.from_settings(settings)
     store_job(store, video, request)
     instance = dg.DagsterInstance.get()
-    instance.add_dynamic_partitions(JOBS, [request.job_id])
+    instance.add_dynamic_partitions(JOB_PARTITIONS, [request.job_id])
     console.print(f"job [bold]{request.job_id}[/]: {video.name} -> {', '.join(request.languages)}")
 
-    tags = {"dubflow/job": request.job_id, "dubflow/langs": ",".join(request.languages)}
-    plan: list[tuple[str, str | dg.MultiPartitionKey]] = [("ingest_job", request.job_id)]
-    plan += [("dub_job", job_lang_key(request.job_id, lang)) for lang in request.languages]
+    job_tags = {tags.JOB: request.job_id, tags.LANGS: ",".join(request.languages)}
+    plan: list[tuple[str, str | dg.MultiPartitionKey]] = [("ingest_assets_job", request.job_id)]
+    plan += [("dub_assets_job", job_lang_key(request.job_id, lang)) for lang in request.languages]
     started = time.perf_counter()
-    failed = _run_with_progress(defs, instance, plan, tags)
+    failed = _run_with_progress(defs, instance, plan, job_tags)
     elapsed = time.perf_counter() - started
     if failed:
         console.print(f"[red]failed[/]: {failed}")
@@ -96,7 +109,7 @@ def _run_with_progress(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
     plan: list[tuple[str, str | dg.MultiPartitionKey]],
-    tags: dict[str, str],
+    job_tags: dict[str, str],
 ) -> str | None:
     """Run each (job, partition) in turn in a worker thread; show every step's state."""
     outcome: dict[str, str | None] = {"failed": None}
@@ -106,7 +119,7 @@ def _run_with_progress(
             result = defs.resolve_job_def(job_name).execute_in_process(
                 instance=instance,
                 partition_key=str(partition),
-                tags=tags,
+                tags=job_tags,
                 raise_on_error=False,
                 run_config=_QUIET_CONSOLE,
             )
@@ -131,11 +144,11 @@ def _run_with_progress(
         tasks: dict[tuple[str, str], TaskID] = {}
         worker.start()
         while worker.is_alive() or not tasks:
-            _refresh(instance, tags["dubflow/job"], progress, tasks)
+            _refresh(instance, job_tags[tags.JOB], progress, tasks)
             worker.join(timeout=0.5)
             if not worker.is_alive():
                 break
-        _refresh(instance, tags["dubflow/job"], progress, tasks)
+        _refresh(instance, job_tags[tags.JOB], progress, tasks)
     return outcome["failed"]
 
 
@@ -151,7 +164,7 @@ _STEP_EVENTS = {
 def _refresh(
     instance: dg.DagsterInstance, job: str, progress: Progress, tasks: dict[tuple[str, str], TaskID]
 ) -> None:
-    records = instance.get_run_records(dg.RunsFilter(tags={"dubflow/job": job}))
+    records = instance.get_run_records(dg.RunsFilter(tags={tags.JOB: job}))
     for record in sorted(records, key=lambda r: r.create_timestamp):
         run = record.dagster_run
         label = run.tags.get("dagster/partition", "")

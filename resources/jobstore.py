@@ -9,7 +9,6 @@ import os
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +16,7 @@ import dagster as dg
 from sqlalchemy import select, update
 
 from dubbing_core import keys
-from dubbing_core.db import migrate
+from dubbing_core.db import migrate, transitions
 from dubbing_core.db.models import (
     Job,
     JobLanguage,
@@ -27,8 +26,7 @@ from dubbing_core.db.models import (
     utcnow,
 )
 from dubbing_core.db.session import session_scope
-
-FINISHED = ("succeeded", "failed", "cancelled")
+from dubbing_core.statuses import FINISHED
 
 
 @dataclass(frozen=True)
@@ -159,7 +157,6 @@ class JobStore(dg.ConfigurableResource):
         duration_s: float,
         error_code: str | None = None,
         error_message: str | None = None,
-        metrics: dict[str, Any] | None = None,
     ) -> None:
         """Record the end of an attempt: `succeeded`, `retrying` or `failed`."""
         with session_scope(self.url) as session:
@@ -178,7 +175,6 @@ class JobStore(dg.ConfigurableResource):
                 attempt.error_code, attempt.error_message = error_code, error_message
             if status == "succeeded":
                 row.progress = 1.0
-                row.metrics = metrics
 
     def set_detected_language(self, job: str, language: str) -> None:
         with session_scope(self.url) as session:
@@ -205,7 +201,7 @@ class JobStore(dg.ConfigurableResource):
             language.status, language.finished_at = "succeeded", utcnow()
             session.flush()
             if all(other.status == "succeeded" for other in job_row.languages):
-                self._finish(job_row, "succeeded", None, None)
+                transitions.finish(job_row, "succeeded", None, None)
 
     def job_failed(
         self, job: str, langs: Sequence[str], code: str, message: str, event: int | None = None
@@ -219,7 +215,7 @@ class JobStore(dg.ConfigurableResource):
             for language in job_row.languages:
                 if not langs or language.lang in langs:
                     language.status = "failed"
-            self._finish(job_row, "failed", code, message)
+            transitions.finish(job_row, "failed", code, message)
 
     def job_cancelled(self, job: str, event: int | None = None) -> None:
         with session_scope(self.url) as session:
@@ -229,30 +225,6 @@ class JobStore(dg.ConfigurableResource):
             if job_row.status == "cancelled":
                 # Cancelled through the API first: close what the run left open, if its
                 # worker died before its stages could record their end.
-                self._close_attempts(job_row, "cancelled", "job.cancelled", "cancelled")
+                transitions.close_attempts(job_row, "cancelled", "job.cancelled", "cancelled")
             elif job_row.status not in FINISHED:
-                self._finish(job_row, "cancelled", "job.cancelled", "cancelled")
-
-    @staticmethod
-    def _finish(job_row: Job, status: str, code: str | None, message: str | None) -> None:
-        now: datetime = utcnow()
-        job_row.status, job_row.finished_at = status, now
-        job_row.error_code, job_row.error_message = code, message
-        if status == "succeeded":
-            return
-        ended = "cancelled" if status == "cancelled" else "failed"
-        for stage in job_row.stages:
-            if stage.status == "running":
-                # Its run ended under it (cancelled, or the worker died): say so on the stage.
-                stage.error_code = stage.error_code or code
-                stage.error_message = stage.error_message or message
-            if stage.status in ("running", "pending", "retrying"):
-                stage.status = ended
-        JobStore._close_attempts(job_row, ended, code, message)
-
-    @staticmethod
-    def _close_attempts(job_row: Job, ended: str, code: str | None, message: str | None) -> None:
-        for attempt in job_row.attempts:
-            if attempt.status == "running":
-                attempt.status, attempt.finished_at = ended, utcnow()
-                attempt.error_code, attempt.error_message = code, message
+                transitions.finish(job_row, "cancelled", "job.cancelled", "cancelled")

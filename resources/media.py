@@ -1,24 +1,16 @@
 """Media resource: the ffmpeg/ffprobe operations of the pipeline, with their settings.
 
 The work itself is in plain functions (`resources.ffmpeg`), testable without Dagster; this
-resource carries the configuration and the version string that feeds the assets' code versions.
+resource carries the configuration and the version string that feeds the assets' code versions
+(configuration only: an ffmpeg upgrade alone does not mark partitions stale).
 """
 
-import re
-import subprocess
-from functools import lru_cache
 from pathlib import Path
 
 import dagster as dg
+import numpy as np
 
 from resources.ffmpeg import audio, hls, mix, probe
-
-
-@lru_cache(maxsize=1)
-def ffmpeg_version() -> str:
-    banner = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True, check=True)
-    found = re.search(r"ffmpeg version (\S+)", banner.stdout)
-    return found.group(1) if found else "unknown"
 
 
 class Media(dg.ConfigurableResource):
@@ -27,7 +19,14 @@ class Media(dg.ConfigurableResource):
     target_lufs: float = -16.0
 
     def version(self) -> str:
-        return f"ffmpeg-{ffmpeg_version()}:hls{self.hls_segment_seconds}:lufs{self.target_lufs}"
+        # From the configuration alone: the code location is loaded by every process (and the
+        # assets' code versions with it), so running ffmpeg here would cost each of them.
+        return f"ffmpeg:hls{self.hls_segment_seconds}:lufs{self.target_lufs}"
+
+    @property
+    def mix_codec(self) -> str:
+        """The codec `mix` encodes to, so packaging can copy the mixed stream as it is."""
+        return mix.MIX_CODEC
 
     def validate_source(self, path: Path) -> probe.MediaInfo:
         return probe.validate_source(path, self.max_source_seconds)
@@ -35,6 +34,15 @@ class Media(dg.ConfigurableResource):
     def extract_audio(self, source: Path, speech_16k: Path, full_48k: Path) -> None:
         audio.extract_speech_audio(source, speech_16k)
         audio.extract_full_audio(source, full_48k)
+
+    def trim_silence(self, samples: np.ndarray, sample_rate: int) -> np.ndarray:
+        return audio.trim_silence(samples, sample_rate)[0]
+
+    def time_stretch(self, samples: np.ndarray, sample_rate: int, ratio: float) -> np.ndarray:
+        return audio.time_stretch(samples, sample_rate, ratio)
+
+    def write_wav(self, path: Path, samples: np.ndarray, sample_rate: int) -> None:
+        audio.write_wav(path, samples, sample_rate)
 
     def mix(
         self,

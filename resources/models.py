@@ -15,11 +15,11 @@ from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from dubbing_core.errors import CodedError
 
-class ModelError(RuntimeError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+
+class ModelError(CodedError, RuntimeError):
+    pass
 
 
 @dataclass(frozen=True)

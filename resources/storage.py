@@ -24,14 +24,18 @@ import fsspec
 from fsspec import AbstractFileSystem
 from fsspec.implementations.local import LocalFileSystem
 
+from dubbing_core.errors import CodedError
+from dubbing_core.settings import DubflowSettings
+
 _TMP_PREFIX = ".tmp"
 _injected_faults: Counter[str] = Counter()
 
 
-class StorageUnavailable(OSError):
+class StorageUnavailable(CodedError, OSError):
     """The object store did not take a write; worth retrying."""
 
-    code = "storage.unavailable"
+    def __init__(self, message: str) -> None:
+        super().__init__("storage.unavailable", message)
 
 
 _HASH_CHUNK = 1 << 20
@@ -90,6 +94,18 @@ class MediaStore(dg.ConfigurableResource):
     s3_region: str = "us-east-1"
     # Fault injection: the first `fault_writes` writes of this process to this root fail.
     fault_writes: int = 0
+
+    @classmethod
+    def from_settings(cls, settings: DubflowSettings, **overrides: Any) -> "MediaStore":
+        """The store the settings name; `overrides` replace fields (e.g. a secret as an EnvVar)."""
+        fields: dict[str, Any] = {
+            "root": settings.resolved_storage_url,
+            "s3_endpoint_url": settings.s3_endpoint_url,
+            "s3_access_key": settings.s3_access_key,
+            "s3_secret_key": settings.s3_secret_key,
+            "s3_region": settings.s3_region,
+        }
+        return cls(**{**fields, **overrides})
 
     def _inject_faults(self, key: str) -> None:
         if _injected_faults[self.root] < self.fault_writes:

@@ -15,13 +15,13 @@ from typing import Any, Protocol
 
 import dagster as dg
 
+from dubbing_core.errors import CodedError
 from dubbing_core.languages import LANGUAGES, get_language, to_nllb
+from dubbing_core.settings import DubflowSettings
 
 
-class TranslationError(RuntimeError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class TranslationError(CodedError, RuntimeError):
+    pass
 
 
 class Engine(Protocol):
@@ -186,6 +186,10 @@ class Translation(dg.ConfigurableResource):
     engine: str = "auto"
     device: str = "cpu"
     num_beams: int = 1
+
+    @classmethod
+    def from_settings(cls, settings: DubflowSettings) -> "Translation":
+        return cls(nllb_model_path=settings.nllb_model_path, engine=settings.translation_engine)
 
     def version(self) -> str:
         nllb = _nllb_fingerprint(self.nllb_model_path) if self.nllb_model_path else "none"

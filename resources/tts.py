@@ -8,6 +8,7 @@ import io
 import subprocess
 import wave
 from functools import lru_cache
+from importlib.metadata import version as distribution_version
 from pathlib import Path
 
 import dagster as dg
@@ -33,10 +34,8 @@ class TTS(dg.ConfigurableResource):
     espeak_binary: str = "espeak-ng"
 
     def version(self) -> str:
-        import piper
-
-        piper_version = getattr(piper, "__version__", "1.8")
-        return f"piper-{piper_version}:espeak-ng:{'+'.join(sorted(VOICES))}"
+        # piper has no __version__; the installed distribution's metadata does.
+        return f"piper-{distribution_version('piper-tts')}:espeak-ng:{'+'.join(sorted(VOICES))}"
 
     def _piper(self, voice: Voice) -> PiperVoice:
         registry = ModelRegistry(Path(self.models_dir))

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import typer
 from rich.console import Console
 from rich.live import Live
@@ -18,20 +17,16 @@ from dubbing_api.client import DubflowClient
 from dubbing_api.core.config import ApiSettings
 from dubbing_core.db import migrate
 from dubflow_cli.admin import create_key, create_user
+from testing.servers import wait_for_url
 
 console = Console()
 
 
 def wait_for(url: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    sys.exit(f"{url} did not answer within {timeout:.0f} s")
+    try:
+        wait_for_url(url, timeout)
+    except TimeoutError as error:
+        sys.exit(str(error))
 
 
 def demo_key(email: str = "demo@dubflow.local") -> str:

@@ -9,7 +9,7 @@ import dagster as dg
 from dubbing_assets.asset_jobs import DUB_ASSETS, INGEST_ASSETS
 from dubbing_assets.configured import SETTINGS, build_resources
 from dubbing_assets.definitions import ASSETS
-from dubbing_assets.partitions import JOBS, job_lang_key
+from dubbing_assets.partitions import JOB_PARTITIONS, job_lang_key
 from dubbing_core.requests import JobRequest, TargetRequest, new_job_id, store_job
 from resources.storage import MediaStore
 
@@ -28,7 +28,7 @@ class Pipeline:
             targets=[TargetRequest(lang=lang) for lang in langs],
         )
         store_job(self.store, video, request)
-        self.instance.add_dynamic_partitions(JOBS, [request.job_id])
+        self.instance.add_dynamic_partitions(JOB_PARTITIONS, [request.job_id])
         return request.job_id
 
     def ingest(

@@ -5,7 +5,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +15,29 @@ import httpx
 S3_ACCESS_KEY = "dubflowaccess"
 S3_SECRET_KEY = "dubflow-test-secret"
 S3_BUCKET = "dubflow"
+
+
+def wait_for_url(
+    url: str,
+    timeout: float,
+    *,
+    exited: Callable[[], str | None] = lambda: None,
+    any_status: bool = False,
+    interval: float = 0.5,
+) -> None:
+    """Poll `url` until it answers 200 (any status with `any_status`). Raises RuntimeError as
+    soon as `exited()` says why the server is gone, TimeoutError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (gone := exited()) is not None:
+            raise RuntimeError(gone)
+        try:
+            if httpx.get(url, timeout=2).status_code == 200 or any_status:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(interval)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
 def free_port() -> int:
@@ -70,16 +93,11 @@ def _spawn(directory: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def _wait_until_up(endpoint_url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"rclone serve s3 exited with {process.returncode}")
-        try:
-            httpx.get(endpoint_url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise TimeoutError(f"rclone serve s3 not up at {endpoint_url}")
+    def exited() -> str | None:
+        code = process.poll()
+        return None if code is None else f"rclone serve s3 exited with {code}"
+
+    wait_for_url(endpoint_url, 20, exited=exited, any_status=True, interval=0.2)
 
 
 @contextmanager

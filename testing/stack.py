@@ -4,16 +4,13 @@ for a test. The daemon runs as a service of its own, so a test can stop, crash a
 import os
 import signal
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
 
 from dubbing_core.db import migrate
 from dubflow_cli.admin import create_key, create_user
 from testing.media import ROOT
-from testing.servers import free_port
+from testing.servers import free_port, wait_for_url
 
 
 @dataclass
@@ -81,18 +78,15 @@ def _dev_sh(env: dict[str, str], services: str, log: Path) -> subprocess.Popen[b
 
 
 def _wait(url: str, stack: Stack, timeout: float) -> None:
-    log = stack.log
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def exited() -> str | None:
         if any(process.poll() is not None for process in stack.processes):
-            raise RuntimeError(f"the stack exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} not up after {timeout} s:\n{log.read_text()[-3000:]}")
+            return f"the stack exited early:\n{stack.log.read_text()[-3000:]}"
+        return None
+
+    try:
+        wait_for_url(url, timeout, exited=exited)
+    except TimeoutError as error:
+        raise TimeoutError(f"{error}:\n{stack.log.read_text()[-3000:]}") from None
 
 
 def start_stack(data_dir: Path, services: str = "api,webserver,daemon") -> Stack:

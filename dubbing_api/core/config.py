@@ -43,8 +43,3 @@ def _stored_secret(data_dir: Path) -> bytes:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip().encode()
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> ApiSettings:
-    return ApiSettings()

@@ -7,14 +7,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from dubbing_core.errors import CodedError
+
 PROBLEM_JSON = "application/problem+json"
 
 
-class Problem(Exception):
+class Problem(CodedError):
     def __init__(self, status: int, code: str, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
+        super().__init__(code, detail)
         self.status = status
-        self.code = code
         self.detail = detail
         self.extra = extra
 

@@ -2,8 +2,6 @@
 
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
 from dubbing_api.core.problems import Problem
 from dubbing_api.schemas import LanguageInfo, PresetInfo, TargetSpec, VoiceInfo
 from dubbing_core.languages import LANGUAGES, SUPPORTED
@@ -14,12 +12,8 @@ from dubbing_core.voices import voices_for
 from resources.translation import Translation
 
 
-def translation_engine(settings: DubflowSettings) -> Translation:
-    return Translation(nllb_model_path=settings.nllb_model_path, engine=settings.translation_engine)
-
-
 def languages(settings: DubflowSettings) -> list[LanguageInfo]:
-    translation = translation_engine(settings)
+    translation = Translation.from_settings(settings)
     return [
         LanguageInfo(
             code=code,
@@ -63,7 +57,7 @@ def validate_targets(
     duplicates = sorted({lang for lang in langs if langs.count(lang) > 1 or lang in existing})
     if duplicates:
         raise Problem(422, "job.duplicate_language", f"languages given twice: {duplicates}")
-    translation = translation_engine(settings)
+    translation = Translation.from_settings(settings)
     requests = []
     for target in targets:
         if target.language not in LANGUAGES:
@@ -80,8 +74,5 @@ def validate_targets(
                 "translation.unsupported_pair",
                 f"no installed engine translates {source_language}->{target.language}",
             )
-        try:
-            requests.append(TargetRequest(lang=target.language, preset=target.preset))
-        except ValidationError as error:
-            raise Problem(422, "job.invalid_target", str(error)) from error
+        requests.append(TargetRequest(lang=target.language, preset=target.preset))
     return requests

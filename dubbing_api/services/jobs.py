@@ -30,6 +30,7 @@ from dubbing_api.schemas import Job as JobView
 from dubbing_api.services.catalog import validate_targets
 from dubbing_api.storage import Storage
 from dubbing_core import keys
+from dubbing_core.db import transitions
 from dubbing_core.db.models import (
     Job,
     JobLanguage,
@@ -38,13 +39,10 @@ from dubbing_core.db.models import (
     StageRun,
     Upload,
     User,
-    utcnow,
 )
 from dubbing_core.requests import JobRequest, TargetRequest
 from dubbing_core.stages import JOB_STAGES, LANGUAGE_STAGES, STAGES, resume_plan
-
-FINISHED = ("succeeded", "failed", "cancelled")
-ACTIVE = ("queued", "running")
+from dubbing_core.statuses import ACTIVE, FINISHED
 
 
 def owned_job(session: Session, user: User, job_id: str) -> Job:
@@ -280,14 +278,7 @@ def page(
 def cancel(session: Session, settings: ApiSettings, job: Job) -> list[str]:
     if job.status in FINISHED:
         raise Problem(409, "job.finished", f"the job is already {job.status}")
-    job.status, job.finished_at = "cancelled", utcnow()
-    job.error_code, job.error_message = "job.cancelled", "cancelled by the user"
-    for row in job.stages:
-        if row.status in ("pending", "running", "retrying"):
-            row.status = "cancelled"
-    for language in job.languages:
-        if language.status in ACTIVE:
-            language.status = "cancelled"
+    transitions.cancel_by_user(job)
     session.commit()
     # Marked cancelled first: sensors skip cancelled jobs, so nothing new starts meanwhile.
     try:
@@ -315,7 +306,7 @@ def retry(session: Session, job: Job, resume_from: str, languages: list[str] | N
     for language in job.languages:
         if language.lang in langs:
             language.status, language.finished_at = "queued", None
-    job.status, job.finished_at, job.error_code, job.error_message = "queued", None, None, None
+    transitions.requeue(job)
     session.add(
         OutboxEvent(
             job_id=job.id,
@@ -351,7 +342,7 @@ def add_languages(
         )
     langs = [target.lang for target in new]
     session.add_all(_pending_stages(job.id, langs)[len(JOB_STAGES) :])
-    job.status, job.finished_at = "queued", None
+    transitions.requeue(job)
     session.add(
         OutboxEvent(job_id=job.id, kind="job.languages_added", payload={"languages": langs})
     )

@@ -1,33 +1,27 @@
 """A quick acceptance check of a completed upload: is it media at all?
 
 The pipeline's `source_video` stage does the full validation (streams, truncation, duration
-limit); the API only refuses what is plainly not media, before a job is created on it.
+limit) starting from the same probe; the API only refuses what is plainly not media, before a job
+is created on it.
 """
 
 from pathlib import Path
-from typing import Any
-
-import ffmpeg
 
 from dubbing_api.schemas import MediaSummary
+from resources.ffmpeg.errors import MediaError
+from resources.ffmpeg.probe import probe
 
 
 def media_summary(path: Path) -> MediaSummary | None:
     """What the file holds, or None when ffprobe does not recognise it as media."""
     try:
-        data: dict[str, Any] = ffmpeg.probe(str(path))
-    except ffmpeg.Error:
+        info = probe(path)
+    except MediaError:
         return None
-    streams = data.get("streams", [])
-    duration = float(data.get("format", {}).get("duration") or 0)
-    if not streams or duration <= 0:
-        return None
-    video = next((s for s in streams if s.get("codec_type") == "video"), None)
-    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     return MediaSummary(
-        duration_seconds=round(duration, 3),
-        video_codec=video.get("codec_name") if video else None,
-        audio_codec=audio.get("codec_name") if audio else None,
-        width=video.get("width") if video else None,
-        height=video.get("height") if video else None,
+        duration_seconds=info.duration,
+        video_codec=info.video.codec if info.video else None,
+        audio_codec=info.audio.codec if info.audio else None,
+        width=info.video.width if info.video else None,
+        height=info.video.height if info.video else None,
     )

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dubbing_assets.asset_jobs import dub_job, ingest_job
+from dubbing_assets.asset_jobs import dub_assets_job, ingest_assets_job
 from dubbing_assets.automation.logging import sensor_logger
 from dubbing_assets.automation.run_requests import dub_runs
 from dubbing_core import tags
@@ -13,8 +13,8 @@ from resources.jobstore import JobStore
 @dg.run_status_sensor(
     name="chain_dub_runs",
     run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[ingest_job],
-    request_job=dub_job,
+    monitored_jobs=[ingest_assets_job],
+    request_job=dub_assets_job,
     minimum_interval_seconds=2,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Starts the per-language dub runs once a job's ingest run succeeded.",

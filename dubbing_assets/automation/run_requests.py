@@ -1,8 +1,9 @@
-"""Run requests for a dubflow job: one `ingest_job` run, or one `dub_job` run per language."""
+"""Run requests for a dubflow job: one `ingest_assets_job` run, or one `dub_assets_job` run per
+language."""
 
 import dagster as dg
 
-from dubbing_assets.asset_jobs import dub_job, ingest_job
+from dubbing_assets.asset_jobs import dub_assets_job, ingest_assets_job
 from dubbing_assets.partitions import job_lang_key
 from dubbing_core import tags
 from dubbing_core.stages import LANGUAGE_STAGES
@@ -18,7 +19,7 @@ def ingest_run(
 ) -> dg.RunRequest:
     return dg.RunRequest(
         run_key=run_key,
-        job_name=ingest_job.name,
+        job_name=ingest_assets_job.name,
         partition_key=job,
         asset_selection=[dg.AssetKey(stage) for stage in stages] if stages else None,
         tags=tags.run_tags(job, langs, resume_from, event),
@@ -37,7 +38,7 @@ def dub_runs(
     return [
         dg.RunRequest(
             run_key=f"{run_key_prefix}-{lang}",
-            job_name=dub_job.name,
+            job_name=dub_assets_job.name,
             partition_key=str(job_lang_key(job, lang)),
             asset_selection=selection,
             tags={**tags.run_tags(job, langs, resume_from, event), tags.LANG: lang},

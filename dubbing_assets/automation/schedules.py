@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from dubbing_assets.asset_jobs import dub_job
+from dubbing_assets.asset_jobs import dub_assets_job
 from dubbing_assets.automation.run_requests import dub_runs
 from dubbing_assets.configured import SETTINGS
 from dubbing_assets.partitions import split_job_lang
@@ -78,7 +78,7 @@ def stale_partitions(
 
 def _busy(instance: dg.DagsterInstance) -> set[tuple[str, str]]:
     """(job, language) pairs with a dub run queued or in progress: not requested again."""
-    runs = instance.get_runs(dg.RunsFilter(job_name=dub_job.name, statuses=_IN_PROGRESS))
+    runs = instance.get_runs(dg.RunsFilter(job_name=dub_assets_job.name, statuses=_IN_PROGRESS))
     return {(run.tags.get(tags.JOB, ""), run.tags.get(tags.LANG, "")) for run in runs}
 
 
@@ -103,7 +103,7 @@ def redub_requests(
 @dg.schedule(
     name="batch_redub",
     cron_schedule=SETTINGS.redub_cron,
-    job=dub_job,
+    job=dub_assets_job,
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Re-dubs, from dubbed_speech on, the (job, language) partitions made with an older "
     "voice or preset version, at most DUBFLOW_REDUB_BATCH_SIZE per tick "

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dubbing_assets.asset_jobs import dub_job, ingest_job
+from dubbing_assets.asset_jobs import dub_assets_job, ingest_assets_job
 from dubbing_assets.automation.logging import sensor_logger
 from dubbing_core import tags
 from resources.jobstore import JobStore
@@ -33,7 +33,7 @@ def _failure_code(context: dg.RunFailureSensorContext) -> tuple[str, str]:
 
 @dg.run_failure_sensor(
     name="job_failures",
-    monitored_jobs=[ingest_job, dub_job],
+    monitored_jobs=[ingest_assets_job, dub_assets_job],
     minimum_interval_seconds=2,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Marks a job failed, with the failing stage's error code, when a run fails.",
@@ -53,7 +53,7 @@ def job_failures(context: dg.RunFailureSensorContext, jobstore: JobStore) -> Non
 @dg.run_status_sensor(
     name="job_cancellations",
     run_status=dg.DagsterRunStatus.CANCELED,
-    monitored_jobs=[ingest_job, dub_job],
+    monitored_jobs=[ingest_assets_job, dub_assets_job],
     minimum_interval_seconds=2,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Marks a job cancelled when one of its runs is cancelled (e.g. from the UI).",
@@ -68,7 +68,7 @@ def job_cancellations(context: dg.RunStatusSensorContext, jobstore: JobStore) ->
 @dg.run_status_sensor(
     name="language_completions",
     run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[dub_job],
+    monitored_jobs=[dub_assets_job],
     minimum_interval_seconds=2,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Marks a language done when its dub run succeeds; the job when all are.",

@@ -7,10 +7,10 @@ given ingest and dub runs in the same tick: dub runs follow a successful ingest 
 
 import dagster as dg
 
-from dubbing_assets.asset_jobs import dub_job, ingest_job
+from dubbing_assets.asset_jobs import dub_assets_job, ingest_assets_job
 from dubbing_assets.automation.logging import sensor_logger
 from dubbing_assets.automation.run_requests import dub_runs, ingest_run
-from dubbing_assets.partitions import jobs
+from dubbing_assets.partitions import job_partitions
 from dubbing_core.stages import resume_plan
 from resources.jobstore import Event, JobStore
 
@@ -33,7 +33,7 @@ def requests_for(event: Event) -> list[dg.RunRequest]:
 
 @dg.sensor(
     name="submissions",
-    jobs=[ingest_job, dub_job],
+    jobs=[ingest_assets_job, dub_assets_job],
     minimum_interval_seconds=2,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Turns the API's outbox events into job partitions and runs.",
@@ -55,6 +55,8 @@ def submissions(context: dg.SensorEvaluationContext, jobstore: JobStore) -> dg.S
         run_requests += requested
     return dg.SensorResult(
         run_requests=run_requests,
-        dynamic_partitions_requests=[jobs.build_add_request(new_jobs)] if new_jobs else [],
+        dynamic_partitions_requests=[job_partitions.build_add_request(new_jobs)]
+        if new_jobs
+        else [],
         cursor=str(events[-1].id) if events else context.cursor,
     )

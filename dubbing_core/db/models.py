@@ -43,7 +43,6 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     # Quotas (enforced in a later iteration; stored now so keys and limits live together).
     max_upload_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    max_concurrent_jobs: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -162,7 +161,6 @@ class StageRun(Base):
     duration_s: Mapped[float | None] = mapped_column(Float, nullable=True)
     error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
-    metrics: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
 
 
 class StageAttempt(Base):

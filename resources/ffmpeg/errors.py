@@ -1,8 +1,8 @@
 """Media errors carry a stable code that clients and operators can rely on."""
 
+from dubbing_core.errors import CodedError
 
-class MediaError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"[{code}] {message}")
-        self.code = code
-        self.message = message
+
+class MediaError(CodedError):
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"

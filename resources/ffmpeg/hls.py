@@ -20,7 +20,6 @@ _ZERO_START = ["-muxdelay", "0", "-muxpreload", "0"]
 
 @dataclass(frozen=True)
 class VideoPackage:
-    playlist: str  # file name inside the output directory
     stream_copied: bool
     codecs_video: str
     width: int
@@ -30,7 +29,6 @@ class VideoPackage:
 
 @dataclass(frozen=True)
 class AudioPackage:
-    playlist: str
     bandwidth_bps: int
 
 
@@ -89,7 +87,6 @@ def package_video_hls(src: Path, out_dir: Path, *, segment_seconds: float = 6.0)
     if video is None:
         raise MediaError("media.ffmpeg_failed", "the video rendition has no video stream")
     return VideoPackage(
-        playlist=PLAYLIST,
         stream_copied=copy,
         codecs_video=h264_codec_string(video.profile, video.level),
         width=video.width,
@@ -124,7 +121,7 @@ def package_audio_hls(
             *_hls_args(out_dir, segment_seconds),
         ]
     )
-    return AudioPackage(playlist=PLAYLIST, bandwidth_bps=peak_bandwidth(out_dir))
+    return AudioPackage(bandwidth_bps=peak_bandwidth(out_dir))
 
 
 def mux_mp4(

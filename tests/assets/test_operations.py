@@ -45,7 +45,7 @@ def operated(tmp_path_factory, models_dir):
             headers=headers,
         ).json()["id"]
         pipeline = make_pipeline(tmp, models_dir, fault_storage_writes=FAULTY_WRITES)
-        pipeline.instance.add_dynamic_partitions("jobs", [job_id])
+        pipeline.instance.add_dynamic_partitions("job_partitions", [job_id])
         ingest = pipeline.ingest(job_id)
         dub = pipeline.dub(job_id, "es")
         yield client, headers, pipeline, job_id, ingest, dub

@@ -66,7 +66,7 @@ def test_submission_adds_the_partition_and_requests_ingest(db):
     result = evaluate(db)
     assert result.dynamic_partitions_requests[0].partition_keys == ["job-aaaaaa"]
     (request,) = result.run_requests
-    assert request.job_name == "ingest_job" and request.partition_key == "job-aaaaaa"
+    assert request.job_name == "ingest_assets_job" and request.partition_key == "job-aaaaaa"
     assert request.tags["dubflow/job"] == "job-aaaaaa" and request.tags["dubflow/langs"] == "es,ca"
     assert request.asset_selection is None
     assert result.cursor == "1"
@@ -87,7 +87,7 @@ def test_retry_from_a_language_stage_requests_dub_runs_with_the_subset(db):
         db, "job-cccccc", "job.retry", {"resume_from": "dubbed_speech", "languages": ["es", "ca"]}
     )
     requests = evaluate(db).run_requests
-    assert [r.job_name for r in requests] == ["dub_job", "dub_job"]
+    assert [r.job_name for r in requests] == ["dub_assets_job", "dub_assets_job"]
     assert [r.partition_key for r in requests] == ["job-cccccc|es", "job-cccccc|ca"]
     for request in requests:
         assert {k.to_user_string() for k in request.asset_selection} == {
@@ -101,7 +101,7 @@ def test_retry_from_transcript_requests_ingest_of_transcript_only(db):
     add_job(db, "job-dddddd")
     add_event(db, "job-dddddd", "job.retry", {"resume_from": "transcript", "languages": ["es"]})
     (request,) = evaluate(db).run_requests
-    assert request.job_name == "ingest_job"
+    assert request.job_name == "ingest_assets_job"
     assert [k.to_user_string() for k in request.asset_selection] == ["transcript"]
     assert request.tags["dubflow/resume_from"] == "transcript"
 
@@ -134,7 +134,7 @@ def test_chaining_requests_one_dub_run_per_language(db):
     instance = dg.DagsterInstance.ephemeral()
     run = _run(
         instance,
-        "ingest_job",
+        "ingest_assets_job",
         "job-eeeeee",
         {"dubflow/job": "job-eeeeee", "dubflow/langs": "es,ca", "dubflow/resume_from": ""},
     )
@@ -156,7 +156,7 @@ def test_status_sensors_update_the_job(db):
     for lang in ("es", "ca"):
         run = _run(
             instance,
-            "dub_job",
+            "dub_assets_job",
             f"job-ffffff|{lang}",
             {"dubflow/job": "job-ffffff", "dubflow/lang": lang},
         )
@@ -171,7 +171,10 @@ def test_status_sensors_update_the_job(db):
             StageRun(job_id="job-gggggg", lang="es", stage="dubbed_speech", status="running")
         )
     run = _run(
-        instance, "dub_job", "job-gggggg|es", {"dubflow/job": "job-gggggg", "dubflow/lang": "es"}
+        instance,
+        "dub_assets_job",
+        "job-gggggg|es",
+        {"dubflow/job": "job-gggggg", "dubflow/lang": "es"},
     )
     _outcome_of(job_cancellations, instance, run, dg.DagsterEventType.RUN_CANCELED, store)
     with session_scope(db) as session:
@@ -185,7 +188,7 @@ def test_runs_and_their_chained_runs_carry_the_event_they_serve(db):
     (ingest,) = evaluate(db).run_requests
     assert ingest.tags["dubflow/event"] == "1"
     instance = dg.DagsterInstance.ephemeral()
-    run = _run(instance, "ingest_job", "job-hhhhhh", ingest.tags)
+    run = _run(instance, "ingest_assets_job", "job-hhhhhh", ingest.tags)
     store = JobStore(database_url=db)
     (dub,) = _outcome_of(chain_dub_runs, instance, run, dg.DagsterEventType.RUN_SUCCESS, store)
     assert dub.tags["dubflow/event"] == "1"
@@ -200,13 +203,13 @@ def test_the_outcome_of_a_run_from_before_a_retry_leaves_the_job_alone(db):
     instance = dg.DagsterInstance.ephemeral()
     store = JobStore(database_url=db)
     stale = {"dubflow/job": "job-iiiiii", "dubflow/lang": "es", "dubflow/event": "1"}
-    run = _run(instance, "dub_job", "job-iiiiii|es", stale)
+    run = _run(instance, "dub_assets_job", "job-iiiiii|es", stale)
     _outcome_of(job_cancellations, instance, run, dg.DagsterEventType.RUN_CANCELED, store)
     _outcome_of(language_completions, instance, run, dg.DagsterEventType.RUN_SUCCESS, store)
     with session_scope(db) as session:
         assert session.get(Job, "job-iiiiii").status == "queued"
 
-    current = _run(instance, "dub_job", "job-iiiiii|es", {**stale, "dubflow/event": "2"})
+    current = _run(instance, "dub_assets_job", "job-iiiiii|es", {**stale, "dubflow/event": "2"})
     _outcome_of(job_cancellations, instance, current, dg.DagsterEventType.RUN_CANCELED, store)
     with session_scope(db) as session:
         assert session.get(Job, "job-iiiiii").status == "cancelled"

@@ -8,20 +8,11 @@ from pathlib import Path
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dubbing_api.dagster_client import DagsterClient
+from dubbing_core.stages import JOB_STAGES, STAGES
 from testing.media import MEDIA, make_video
 from tests.e2e.browser import ARTIFACTS, chromium
 
-ASSETS = {
-    "source_video",
-    "source_audio",
-    "transcript",
-    "video_rendition",
-    "translation",
-    "dubbed_speech",
-    "dubbed_mix",
-    "audio_rendition",
-    "subtitles",
-}
+ASSETS = set(STAGES)
 
 DEFINITIONS = """
 {
@@ -69,7 +60,7 @@ def _dagster(stack) -> DagsterClient:
 
 def test_the_webserver_loads_every_definition(stack):
     repository = _dagster(stack).query(DEFINITIONS)["repositoriesOrError"]["nodes"][0]
-    assert {"ingest_job", "dub_job"} <= {job["name"] for job in repository["jobs"]}
+    assert {"ingest_assets_job", "dub_assets_job"} <= {job["name"] for job in repository["jobs"]}
     assert {sensor["name"] for sensor in repository["sensors"]} == {
         "submissions",
         "chain_dub_runs",
@@ -83,8 +74,10 @@ def test_the_webserver_loads_every_definition(stack):
     for name in ("source_video", "source_audio", "transcript", "video_rendition"):
         partitions = nodes[name]["partitionDefinition"]
         assert partitions["type"] == "DYNAMIC"
-        assert partitions["dimensionTypes"][0]["dynamicPartitionsDefinitionName"] == "jobs"
-    for name in ASSETS - {"source_video", "source_audio", "transcript", "video_rendition"}:
+        assert (
+            partitions["dimensionTypes"][0]["dynamicPartitionsDefinitionName"] == "job_partitions"
+        )
+    for name in ASSETS - set(JOB_STAGES):
         partitions = nodes[name]["partitionDefinition"]
         assert partitions["type"] == "MULTIPARTITIONED"
         assert {(d["name"], d["type"]) for d in partitions["dimensionTypes"]} == {
@@ -155,7 +148,7 @@ def test_the_ui_renders_in_headless_chromium(stack):
     shots = {
         "dagster-assets.png": ("/assets", "audio_rendition", None),
         "dagster-lineage.png": ("/assets", "audio_rendition", "View lineage"),
-        "dagster-runs.png": ("/runs", "dub_job", None),
+        "dagster-runs.png": ("/runs", "dub_assets_job", None),
         "dagster-automation.png": ("/automation", "batch_redub", None),
     }
     with chromium() as browser:

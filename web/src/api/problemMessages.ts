@@ -32,7 +32,6 @@ export const PROBLEM_MESSAGES: Record<string, string> = {
   "job.duplicate_language": "A language is chosen twice, or the job already has it.",
   "language.unsupported": "This language is not supported by the installed engines.",
   "preset.unknown": "This preset does not exist.",
-  "job.invalid_target": "A target language or preset is not valid.",
   "translation.unsupported_pair": "No installed engine translates between these two languages.",
   "job.unknown_stage": "There is no such stage.",
   "job.unknown_language": "This job has no such language.",

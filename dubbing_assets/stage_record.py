@@ -1,0 +1,98 @@
+"""What a stage leaves behind: its row in the application database and its structured log lines,
+in Dagster's event log and in the run's log archive in storage."""
+
+import dagster as dg
+
+from dubbing_assets.partitions import split_job_lang
+from dubbing_assets.stage_errors import error_code
+from dubbing_core import keys
+from dubbing_core.logs import get_logger
+from dubbing_core.statuses import StageStatus
+from resources.jobstore import JobStore
+from resources.storage import MediaStore
+
+# Lines a failed archive write could not store, per (job, run): the next attempt's write (a
+# retry runs in the same process) takes them along, so an outage loses no history.
+_unarchived: dict[tuple[str, str], list[str]] = {}
+
+
+def archive_lines(store: MediaStore, job: str, run_id: str, lines: list[str]) -> None:
+    """Append a stage's log lines to its run's archive (stages of a run run one at a time)."""
+    pending = _unarchived.pop((job, run_id), []) + lines
+    if not pending:
+        return
+    key = keys.run_log(job, run_id)
+    try:
+        earlier = store.read_bytes(key) if store.exists(key) else b""
+        store.write_bytes(key, earlier + "".join(f"{line}\n" for line in pending).encode())
+    except Exception:
+        _unarchived[(job, run_id)] = pending
+        raise
+
+
+def _partition(context: dg.AssetExecutionContext) -> tuple[str, str]:
+    key = context.partition_key
+    if "|" in key:
+        return split_job_lang(key)
+    return key, ""
+
+
+class StageRecorder:
+    """One attempt of one stage: started, progress, then failed or succeeded, then archived."""
+
+    def __init__(
+        self, context: dg.AssetExecutionContext, jobstore: JobStore, store: MediaStore
+    ) -> None:
+        self.job, self.lang = _partition(context)
+        self.stage = context.asset_key.to_user_string()
+        self.run_id, self.attempt = context.run.run_id, context.retry_number + 1
+        self._context, self._jobstore, self._store = context, jobstore, store
+        self._lines: list[str] = []
+        self._log = get_logger(
+            sinks=[context.log.info, self._lines.append],
+            jobId=self.job,
+            asset=self.stage,
+            partition=context.partition_key,
+            stage=self.stage,
+            language=self.lang or None,
+            runId=self.run_id,
+            attempt=self.attempt,
+        )
+
+    def started(self) -> None:
+        self._jobstore.stage_started(self.job, self.lang, self.stage, self.run_id, self.attempt)
+        self._log.info("stage.started")
+
+    def progress(self, fraction: float) -> None:
+        self._jobstore.stage_progress(self.job, self.lang, self.stage, fraction)
+
+    def failed(self, error: BaseException, status: StageStatus, duration: float) -> None:
+        code = error_code(error)
+        self._jobstore.stage_finished(
+            self.job,
+            self.lang,
+            self.stage,
+            status=status,
+            duration_s=duration,
+            error_code=code,
+            error_message=str(error)[:2000],
+        )
+        self._log.error(
+            "stage.failed",
+            durationMs=round(duration * 1000),
+            errorCode=code,
+            error=str(error)[:2000] or type(error).__name__,
+            willRetry=status == "retrying",
+        )
+
+    def succeeded(self, duration: float) -> None:
+        self._jobstore.stage_finished(
+            self.job, self.lang, self.stage, status="succeeded", duration_s=duration
+        )
+        self._log.info("stage.finished", durationMs=round(duration * 1000))
+
+    def archive(self) -> None:
+        try:
+            archive_lines(self._store, self.job, self.run_id, self._lines)
+        except Exception as error:  # the archive is a copy: never let it fail the stage
+            self._context.log.warning(f"could not archive the stage's log lines: {error}")
