@@ -1,11 +1,16 @@
 import { Group, Stack, Text } from "@mantine/core";
 import { Dropzone } from "@mantine/dropzone";
-import { type Ref, useState } from "react";
+import { type Ref, useImperativeHandle, useRef, useState } from "react";
 
 // MIME types are not always known (e.g. .mkv), so the common extensions count too.
 const VIDEO = { "video/*": [".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".ts"] };
 
-/** Pick or drop one video file (Enter or Space opens the file dialog); `ref` is its focusable box. */
+/** What a page may do with the picker: move keyboard focus to it. */
+export interface FileDropHandle {
+  focus: () => void;
+}
+
+/** Pick or drop one video file (Enter or Space opens the file dialog). */
 export function FileDrop({
   onFile,
   compact,
@@ -13,11 +18,17 @@ export function FileDrop({
 }: {
   onFile: (file: File) => void;
   compact: boolean;
-  ref?: Ref<HTMLDivElement>;
+  ref?: Ref<FileDropHandle>;
 }) {
   const [rejected, setRejected] = useState<string | null>(null);
+  // The drop zone's own ref is react-dropzone's (its keyboard handling needs it): focus goes
+  // through the first focusable element of this box, which is the drop zone.
+  const box = useRef<HTMLDivElement>(null);
+  useImperativeHandle(ref, () => ({
+    focus: () => box.current?.querySelector<HTMLElement>('[tabindex="0"]')?.focus(),
+  }));
   return (
-    <Stack gap={4}>
+    <Stack gap={4} ref={box}>
       <Dropzone
         onDrop={(files) => {
           const [file] = files;
@@ -32,7 +43,6 @@ export function FileDrop({
         accept={VIDEO}
         multiple={false}
         aria-label="Video file"
-        ref={ref}
         p={compact ? "sm" : "xl"}
       >
         <Group justify="center" mih={compact ? 40 : 140} style={{ pointerEvents: "none" }}>

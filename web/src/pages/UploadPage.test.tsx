@@ -207,6 +207,17 @@ describe("the upload page", () => {
     expect(api.calls("POST", "/v1/uploads/U1/complete")).toHaveLength(0);
   });
 
+  it("opens the file dialog from the keyboard", async () => {
+    server();
+    renderApp("/upload");
+    const picker = await screen.findByLabelText("Video file");
+    const openDialog = vi.spyOn(HTMLInputElement.prototype, "click");
+    picker.focus();
+    await userEvent.keyboard("{Enter}");
+    expect(openDialog).toHaveBeenCalledTimes(1);
+    expect(openDialog.mock.contexts[0]).toHaveProperty("type", "file");
+  });
+
   it("pauses and resumes by keyboard, focus staying on the button that does both", async () => {
     const signals = holdParts();
     server();

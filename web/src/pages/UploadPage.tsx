@@ -4,7 +4,7 @@ import { useNavigate } from "react-router";
 
 import { asProblem } from "../api/problem";
 import { useCatalogue, useCreateJob } from "../api/queries";
-import { FileDrop } from "../components/FileDrop";
+import { FileDrop, type FileDropHandle } from "../components/FileDrop";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { TargetsEditor } from "../components/TargetsEditor";
 import { UploadProgress } from "../components/UploadProgress";
@@ -30,7 +30,7 @@ export function UploadPage() {
   const [tried, setTried] = useState(false);
   const createJob = useCreateJob();
   const navigate = useNavigate();
-  const picker = useRef<HTMLDivElement>(null);
+  const picker = useRef<FileDropHandle>(null);
 
   const issues = catalogue ? validateTargets(catalogue, source, targets) : [];
   const uploaded = snapshot?.phase === "completed" ? snapshot.result : null;
