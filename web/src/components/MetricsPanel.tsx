@@ -24,7 +24,11 @@ export function MetricsPanel({ metrics }: { metrics: NonNullable<Job["metrics"]>
             <Text size="sm" w={140}>
               {STAGE_LABELS[stage]}
             </Text>
-            <Progress value={(seconds / longest) * 100} style={{ flex: 1 }} />
+            <Progress
+              value={(seconds / longest) * 100}
+              aria-label={`${STAGE_LABELS[stage]}, against the longest stage`}
+              style={{ flex: 1 }}
+            />
             <Text size="sm" w={80} ta="right">
               {formatSeconds(seconds)}
             </Text>

@@ -40,7 +40,9 @@ function LanguageSection({ jobId, language }: { jobId: string; language: Languag
     <Paper withBorder p="md" radius="md" data-language={language.language}>
       <Group justify="space-between" mb="xs">
         <Group>
-          <Title order={4}>{languageName(language.language)}</Title>
+          <Title order={2} size="h4">
+            {languageName(language.language)}
+          </Title>
           <Code>{language.language}</Code>
           <Badge variant="outline">preset {language.preset}</Badge>
           <StatusBadge status={language.status} />
@@ -83,7 +85,9 @@ function Header({ job }: { job: Job }) {
       <Group justify="space-between" align="flex-start">
         <Stack gap={4}>
           <Group>
-            <Title order={2}>Job</Title>
+            <Title order={1} size="h2">
+              Job
+            </Title>
             <Code fz="md">{job.id}</Code>
             <StatusBadge status={job.status} />
           </Group>
@@ -177,7 +181,7 @@ export function JobDetailPage() {
         <Tabs.Panel value="stages" pt="md">
           <Stack>
             <Paper withBorder p="md" radius="md">
-              <Title order={4} mb="xs">
+              <Title order={2} size="h4" mb="xs">
                 Whole video
               </Title>
               <StagePanel stages={data.stages} label="Stages of the whole video" />
