@@ -41,9 +41,17 @@ class User(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    # Quotas (enforced in a later iteration; stored now so keys and limits live together).
+    # "user", or "admin" (sees the internals: Dagster links, run workers).
+    role: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
+    # Per-user quota overrides (`dubflow users set-quota`); None means the configured default.
     max_upload_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    max_concurrent_jobs: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_queued_jobs: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_media_minutes_per_day: Mapped[float | None] = mapped_column(Float, nullable=True)
+    max_stored_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A disabled user's keys stop working at once (`dubflow users disable`).
+    disabled_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class ApiKey(Base):
@@ -214,6 +222,17 @@ class IdempotencyRecord(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class RateLimitCounter(Base):
+    """A fixed-window counter of the API's rate limits, shared by every API replica."""
+
+    __tablename__ = "rate_limit_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    # Seconds since the epoch when the window ends.
+    expires_at: Mapped[float] = mapped_column(Float)
+
+
 # PostgreSQL's NOTIFY channel for new job events (the migration that made the triggers spells it
 # too: migrations do not import the models).
 JOB_EVENTS_CHANNEL = "dubflow_job_events"
@@ -221,7 +240,7 @@ JOB_EVENTS_CHANNEL = "dubflow_job_events"
 
 class JobEvent(Base):
     """A change of a job, a stage or a language, in commit order: written by database triggers
-    (migration 0004), so every writer produces events; read by the API's live progress streams."""
+    (migration 0006), so every writer produces events; read by the API's live progress streams."""
 
     __tablename__ = "job_events"
     __table_args__ = (Index("ix_job_events_job_id", "job_id", "id"),)

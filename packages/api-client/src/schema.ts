@@ -39,8 +39,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Abort a pending upload and delete its parts
-         * @description Also aborts the S3 multipart upload, so storage keeps nothing of it.
+         * Abort a pending (or expired) upload and delete its parts
+         * @description Also aborts the S3 multipart upload, so storage keeps nothing of it. Expired sessions are also discarded by the API itself every few minutes.
          */
         delete: operations["abortUpload"];
         options?: never;
@@ -123,7 +123,7 @@ export interface paths {
         put?: never;
         /**
          * Create a dubbing job from a completed upload
-         * @description Records the job and hands it to the pipeline. Languages and presets are validated against `GET /v1/languages` and `GET /v1/presets`. With an `Idempotency-Key`, repeating the same request returns the same job.
+         * @description Records the job and hands it to the pipeline. Languages and presets are validated against `GET /v1/languages` and `GET /v1/presets`. With an `Idempotency-Key`, repeating the same request returns the same job. Over a quota: 429 `quota.*`.
          */
         post: operations["createJob"];
         delete?: never;
@@ -208,6 +208,26 @@ export interface paths {
          * @description Every run's lines from the job's log archive (`logsKey` is the latest run's), filterable by stage and language; pass `nextCursor` as `cursor` for the next page.
          */
         get: operations["listJobLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{job_id}/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The job's quality report per language, measured from the audio
+         * @description Per language: a summary (onsets within 100 ms, coverage, speed ratios, overflow, leak of the original speech, loudness, true peak) and one row per unit. A language whose mix has not been measured yet has `summary: null` and no units.
+         */
+        get: operations["getJobQuality"];
         put?: never;
         post?: never;
         delete?: never;
@@ -336,6 +356,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who you are, and your quotas with their current usage
+         * @description Each quota has its limit and what you use of it now; a request over a quota gets a `quota.<name>` problem with the same figures.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -365,7 +405,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics (text exposition format)
-         * @description No API key needed; bind the API to a private interface in production.
+         * @description For the metrics scraper, not for tenants (the figures are global): it sends the token set in `DUBFLOW_METRICS_TOKEN` as `Authorization: Bearer <token>`. Without a configured token the endpoint is off (`metrics.disabled`).
          */
         get: operations["getMetrics"];
         put?: never;
@@ -474,7 +514,10 @@ export interface components {
             /** Logskey */
             logsKey: string | null;
             metrics: components["schemas"]["JobMetrics"] | null;
-            /** Dagsterruns */
+            /**
+             * Dagsterruns
+             * @description The job's Dagster runs, with links to Dagster's UI (admins only; empty for everyone else)
+             */
             dagsterRuns: components["schemas"]["DagsterRun"][];
         };
         /**
@@ -525,6 +568,13 @@ export interface components {
             items: components["schemas"]["JobSummary"][];
             /** Nextcursor */
             nextCursor: string | null;
+        };
+        /** JobQuality */
+        JobQuality: {
+            /** Jobid */
+            jobId: string;
+            /** Languages */
+            languages: components["schemas"]["LanguageQuality"][];
         };
         /**
          * JobStatusEvent
@@ -598,6 +648,18 @@ export interface components {
             vttUrl: string;
             /** Srturl */
             srtUrl: string;
+        };
+        /**
+         * LanguageQuality
+         * @description A language's quality report, measured from its audio; `summary` is null and `units` empty
+         *     until the language's mix has been measured.
+         */
+        LanguageQuality: {
+            /** Language */
+            language: string;
+            summary: components["schemas"]["QualitySummary"] | null;
+            /** Units */
+            units: components["schemas"]["QualityUnit"][];
         };
         /**
          * LanguageReadyEvent
@@ -675,6 +737,30 @@ export interface components {
             /** Nextcursor */
             nextCursor: string | null;
         };
+        /**
+         * Me
+         * @description The caller: who they are, and their quotas with current usage.
+         */
+        Me: {
+            /** Id */
+            id: string;
+            /** Email */
+            email: string;
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "user" | "admin";
+            /**
+             * Quotas
+             * @description uploadBytes, storedBytes, concurrentJobs, queuedJobs, mediaMinutesPerDay
+             */
+            quotas: {
+                [key: string]: components["schemas"]["QuotaState"];
+            };
+        };
         /** MediaSummary */
         MediaSummary: {
             /** Durationseconds */
@@ -747,6 +833,112 @@ export interface components {
             /** Instance */
             instance?: string | null;
         };
+        /** QualitySummary */
+        QualitySummary: {
+            /** Units */
+            units: number;
+            /**
+             * Onsetwithin100Ms
+             * @description Share (0..1) of units starting within 100 ms
+             */
+            onsetWithin100ms: number;
+            /** Medianonsetoffset */
+            medianOnsetOffset: number;
+            /** Meancoverage */
+            meanCoverage: number;
+            /** Maxspeedratio */
+            maxSpeedRatio: number;
+            /** Overflowunits */
+            overflowUnits: number;
+            /**
+             * Leak
+             * @description Share (0..1) of source speech audible without the dub
+             */
+            leak: number | null;
+            /**
+             * Loudnesslufs
+             * @description Integrated loudness of the mix
+             */
+            loudnessLufs: number | null;
+            /** Truepeakdbtp */
+            truePeakDbtp: number | null;
+            /**
+             * Duration
+             * @description Length of the mix in seconds
+             */
+            duration: number;
+        };
+        /**
+         * QualityUnit
+         * @description One unit of the dub measured against the source speech (times in seconds).
+         */
+        QualityUnit: {
+            /** Index */
+            index: number;
+            /**
+             * Sourcestart
+             * @description Onset of the unit's first source word
+             */
+            sourceStart: number;
+            /**
+             * Sourceend
+             * @description End of the unit's last source word
+             */
+            sourceEnd: number;
+            /**
+             * Dubstart
+             * @description Where the dubbed speech really starts in the mix
+             */
+            dubStart: number;
+            /** Dubend */
+            dubEnd: number;
+            /**
+             * Onsetoffset
+             * @description dubStart - sourceStart: negative is early
+             */
+            onsetOffset: number;
+            /**
+             * Coverage
+             * @description Dub duration / source speech duration
+             */
+            coverage: number;
+            /**
+             * Speedratio
+             * @description How much the synthesized speech was sped up
+             */
+            speedRatio: number;
+            /**
+             * Overflow
+             * @description Seconds the dub runs past its slot
+             */
+            overflow: number;
+            /**
+             * Leak
+             * @description Share (0..1) of the unit's source speech audible without the dub
+             */
+            leak: number | null;
+            /** Loudnesslufs */
+            loudnessLufs: number | null;
+            /** Sourcetext */
+            sourceText: string;
+            /** Text */
+            text: string;
+        };
+        /** QuotaState */
+        QuotaState: {
+            /** Limit */
+            limit: number;
+            /**
+             * Usage
+             * @description Current usage (for `uploadBytes`, a per-upload limit: 0)
+             */
+            usage: number;
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "bytes" | "jobs" | "minutes";
+        };
         /** ReceivedPart */
         ReceivedPart: {
             /** Partnumber */
@@ -800,9 +992,9 @@ export interface components {
             runId: string;
             /**
              * Worker
-             * @description host:pid of the run worker that ran the attempt
+             * @description host:pid of the run worker that ran the attempt (admins only)
              */
-            worker: string;
+            worker: string | null;
             /**
              * Status
              * @enum {string}
@@ -1066,6 +1258,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Signature missing, expired or forged; account disabled; or over a storage quota */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The resource is not in a state that allows this */
             409: {
                 headers: {
@@ -1291,7 +1492,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Signature missing, expired or forged */
+            /** @description Signature missing, expired or forged; account disabled; or over a storage quota */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1541,6 +1742,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getJob: {
@@ -1710,6 +1920,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     addJobLanguages: {
@@ -1772,6 +1991,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listJobLogs: {
@@ -1806,6 +2034,55 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getJobQuality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobQuality"];
                 };
             };
             /** @description API key missing, unknown or revoked */
@@ -1894,7 +2171,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests or open streams (see `code`) */
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1951,7 +2228,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests or open streams (see `code`) */
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2043,7 +2320,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Signature missing, expired or forged */
+            /** @description Signature missing, expired or forged; account disabled; or over a storage quota */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2130,6 +2407,35 @@ export interface operations {
             };
         };
     };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -2166,6 +2472,24 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -4,15 +4,15 @@ Written by database triggers, so every writer (the API, the pipeline, the CLI) p
 without knowing of them; on PostgreSQL each event is also announced with NOTIFY (docs/api.md,
 "Live progress").
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
