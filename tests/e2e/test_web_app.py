@@ -161,6 +161,9 @@ def _pick_file_with_keyboard(page: Page, video: Path) -> None:
 def test_upload_dub_into_two_languages_follow_and_watch(stack, page, audit, tmp_path):
     key = stack.api_key("web@example.com")
     video = make_video(tmp_path / "talk.mp4", MEDIA / "multilingual.mp3", seconds=12)
+    # The app follows the live event stream (and polls only while it is down).
+    streams: list[int] = []
+    page.on("response", lambda r: streams.append(r.status) if "/v1/events" in r.url else None)
     _sign_in(page, stack.api_url, key, audit)
     audit.check(page, "upload-empty")
 
@@ -190,6 +193,8 @@ def test_upload_dub_into_two_languages_follow_and_watch(stack, page, audit, tmp_
     assert succeeded_counts == sorted(succeeded_counts), "a stage went back from succeeded"
     assert len(set(succeeded_counts)) >= 4, f"too few updates seen: {succeeded_counts}"
     assert any(status == "running" for rows in history for _, _, status in rows)
+    # Those updates came through one open stream, which never dropped (no polling meanwhile).
+    assert streams == [200], streams
     _shot(page, "4-job-done")
     audit.check(page, "job-stages")
 
