@@ -150,23 +150,24 @@ describe("the job detail page", () => {
     expect(screen.getByRole("button", { name: "Retry from stage…" })).toBeInTheDocument();
   });
 
-  it("updates while the job runs, without a reload", async () => {
-    let polls = 0;
-    server(() => {
-      polls += 1;
-      return polls < 2
-        ? job({
+  it("updates while the job runs, without a reload, when the live stream says so", async () => {
+    let finished = false;
+    const api = server(() =>
+      finished
+        ? job()
+        : job({
             status: "running",
             progress: 0.5,
             playbackAvailable: false,
             languages: [language("es", "running")],
-          })
-        : job();
-    });
+          }),
+    );
     renderApp("/jobs/J1");
     expect(await screen.findByRole("button", { name: "Cancel" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Watch" })).toBeDisabled();
 
+    finished = true;
+    api.emit({ type: "language.ready", jobId: "J1", language: "es", at: "2026-05-01T10:01:00Z" });
     expect(
       await screen.findByRole("link", { name: "Watch" }, { timeout: 5000 }),
     ).toBeInTheDocument();
