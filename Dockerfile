@@ -85,7 +85,7 @@ ENV DUBFLOW_MODELS_DIR=/opt/dubflow/models \
 RUN mkdir -p "$DUBFLOW_MODELS_DIR" "$DAGSTER_HOME" \
  && dubflow models prepare \
  && chown -R dubflow:dubflow /opt/dubflow "$DAGSTER_HOME"
-COPY deploy/docker/dagster.yaml deploy/docker/workspace.yaml /opt/dagster/home/
+COPY deploy/docker/dagster.yaml /opt/dagster/home/dagster.yaml
 USER 10001
 EXPOSE 4000 3000
 # The code location's gRPC server; compose and the Helm chart start the webserver, the daemon
