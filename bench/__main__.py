@@ -4,10 +4,10 @@ prints the summary table.
 
     python -m bench [--only stages,baseline,live,scale] [--output PATH]
 
-Phases, in order: the stage and video-packaging comparisons in this process; the baseline
-script; the stack (API + daemon) for the end-to-end jobs and the resume; then 10,000 jobs are
-seeded and the stack is started again for sensor ticks, and the API alone for the load. A phase
-that fails is reported (and makes the exit status 1); the others still run.
+Phases, in order: the stage and video-packaging comparisons and the round trip in this
+process; the baseline script; the stack (API + daemon) for the end-to-end jobs and the resume;
+then 10,000 jobs are seeded and the stack is started again for sensor ticks, and the API alone
+for the load. A phase that fails is reported (and makes the exit status 1); the others still run.
 """
 
 import argparse
@@ -16,14 +16,24 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import api_load, baseline, end_to_end, packaging, partitions, resume, stages
+from bench import (
+    abuse,
+    api_load,
+    baseline,
+    end_to_end,
+    packaging,
+    partitions,
+    resume,
+    round_trip,
+    stages,
+)
 from bench.core import RESULTS, Results, alternate, console, demo_clip, machine, median, say
 from bench.inprocess import MODELS_DIR, prepare
 from bench.live import FollowedJob, MemorySampler, Tick, live_stack
 from resources.ffmpeg.audio import duration
 from resources.models import ModelRegistry
 
-PHASES = ("stages", "baseline", "live", "scale")
+PHASES = ("stages", "baseline", "live", "scale", "abuse")
 SOURCE = "en"
 PIPER_VOICE = "piper-en_US-joe-medium"
 # Seconds of each wrk run (the list is measured in alternated runs, the create in one).
@@ -54,6 +64,8 @@ def main() -> None:
                 inprocess = prepare(work / "inprocess", clip, ["es", "en"], SOURCE)
                 results.add(stages.run_family(inprocess, work))
                 results.add(packaging.run_family(inprocess, work))
+                say("8: round trip: Whisper on each language's dub alone and on its mix")
+                results.add(round_trip.run_family(inprocess))
 
         if "baseline" in only:
             with results.phase("baseline"):
@@ -122,6 +134,11 @@ def main() -> None:
                     live.memory.sample()
                     if pipeline_memory is not None:
                         results.add(api_load.memory_figures(live.memory, pipeline_memory, jobs))
+
+        if "abuse" in only:
+            with results.phase("abuse"):
+                say(f"9: the API under {abuse.UPLOADS} slow part uploads, a huge job request")
+                results.add(abuse.run_family(work / "abuse"))
 
     results.figures.sort(key=lambda figure: figure.family)
     results.write(args.output)

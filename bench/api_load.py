@@ -69,8 +69,8 @@ def load_figures(name: str, loads: list[Load], note: str) -> list[Figure]:
 def create_job_load(live: LiveStack, upload_id: str, seconds: float) -> list[Figure]:
     body = {"uploadId": upload_id, "sourceLanguage": "en", "targets": [{"language": "es"}]}
     load = wrk(f"{live.stack.api_url}/v1/jobs", live.key, seconds, body)
-    return load_figures("POST /v1/jobs", [load], "each creates a job: rows, outbox event, copy "
-                        "of a 5 s upload in storage")  # fmt: skip
+    return load_figures("POST /v1/jobs", [load], "each creates a job: rows, outbox event, a "
+                        "link to a 5 s upload in storage")  # fmt: skip
 
 
 def memory_figures(

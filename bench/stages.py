@@ -5,8 +5,13 @@ Both sides are warm: models are loaded before anything is timed (their load time
 their own), and each side ran once already. "The same work" means the same engine calls: the TTS
 baseline makes the calls dubflow's timing fit made (natural rate, then the engine rate it chose,
 then atempo where it stretched), read back from the stage's timing report; the mix baseline runs
-the same two loudnorm passes. Whatever dubflow does beyond that (storage, progress rows, hashing
-the artifact, trimming silence, the Dagster step) is the overhead the ratio shows.
+the same ffmpeg passes (analysis, gain while encoding, measurement of the result) over the same
+duck envelope. Whatever dubflow does beyond that (storage, progress rows, hashing the artifact,
+trimming silence, the quality report, the Dagster step) is the overhead the ratio shows.
+
+The loudness figure compares the mix's two ways to the target on the same inputs, bare ffmpeg on
+both sides: loudnorm in two passes (measure, then apply linearly: the mix as it was) against one
+ebur128 analysis and a gain (as it is), with where each landed.
 """
 
 import io
@@ -25,6 +30,7 @@ from bench.inprocess import InProcessJob
 from dubbing_core import keys
 from dubbing_core.languages import get_language
 from dubbing_core.voices import Voice, get_voice
+from resources.ffmpeg import ducking
 from resources.models import ModelRegistry
 from resources.tts import ESPEAK_WORDS_PER_MINUTE
 
@@ -145,42 +151,112 @@ def _tts(inprocess: InProcessJob, lang: str, work: Path) -> tuple[float, Call, i
     return load, dub, calls
 
 
-# The default preset's mix as one would type it: the original ducked under the dub by a side
-# chain compressor (ratio 2.852 ducks it ~12 dB at speech level), both summed, then EBU R128
-# normalization to -16 LUFS in two passes (measure, then apply linearly).
-_MIX_GRAPH = (
-    "[0:a]aresample=48000,aformat=channel_layouts=stereo,volume=0dB[bg];"
-    "[1:a]aresample=48000,aformat=channel_layouts=stereo,asplit=2[side][voice];"
-    "[bg][side]sidechaincompress=threshold=0.015:ratio=2.852:attack=20:release=350[ducked];"
-    "[ducked][voice]amix=inputs=2:normalize=0:duration=first[mixed];"
-    "[mixed]loudnorm=I=-16:TP=-1.5:LRA=11{measured},aresample=48000,"
-    "aformat=channel_layouts=stereo[out]"
-)
+def _mix_inputs(inprocess: InProcessJob, lang: str, work: Path) -> tuple[list[str], float]:
+    """ffmpeg's inputs for the mix (original, dub, the default preset's duck envelope drawn from
+    the stage's timing report) and the mix's length."""
+    job, store = inprocess.job, inprocess.store
+    units = store.read_json(keys.timing_report(job, lang))["segments"]
+    spans = [(u["source_start"], u["source_end"]) for u in units]
+    spans += [(u["dub_start"], u["dub_end"]) for u in units if u["dub_start"] is not None]
+    length = store.read_json(keys.source_probe(job))["duration"]
+    envelope = work / f"envelope-{lang}.f32"
+    envelope.write_bytes(ducking.envelope(spans, length + 1.0, 12.0).astype("<f4").tobytes())
+    raw = ["-f", "f32le", "-ar", str(ducking.ENVELOPE_RATE), "-ac", "1"]
+    inputs = [
+        "-i", str(inprocess.path(keys.full_audio(job))),
+        "-i", str(inprocess.path(keys.speech(job, lang))),
+        *raw, "-i", str(envelope),
+    ]  # fmt: skip
+    return inputs, length
+
+
+def _ducked_graph(length: float, tail: str) -> str:
+    stereo = "aresample=48000,aformat=sample_fmts=flt:channel_layouts=stereo"
+    fit = f"apad=whole_dur={length:.3f},atrim=end={length:.3f}"
+    return (
+        f"[0:a]{stereo},volume=0dB,{fit}[bg];"
+        f"[2:a]aresample=48000,aformat=sample_fmts=flt,pan=stereo|c0=c0|c1=c0,{fit}[gain];"
+        f"[bg][gain]amultiply[ducked];[1:a]{stereo},{fit}[voice];"
+        f"[ducked][voice]amix=inputs=2:normalize=0:duration=first[mixed];[mixed]{tail}[out]"
+    )
+
+
+def _summary(stderr: bytes) -> dict[str, float]:
+    text = stderr.decode(errors="replace")
+    text = text[text.rfind("Summary:") :]
+    lufs = re.search(r"I:\s+(-?[\d.]+) LUFS", text)
+    peak = re.search(r"Peak:\s+(-?[\d.]+)", text)
+    if lufs is None or peak is None:
+        raise RuntimeError("ebur128 printed no summary")
+    return {"lufs": float(lufs.group(1)), "peak": float(peak.group(1))}
+
+
+def _encode(inputs: list[str], graph: str, dst: Path) -> dict[str, float]:
+    """Encode the mix to AAC, then measure it (integrated loudness, true peak) as dubflow does."""
+    ffmpeg(
+        "-v", "error", *inputs, "-filter_complex", graph, "-map", "[out]", "-c:a", "aac",
+        "-b:a", "160k", "-ar", "48000", "-movflags", "+faststart", dst,
+    )  # fmt: skip
+    measured = ffmpeg("-v", "verbose", "-i", dst, "-af", "ebur128=peak=true:framelog=verbose",
+                      "-f", "null", "-")  # fmt: skip
+    return _summary(measured.stderr)
+
+
+def _gain_mix(inputs: list[str], length: float, dst: Path) -> dict[str, float]:
+    """One ebur128 analysis, then the gain (and a limiter when the peaks need it)."""
+    analysis = ffmpeg(*inputs, "-filter_complex", _ducked_graph(length, "ebur128=peak=true"),
+                      "-map", "[out]", "-f", "null", "-")  # fmt: skip
+    measured = _summary(analysis.stderr)
+    gain = -16.0 - measured["lufs"]
+    tail = f"volume={gain:.2f}dB"
+    if measured["peak"] + gain > -2.0:
+        tail += ",alimiter=limit=0.7943:level=false:latency=true"
+    return _encode(inputs, _ducked_graph(length, f"{tail},aformat=channel_layouts=stereo"), dst)
+
+
+def _loudnorm_mix(inputs: list[str], length: float, dst: Path) -> dict[str, float]:
+    """loudnorm in two passes: measure, then apply linearly with the measurements."""
+    plain = "loudnorm=I=-16:TP=-1.5:LRA=11"
+    first = ffmpeg(*inputs, "-filter_complex", _ducked_graph(length, f"{plain}:print_format=json"),
+                   "-map", "[out]", "-f", "null", "-")  # fmt: skip
+    m = json.loads(re.findall(r"\{[^{}]*\}", first.stderr.decode(errors="replace"))[-1])
+    second = (
+        f"{plain}:measured_I={m['input_i']}:measured_TP={m['input_tp']}"
+        f":measured_LRA={m['input_lra']}:measured_thresh={m['input_thresh']}"
+        f":offset={m['target_offset']}:linear=true,aresample=48000,aformat=channel_layouts=stereo"
+    )
+    return _encode(inputs, _ducked_graph(length, second), dst)
 
 
 def _mix(inprocess: InProcessJob, lang: str, work: Path) -> Call:
-    job = inprocess.job
-    background, speech = (
-        inprocess.path(keys.full_audio(job)),
-        inprocess.path(keys.speech(job, lang)),
+    inputs, length = _mix_inputs(inprocess, lang, work)
+    return lambda: _gain_mix(inputs, length, work / f"mix-{lang}.m4a")
+
+
+def _loudness_figure(inprocess: InProcessJob, lang: str, work: Path) -> Figure:
+    inputs, length = _mix_inputs(inprocess, lang, work)
+    landed: dict[str, dict[str, float]] = {}
+
+    def variant(name: str, mix: Callable[[list[str], float, Path], dict[str, float]]) -> float:
+        started = time.perf_counter()
+        landed[name] = mix(inputs, length, work / f"loudness-{name}.m4a")
+        return time.perf_counter() - started
+
+    seconds = alternate(
+        {
+            "loudnorm": lambda: variant("loudnorm", _loudnorm_mix),
+            "gain": lambda: variant("gain", _gain_mix),
+        }
     )
-    inputs: list[str | Path] = ["-i", background, "-i", speech, "-filter_complex"]
-
-    def mix() -> None:
-        graph = _MIX_GRAPH.format(measured=":print_format=json")
-        first = ffmpeg(*inputs, graph, "-map", "[out]", "-f", "null", "-")
-        m = json.loads(re.findall(r"\{[^{}]*\}", first.stderr.decode(errors="replace"))[-1])
-        graph = _MIX_GRAPH.format(
-            measured=f":measured_I={m['input_i']}:measured_TP={m['input_tp']}"
-            f":measured_LRA={m['input_lra']}:measured_thresh={m['input_thresh']}"
-            f":offset={m['target_offset']}:linear=true"
-        )
-        ffmpeg(
-            "-v", "error", *inputs, graph, "-map", "[out]", "-c:a", "aac", "-b:a", "160k",
-            "-ar", "48000", "-movflags", "+faststart", work / f"mix-{lang}.m4a",
-        )  # fmt: skip
-
-    return mix
+    return ratio_figure(
+        "1 mix loudness",
+        f"mix to -16 LUFS: two loudnorm passes / one analysis + gain ({lang})",
+        seconds,
+        "loudnorm",
+        "gain",
+        note=f"landed: loudnorm {landed['loudnorm']}, gain {landed['gain']}",
+        landed=landed,
+    )
 
 
 def _package(inprocess: InProcessJob, lang: str, work: Path) -> Call:
@@ -257,8 +333,9 @@ def run_family(inprocess: InProcessJob, work: Path) -> list[Figure]:
         "dubbed_mix",
         LANG,
         _mix(inprocess, LANG, work),
-        "two loudnorm passes on each side",
+        "analysis, gain while encoding and a measurement on each side",
     )
+    figures.append(_loudness_figure(inprocess, LANG, work))
     compare(
         f"package: audio_rendition / ffmpeg ({LANG})",
         "audio_rendition",

@@ -1,16 +1,30 @@
 """The FastAPI application: `uvicorn --factory dubbing_api.main:create_app`."""
 
+import asyncio
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 
-from dubbing_api.api.routes import catalog, health, jobs, playback, uploads, web
-from dubbing_api.core import access_log, metrics, openapi, problems
+from dubbing_api.api.routes import catalog, health, jobs, me, playback, uploads, web
+from dubbing_api.core import metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
+from dubbing_api.core.headers import SecurityHeaders
+from dubbing_api.core.limits import BodyLimit
+from dubbing_api.core.observability import RequestObserver
+from dubbing_api.core.rate_limits import RateLimits
+from dubbing_api.core.tokens import TokenVerifier
+from dubbing_api.services.uploads import discard_expired
 from dubbing_api.storage import Storage
 from dubbing_core.db import migrate
+from dubbing_core.db.session import UPLOAD_THREADS, WORKER_THREADS
+from dubbing_core.files import keep_files_private
+from dubbing_core.logs import get_logger
 
 DESCRIPTION = """\
 Upload a video in parts, create a dubbing job, follow its stages, and play the result: an HLS
@@ -28,12 +42,44 @@ TAGS = [
     {"name": "jobs", "description": "Dubbing jobs: create, follow, cancel, retry, add languages."},
     {"name": "playback", "description": "Signed HLS playback and downloads."},
     {"name": "catalog", "description": "Languages, voices and presets the engines support."},
+    {"name": "me", "description": "The caller: identity, role, quotas and usage."},
     {"name": "health", "description": "Health and Prometheus metrics."},
 ]
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Sync routes and every blocking call run in this pool; the database pool is sized for it
+    # (see dubbing_core/db/session.py).
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    app.state.part_threads = anyio.CapacityLimiter(UPLOAD_THREADS)
+    sweeper = asyncio.create_task(_discard_expired_uploads(app))
+    try:
+        yield
+    finally:
+        sweeper.cancel()
+
+
+async def _discard_expired_uploads(app: FastAPI) -> None:
+    """Every few minutes, expired upload sessions lose their parts (every replica does it; the
+    work is idempotent)."""
+    settings: ApiSettings = app.state.settings
+    log = get_logger(component="api")
+    while True:
+        try:
+            count = await run_in_threadpool(
+                discard_expired, settings.resolved_database_url, app.state.storage
+            )
+            if count:
+                log.info("uploads.expired_discarded", count=count)
+        except Exception as error:  # the next sweep tries again; the API stays up
+            log.error("uploads.sweep_failed", error=type(error).__name__)
+        await asyncio.sleep(settings.upload_sweep_seconds)
+
+
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
     settings = settings or ApiSettings()
+    keep_files_private(settings.data_dir)
     migrate(settings.resolved_database_url)
     app = FastAPI(
         title="dubflow API",
@@ -43,11 +89,17 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         license_info={"name": "GPL-3.0-or-later", "identifier": "GPL-3.0-or-later"},
         servers=[{"url": settings.public_url, "description": "this deployment"}],
         contact={"name": "dubflow", "url": "https://github.com/dubflow/dubflow"},
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.storage = Storage(settings)
-    app.state.metrics = metrics.install(app, settings.resolved_database_url)
-    access_log.install(app)
+    app.state.rate_limits = RateLimits(settings)
+    app.state.tokens = TokenVerifier(settings)
+    app.state.metrics = metrics.job_registry(settings.resolved_database_url)
+    # The last added runs first: every request is observed, even one refused for its size.
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestObserver, registry=app.state.metrics)
     problems.install(app)
     openapi.install(app)
     for router in (
@@ -55,6 +107,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         jobs.router,
         playback.router,
         catalog.router,
+        me.router,
         health.router,
         web.router,
     ):

@@ -4,13 +4,19 @@ These are kept apart from the storage models (`dubbing_core/db/models.py`); rout
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from dubbing_core.stages import STAGES, StageName
 from dubbing_core.statuses import JobStatus, StageStatus, UploadStatus
+
+# Bounds on what a request may carry (docs/security/limits.md): no list or string is unbounded,
+# so validating a request costs time linear in a size that is itself small.
+MAX_TARGETS = 20
+MAX_PARTS = 10_000  # S3's own limit on the parts of a multipart upload
+LANGUAGE_CODE = Field(min_length=1, max_length=16, examples=["es"])
 
 
 class ApiModel(BaseModel):
@@ -83,7 +89,7 @@ class UploadState(ApiModel):
 
 
 class CompletedPart(ApiModel):
-    part_number: int = Field(ge=1)
+    part_number: int = Field(ge=1, le=MAX_PARTS)
     etag: str = Field(min_length=1, max_length=128)
 
 
@@ -94,15 +100,15 @@ class UploadComplete(ApiModel):
         }
     )
 
-    parts: list[CompletedPart] = Field(min_length=1)
+    parts: list[CompletedPart] = Field(min_length=1, max_length=MAX_PARTS)
 
 
 # -- jobs ------------------------------------------------------------------------------------------
 
 
 class TargetSpec(ApiModel):
-    language: str = Field(examples=["es"])
-    preset: str = Field(default="default", examples=["default"])
+    language: str = LANGUAGE_CODE
+    preset: str = Field(default="default", max_length=64, examples=["default"])
 
 
 class JobCreate(ApiModel):
@@ -118,9 +124,9 @@ class JobCreate(ApiModel):
         }
     )
 
-    upload_id: str
-    source_language: str = Field(default="auto", examples=["auto", "en"])
-    targets: list[TargetSpec]
+    upload_id: str = Field(min_length=1, max_length=64)
+    source_language: str = Field(default="auto", max_length=16, examples=["auto", "en"])
+    targets: list[TargetSpec] = Field(max_length=MAX_TARGETS)
 
 
 class StageAttemptState(ApiModel):
@@ -129,7 +135,9 @@ class StageAttemptState(ApiModel):
 
     attempt: int
     run_id: str
-    worker: str = Field(description="host:pid of the run worker that ran the attempt")
+    worker: str | None = Field(
+        description="host:pid of the run worker that ran the attempt (admins only)"
+    )
     status: StageStatus
     started_at: datetime
     finished_at: datetime | None
@@ -198,7 +206,10 @@ class Job(ApiModel):
     playback_available: bool
     logs_key: str | None
     metrics: JobMetrics | None
-    dagster_runs: list[DagsterRun]
+    dagster_runs: list[DagsterRun] = Field(
+        description="The job's Dagster runs, with links to Dagster's UI (admins only; empty "
+        "for everyone else)"
+    )
 
 
 class JobSummary(ApiModel):
@@ -242,8 +253,12 @@ class RetryRequest(ApiModel):
 
     # A plain string (listed as an enum in the contract) so that an unknown stage gets its own
     # problem code rather than a generic validation error.
-    resume_from: str = Field(json_schema_extra={"enum": list(STAGES)}, examples=["dubbed_speech"])
-    languages: list[str] | None = None
+    resume_from: str = Field(
+        max_length=32, json_schema_extra={"enum": list(STAGES)}, examples=["dubbed_speech"]
+    )
+    languages: list[Annotated[str, LANGUAGE_CODE]] | None = Field(
+        default=None, max_length=MAX_TARGETS
+    )
 
 
 class RetryPlan(ApiModel):
@@ -256,7 +271,7 @@ class RetryPlan(ApiModel):
 class AddLanguages(ApiModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"targets": [{"language": "de"}]}]})
 
-    targets: list[TargetSpec]
+    targets: list[TargetSpec] = Field(max_length=MAX_TARGETS)
 
 
 class CancelResult(ApiModel):
@@ -268,6 +283,58 @@ class CancelResult(ApiModel):
 class Playback(ApiModel):
     url: str
     expires_at: datetime
+
+
+# -- quality report --------------------------------------------------------------------------------
+
+
+class QualityUnit(ApiModel):
+    """One unit of the dub measured against the source speech (times in seconds)."""
+
+    index: int
+    source_start: float = Field(description="Onset of the unit's first source word")
+    source_end: float = Field(description="End of the unit's last source word")
+    dub_start: float = Field(description="Where the dubbed speech really starts in the mix")
+    dub_end: float
+    onset_offset: float = Field(description="dubStart - sourceStart: negative is early")
+    coverage: float = Field(description="Dub duration / source speech duration")
+    speed_ratio: float = Field(description="How much the synthesized speech was sped up")
+    overflow: float = Field(description="Seconds the dub runs past its slot")
+    leak: float | None = Field(
+        description="Share (0..1) of the unit's source speech audible without the dub"
+    )
+    loudness_lufs: float | None
+    source_text: str
+    text: str
+
+
+class QualitySummary(ApiModel):
+    units: int
+    onset_within_100ms: float = Field(
+        alias="onsetWithin100ms", description="Share (0..1) of units starting within 100 ms"
+    )
+    median_onset_offset: float
+    mean_coverage: float
+    max_speed_ratio: float
+    overflow_units: int
+    leak: float | None = Field(description="Share (0..1) of source speech audible without the dub")
+    loudness_lufs: float | None = Field(description="Integrated loudness of the mix")
+    true_peak_dbtp: float | None
+    duration: float = Field(description="Length of the mix in seconds")
+
+
+class LanguageQuality(ApiModel):
+    """A language's quality report, measured from its audio; `summary` is null and `units` empty
+    until the language's mix has been measured."""
+
+    language: str
+    summary: QualitySummary | None
+    units: list[QualityUnit]
+
+
+class JobQuality(ApiModel):
+    job_id: str
+    languages: list[LanguageQuality]
 
 
 # -- catalogue and health -------------------------------------------------------------------------
@@ -295,6 +362,24 @@ class PresetInfo(ApiModel):
     background_gain_db: float
     subtitle_max_chars: int
     subtitle_max_lines: int
+
+
+class QuotaState(ApiModel):
+    limit: float
+    usage: float = Field(description="Current usage (for `uploadBytes`, a per-upload limit: 0)")
+    unit: Literal["bytes", "jobs", "minutes"]
+
+
+class Me(ApiModel):
+    """The caller: who they are, and their quotas with current usage."""
+
+    id: str
+    email: str
+    name: str
+    role: Literal["user", "admin"]
+    quotas: dict[str, QuotaState] = Field(
+        description="uploadBytes, storedBytes, concurrentJobs, queuedJobs, mediaMinutesPerDay"
+    )
 
 
 class Health(ApiModel):

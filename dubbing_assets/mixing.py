@@ -1,7 +1,13 @@
-"""Per-language mix: the dubbed speech over the ducked original, loudness-normalized."""
+"""Per-language mix: the dubbed speech over the original, ducked over every unit's speech,
+brought to the loudness target; and the language's quality report, measured from the audio."""
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
+from dubbing_assets import quality
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import source_audio
 from dubbing_assets.partitions import FROM_JOB, job_lang_partitions, split_job_lang
@@ -15,15 +21,86 @@ from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore
 
+# The quality report's unit table as Dagster table metadata: name, type.
+_UNIT_COLUMNS = {
+    "index": "int",
+    "source_start": "float",
+    "source_end": "float",
+    "dub_start": "float",
+    "dub_end": "float",
+    "onset_offset": "float",
+    "coverage": "float",
+    "speed_ratio": "float",
+    "overflow": "float",
+    "leak": "float",
+    "loudness_lufs": "float",
+    "text": "string",
+}
+
+
+def duck_spans(timing_report: dict[str, Any]) -> list[tuple[float, float]]:
+    """Where the original goes down: each unit's source speech, and wherever its dub sounds."""
+    spans = []
+    for unit in timing_report["segments"]:
+        spans.append((unit["source_start"], unit["source_end"]))
+        if unit["dub_start"] is not None:
+            spans.append((unit["dub_start"], unit["dub_end"]))
+    return spans
+
+
+def unit_table(report: dict[str, Any]) -> dg.TableMetadataValue:
+    schema = dg.TableSchema(
+        columns=[dg.TableColumn(name, kind) for name, kind in _UNIT_COLUMNS.items()]
+    )
+    records = [
+        dg.TableRecord({name: unit[name] for name in _UNIT_COLUMNS}) for unit in report["units"]
+    ]
+    return dg.MetadataValue.table(records, schema)
+
+
+def measure_quality(
+    media: Media,
+    lang: str,
+    *,
+    source: Path,
+    speech: Path,
+    mix: Path,
+    momentary: Sequence[tuple[float, float]],
+    loudness_lufs: float,
+    true_peak_dbtp: float,
+    duration: float,
+    translation: dict[str, Any],
+    timing_report: dict[str, Any],
+) -> dict[str, Any]:
+    """The quality report of a finished mix (dubbing_assets/quality.py), every signal decoded
+    from its file."""
+    source_audio, dub, final = (
+        media.read_mono(path, quality.RATE) for path in (source, speech, mix)
+    )
+    segments = translation["segments"]
+    timings = quality.measure_dub_timing([(s["start"], s["end"]) for s in segments], dub)
+    return quality.quality_report(
+        lang,
+        timings,
+        segments,
+        timing_report["segments"],
+        leak=quality.measure_leak(source_audio, dub, final),
+        momentary=momentary,
+        loudness_lufs=loudness_lufs,
+        true_peak_dbtp=true_peak_dbtp,
+        duration=duration,
+    )
+
 
 @dg.asset(
     partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[dubbed_speech, dg.AssetDep(source_audio, partition_mapping=FROM_JOB)],
-    code_version=f"{RESOURCES['media'].version()}:presets-{catalog_version()}",
+    code_version=f"{RESOURCES['media'].version()}:presets-{catalog_version()}:mix-2",
     retry_policy=TRANSIENT_RETRY,
-    description="{lang}/mix.m4a: the dub over the original ducked by sidechain compression, "
-    "EBU R128 loudness-normalized, AAC.",
+    description="{lang}/mix.m4a: the dub over the original, ducked by the preset's depth over "
+    "each unit's source speech, at the loudness target, as long as the video; and "
+    "{lang}/quality.json: onsets, coverage, leak and loudness per unit, measured from the audio.",
 )
 def dubbed_mix(
     context: dg.AssetExecutionContext, store: MediaStore, media: Media, jobstore: JobStore
@@ -31,28 +108,59 @@ def dubbed_mix(
     with tracked(context, jobstore, store):
         job, lang = split_job_lang(context.partition_key)
         preset = get_preset(load_request(store, job).target(lang).preset)
+        timing_report = store.read_json(keys.timing_report(job, lang))
+        length = store.read_json(keys.source_probe(job))["duration"]
         with (
             store.local_copy(keys.full_audio(job)) as background,
+            store.local_copy(keys.speech_audio(job)) as source,
             store.local_copy(keys.speech(job, lang)) as speech,
             scratch() as work,
         ):
-            report = media.mix(
+            # Out of range raises mix.loudness_out_of_range, a permanent failure (stage_errors).
+            mixed = media.mix(
                 background,
                 speech,
                 work / "mix.m4a",
+                duck_spans=duck_spans(timing_report),
+                length=length,
                 duck_db=preset.duck_db,
                 background_gain_db=preset.background_gain_db,
             )
+            report = measure_quality(
+                media,
+                lang,
+                source=source,
+                speech=speech,
+                mix=work / "mix.m4a",
+                momentary=mixed.momentary,
+                loudness_lufs=mixed.integrated_lufs,
+                true_peak_dbtp=mixed.true_peak,
+                duration=mixed.duration_s,
+                translation=store.read_json(keys.translation(job, lang)),
+                timing_report=timing_report,
+            )
             store.put_file(work / "mix.m4a", keys.mix(job, lang))
+        store.write_json(keys.quality_report(job, lang), report)
+        summary = report["summary"]
         context.log.info(
-            f"mix: {report.integrated_lufs:.1f} LUFS, peak {report.true_peak:.1f} dBTP"
+            f"mix: {mixed.integrated_lufs:.1f} LUFS, peak {mixed.true_peak:.1f} dBTP, "
+            f"gain {mixed.gain_db:+.1f} dB{' (limited)' if mixed.limited else ''}; leak "
+            f"{summary['leak']}, onsets within 100 ms {summary['onset_within_100ms']:.0%}"
         )
         return materialized(
             store,
             keys.mix(job, lang),
-            integrated_lufs=report.integrated_lufs,
-            true_peak_dbtp=report.true_peak,
+            integrated_lufs=mixed.integrated_lufs,
+            true_peak_dbtp=mixed.true_peak,
             target_lufs=media.target_lufs,
-            duration_s=report.duration_s,
+            gain_db=mixed.gain_db,
+            limited=mixed.limited,
+            duration_s=mixed.duration_s,
             duck_db=preset.duck_db,
+            quality_key=keys.quality_report(job, lang),
+            leak=summary["leak"],
+            onset_within_100ms=summary["onset_within_100ms"],
+            median_onset_offset=summary["median_onset_offset"],
+            mean_coverage=summary["mean_coverage"],
+            units=unit_table(report),
         )

@@ -62,7 +62,7 @@ def publish_master(store: MediaStore, job: str) -> str:
     partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[dubbed_mix, dg.AssetDep(video_rendition, partition_mapping=FROM_JOB)],
-    code_version=RESOURCES["media"].version(),
+    code_version=f"{RESOURCES['media'].version()}:start-1",
     retry_policy=TRANSIENT_RETRY,
     description="HLS audio rendition of the mix, the language's MP4, and the master playlist.",
 )
@@ -79,7 +79,11 @@ def audio_rendition(
         ):
             # Both codecs are known (the mix is made AAC; source_video probed the source): no
             # need to probe either file again.
-            package = media.package_audio(mix, work / "audio", codec=media.mix_codec)
+            # The audio starts where the video's first picture does (see resources/ffmpeg/hls.py).
+            start = store.read_json(keys.hls_video_info(job)).get("start_seconds", 0.0)
+            package = media.package_audio(
+                mix, work / "audio", codec=media.mix_codec, start_seconds=start
+            )
             (work / "audio" / _AUDIO_BANDWIDTH).write_text(str(package.bandwidth_bps))
             store.delete_prefix(prefix)
             files = store.put_tree(work / "audio", prefix, last=keys.PLAYLIST)
@@ -109,7 +113,7 @@ def audio_rendition(
     partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[translation, dg.AssetDep(video_rendition, partition_mapping=FROM_JOB)],
-    code_version=f"subtitles-1:presets-{catalog_version()}",
+    code_version=f"subtitles-2:presets-{catalog_version()}",
     retry_policy=TRANSIENT_RETRY,
     description="{lang}/subtitles.vtt and .srt from the translation, and the HLS WebVTT rendition.",
 )
@@ -126,7 +130,8 @@ def subtitles(
             max_chars=preset.subtitle_max_chars,
             max_lines=preset.subtitle_max_lines,
         )
-        vtt = to_webvtt(cues).encode()
+        start = store.read_json(keys.hls_video_info(job)).get("start_seconds", 0.0)
+        vtt = to_webvtt(cues, start).encode()
         store.write_bytes(keys.subtitles_vtt(job, lang), vtt)
         store.write_bytes(keys.subtitles_srt(job, lang), to_srt(cues).encode())
         prefix = keys.hls_subtitles_prefix(job, lang)

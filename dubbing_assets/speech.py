@@ -1,9 +1,10 @@
-"""Per-language dubbed speech: every segment synthesized and fitted to its source time slot."""
+"""Per-language dubbed speech: every unit synthesized and fitted to its source time slot, and
+its timing measured against the source speech."""
 
 import dagster as dg
 import numpy as np
 
-from dubbing_assets import timing
+from dubbing_assets import quality, timing
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.partitions import job_lang_partitions, split_job_lang
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
@@ -29,10 +30,11 @@ def speech_fingerprint(lang: str, preset_name: str) -> str:
     partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[translation],
-    code_version=f"{RESOURCES['tts'].version()}:presets-{catalog_version()}:fit-1",
+    code_version=f"{RESOURCES['tts'].version()}:presets-{catalog_version()}:fit-2",
     retry_policy=TRANSIENT_RETRY,
-    description="{lang}/speech.wav (as long as the source) and {lang}/timing.json: each segment "
-    "at its source start, sped up within the preset's caps, overflow reported.",
+    description="{lang}/speech.wav (as long as the source) and {lang}/timing.json: each unit "
+    "at its source speech onset, sped up within the preset's caps; onset offset, coverage, speed "
+    "ratio and overflow measured against the source speech.",
 )
 def dubbed_speech(
     context: dg.AssetExecutionContext,
@@ -77,13 +79,15 @@ def dubbed_speech(
             max_stretch=preset.max_stretch,
             on_segment=progress,
         )
-        summary = timing.summary(fits)
+        measured = quality.measure_dub_timing(spans, timeline, voice.sample_rate)
+        summary = {**timing.summary(fits), **quality.timing_summary(measured)}
+        by_index = {fit.index: fit for fit in fits}
         report = {
             "language": lang,
             "voice": voice.id,
             "preset": preset.name,
             "summary": summary,
-            "segments": [fit.to_dict() for fit in fits],
+            "segments": [{**by_index[unit.index].to_dict(), **unit.to_dict()} for unit in measured],
         }
         with scratch() as work:
             media.write_wav(work / "speech.wav", timeline, voice.sample_rate)

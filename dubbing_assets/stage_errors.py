@@ -9,10 +9,18 @@ from dubbing_core.errors import CodedError
 from dubbing_core.statuses import StageStatus
 
 # Errors of configuration rather than of the moment: a model or voice that is missing or corrupt,
-# a preset or language nobody supports. The same attempt would fail again, however long later.
+# a preset or language nobody supports; or of the input: a mix that cannot reach the loudness
+# target (e.g. a silent source). The same attempt would fail again, however long later.
 _PERMANENT_PREFIXES = ("model.",)
 _PERMANENT_CODES = frozenset(
-    {"voice.unknown", "preset.unknown", "language.unsupported", "translation.unsupported_pair"}
+    {
+        "voice.unknown",
+        "preset.unknown",
+        "language.unsupported",
+        "translation.unsupported_pair",
+        "mix.loudness_out_of_range",
+        "source.language_uncertain",
+    }
 )
 
 # Runs whose worker was interrupted in this process (a terminate from the UI or the API, Ctrl-C,

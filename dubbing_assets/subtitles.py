@@ -43,10 +43,16 @@ def _timestamp(seconds: float, separator: str) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
 
 
-def to_webvtt(cues: Sequence[Cue]) -> str:
-    # The media playlists' MPEG-TS timestamps start at 0 (see resources/ffmpeg/hls.py), so cue
-    # time 0 is MPEG-TS time 0; HLS players need this header to line cues up with the segments.
-    blocks = ["WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000"]
+# MPEG-TS timestamps count a 90 kHz clock.
+_MPEGTS_HZ = 90000
+
+
+def to_webvtt(cues: Sequence[Cue], start_seconds: float = 0.0) -> str:
+    """`start_seconds`: the MPEG-TS timestamp where the media playlists start (the video's first
+    picture, see resources/ffmpeg/hls.py); HLS players line cue time 0 up with it through the
+    X-TIMESTAMP-MAP header."""
+    mpegts = round(start_seconds * _MPEGTS_HZ)
+    blocks = [f"WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:{mpegts},LOCAL:00:00:00.000"]
     for cue in cues:
         timing = f"{_timestamp(cue.start, '.')} --> {_timestamp(cue.end, '.')}"
         blocks.append(timing + "\n" + "\n".join(cue.lines))

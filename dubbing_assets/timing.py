@@ -6,6 +6,8 @@ Order of tools, per segment (docs/pipeline.md, "Timing fit"):
 3. time-stretch, up to `max_stretch`, whatever still does not fit;
 4. what still overflows is cut with a short fade, and reported.
 Every segment is placed at its own source start, so an overflow never pushes later segments.
+Whether the dub really sounds where the source speaks is measured from the audio afterwards
+(`dubbing_assets.quality.measure_dub_timing`), not assumed from the placement.
 """
 
 from collections.abc import Callable, Sequence
@@ -15,6 +17,7 @@ from typing import Any
 import numpy as np
 
 FADE_SECONDS = 0.02
+BREATH_SECONDS = 0.15
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,17 @@ class SegmentFit:
 
 def slots(spans: Sequence[tuple[float, float]], media_duration: float) -> list[Slot]:
     """Time slots in order of start (each keeps its segment's index); a span overlapping the
-    next segment is clipped to that segment's start."""
+    next segment is clipped to that segment's start. A dub borrowing the silence after its
+    segment stops `BREATH_SECONDS` short of the next one, so the listener hears each new
+    sentence start."""
     ordered = sorted(enumerate(spans), key=lambda item: item[1][0])
     result = []
     for position, (index, (start, end)) in enumerate(ordered):
-        following = ordered[position + 1][1][0] if position + 1 < len(ordered) else media_duration
-        limit = max(following, start)
+        following = ordered[position + 1][1][0] if position + 1 < len(ordered) else None
+        if following is None:
+            limit = max(media_duration, start)
+        else:
+            limit = max(following - BREATH_SECONDS, min(end, following), start)
         result.append(Slot(index, start, min(max(end, start), limit), limit))
     return result
 
@@ -153,7 +161,4 @@ def summary(fits: Sequence[SegmentFit]) -> dict[str, Any]:
         "mean_speed_ratio": round(sum(ratios) / len(ratios), 4),
         "overflow_segments": sum(1 for fit in fits if fit.overflow_seconds > 0),
         "overflow_seconds": round(sum(fit.overflow_seconds for fit in fits), 4),
-        "max_drift_seconds": round(
-            max((abs(f.placed_start - f.start) for f in fits), default=0), 4
-        ),
     }

@@ -1,9 +1,17 @@
-"""Job-level transcript: faster-whisper over the 16 kHz speech track."""
+"""Job-level transcript: faster-whisper over the 16 kHz speech track, re-segmented into
+sentence-level units (dubbing_assets/units.py) whose edges sit on the speech in the audio.
 
+The source language is settled first (given, or detected among the languages dubflow handles) and
+every target language checked against it, so a job no engine can dub fails here, before the
+transcription and before any language's dub starts.
+"""
+
+import dataclasses
 import time
 
 import dagster as dg
 
+from dubbing_assets import quality, units
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import INGEST_GROUP, source_audio
 from dubbing_assets.partitions import job_partitions
@@ -13,24 +21,31 @@ from dubbing_core import keys
 from dubbing_core.requests import load_request
 from resources.asr import ASR
 from resources.jobstore import JobStore
+from resources.media import Media
 from resources.storage import MediaStore
+from resources.translation import Translation
 
 
 @dg.asset(
     partitions_def=job_partitions,
     group_name=INGEST_GROUP,
     deps=[source_audio],
-    code_version=RESOURCES["asr"].version(),
+    code_version=f"{RESOURCES['asr'].version()}:units-1",
     retry_policy=TRANSIENT_RETRY,
-    description="segments_src.json: timed segments with words, language and confidence.",
+    description="segments_src.json: sentence-level units (from the first word's onset to the "
+    "last word's end, on the speech in the audio) with their words, and the language.",
 )
 def transcript(
-    context: dg.AssetExecutionContext, store: MediaStore, asr: ASR, jobstore: JobStore
+    context: dg.AssetExecutionContext,
+    store: MediaStore,
+    asr: ASR,
+    media: Media,
+    translation: Translation,
+    jobstore: JobStore,
 ) -> dg.MaterializeResult:
     with tracked(context, jobstore, store) as report_progress:
         job = context.partition_key
         request = load_request(store, job)
-        language = None if request.source_language == "auto" else request.source_language
         started = time.perf_counter()
         reported = [0.0]
 
@@ -41,17 +56,40 @@ def transcript(
                 context.log.info(f"transcribing: {fraction:.0%}")
 
         with store.local_copy(keys.speech_audio(job)) as speech:
+            if request.source_language == "auto":
+                detected = asr.detect_language(speech)
+                language, probability = detected.language, detected.probability
+                context.log.info(f"detected {language} (p={probability}), heard {detected.heard}")
+            else:
+                language, probability = request.source_language, 1.0
+            translation.check_pairs(language, request.languages)
             result = asr.transcribe(speech, language=language, on_progress=progress)
+            samples = media.read_mono(speech, quality.RATE)
+        result = dataclasses.replace(result, language_probability=probability)
         if not result.segments:
             raise rejected("transcript.no_speech", "no speech was recognised in the source audio")
-        store.write_json(keys.transcript(job), result.to_dict())
+        speaking = quality.speech_activity(quality.foreground_levels(samples))
+        recognised = result.to_dict()
+        pauses = units.silences(speaking, quality.FRAME_SECONDS, units.PAUSE_SECONDS)
+        found = units.snap_to_speech(
+            units.build_units(recognised["segments"], silent=pauses),
+            speaking,
+            quality.FRAME_SECONDS,
+        )
+        document = {
+            **recognised,
+            "asr_segments": len(result.segments),
+            "segments": [unit.to_segment() for unit in found],
+        }
+        store.write_json(keys.transcript(job), document)
         jobstore.set_detected_language(job, result.language)
         return materialized(
             store,
             keys.transcript(job),
             language=result.language,
             language_probability=result.language_probability,
-            segments=len(result.segments),
+            segments=len(found),
+            asr_segments=len(result.segments),
             words=sum(len(segment.words) for segment in result.segments),
             asr_seconds=round(time.perf_counter() - started, 3),
             model=result.model,

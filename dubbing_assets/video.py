@@ -18,7 +18,7 @@ from resources.storage import MediaStore
     partitions_def=job_partitions,
     group_name=INGEST_GROUP,
     deps=[source_video],
-    code_version=RESOURCES["media"].version(),
+    code_version=f"{RESOURCES['media'].version()}:start-1",
     retry_policy=TRANSIENT_RETRY,
     description="HLS video-only rendition (stream copy for H.264 sources, re-encode otherwise).",
 )

@@ -59,6 +59,11 @@ def timing_report(job: str, lang: str) -> str:
     return f"{job_prefix(job)}/{lang}/timing.json"
 
 
+def quality_report(job: str, lang: str) -> str:
+    """What a viewer hears, measured from the audio: per unit and a summary."""
+    return f"{job_prefix(job)}/{lang}/quality.json"
+
+
 def mix(job: str, lang: str) -> str:
     return f"{job_prefix(job)}/{lang}/mix.m4a"
 

@@ -24,7 +24,8 @@ class Preset:
     max_engine_rate: float = 1.25
     # ...then time-stretch (atempo) up to this factor, after borrowing the silence that follows.
     max_stretch: float = 1.3
-    # How far the original audio is ducked under the dubbed voice, and its level overall.
+    # How far the original audio is ducked over each unit's source speech and under its dub (see
+    # docs/pipeline.md, "Mix and packaging"), and its level overall.
     duck_db: float = 12.0
     background_gain_db: float = 0.0
     subtitle_max_chars: int = 42

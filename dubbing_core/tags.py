@@ -11,6 +11,24 @@ RESUME_FROM = "dubflow/resume_from"
 EVENT = "dubflow/event"
 
 
+# Fair scheduling across tenants (docs/security/quotas.md): every run names the user it works
+# for, so the Dagster instance can cap each tenant's concurrent runs (a tag concurrency limit per
+# unique value, deploy/dagster.yaml); and a run's priority falls with the tenant's backlog, so a
+# tenant's first job overtakes another tenant's tenth in the run queue.
+TENANT = "dubflow/tenant"
+PRIORITY = "dagster/priority"
+
+
+def fairness_tags(tenant: str, backlog: int) -> dict[str, str]:
+    """`backlog`: how many of the tenant's unfinished jobs are older than this one."""
+    return {TENANT: tenant, PRIORITY: str(-backlog)}
+
+
+def inherited_fairness(tags: Mapping[str, str]) -> dict[str, str]:
+    """The fairness tags of a run, for the runs chained after it."""
+    return {key: tags[key] for key in (TENANT, PRIORITY) if key in tags}
+
+
 def run_tags(
     job: str, langs: list[str], resume_from: str = "", event: int | None = None
 ) -> dict[str, str]:

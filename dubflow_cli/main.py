@@ -9,12 +9,12 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import dagster as dg
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -28,10 +28,11 @@ from rich.table import Table
 
 from dubbing_core import keys, tags
 from dubbing_core.db import migrate as migrate_database
-from dubbing_core.errors import CodedError
-from dubbing_core.requests import JobRequest, TargetRequest, new_job_id, store_job
+from dubbing_core.files import keep_files_private
+from dubbing_core.requests import JobRequest, new_job_id, store_job
 from dubbing_core.settings import DubflowSettings
 from dubflow_cli.admin import keys_app, users_app
+from dubflow_cli.errors import REFUSED, CliError, as_cli_error, reported, step_failure
 from resources.models import ModelRegistry
 from resources.storage import MediaStore
 
@@ -41,6 +42,13 @@ app.add_typer(models_app, name="models")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 console = Console()
+errors = Console(stderr=True)
+
+
+@app.callback()
+def _private_files() -> None:
+    # Before any command writes: the daemon's run workers inherit this process's umask.
+    keep_files_private(DubflowSettings().data_dir)
 
 
 def _dagster_home(settings: DubflowSettings) -> Path:
@@ -50,14 +58,26 @@ def _dagster_home(settings: DubflowSettings) -> Path:
     return home
 
 
-def _parse_targets(to: str, preset: str) -> list[TargetRequest]:
-    return [TargetRequest(lang=lang.strip(), preset=preset) for lang in to.split(",") if lang]
+def _checked_request(
+    settings: DubflowSettings, video: Path, to: str, source_language: str, preset: str
+) -> JobRequest:
+    """The job request, after the same checks the API makes at `POST /v1/jobs`: languages,
+    presets and, when the source language is given, that every target is reachable from it."""
+    from dubbing_api.core.problems import Problem
+    from dubbing_api.schemas import TargetSpec
+    from dubbing_api.services.catalog import validate_targets
 
-
-def _refuse(code: str, message: str) -> NoReturn:
-    """Bad input ends in one line with its stable code, not a traceback."""
-    typer.echo(f"dubflow: error [{code}] {message}", err=True)
-    raise typer.Exit(2)
+    specs = [TargetSpec(language=lang.strip(), preset=preset) for lang in to.split(",") if lang]
+    try:
+        targets = validate_targets(settings, source_language, specs)
+    except Problem as problem:
+        raise CliError(problem.code, problem.detail, exit_code=REFUSED) from None
+    return JobRequest(
+        job_id=new_job_id(),
+        source_name=video.name,
+        source_language=source_language,
+        targets=targets,
+    )
 
 
 @app.command()
@@ -68,42 +88,43 @@ def dub(
         str, typer.Option("--from", help="source language or auto")
     ] = "auto",
     preset: Annotated[str, typer.Option(help="preset for every target language")] = "default",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="on failure, show the traceback")
+    ] = False,
 ) -> None:
-    """Dub VIDEO into the languages of --to, showing each stage's progress."""
+    """Dub VIDEO into the languages of --to, showing each stage's progress.
+
+    A failure prints one line (its error code and message) and where the job's logs are, and
+    exits with 1; arguments refused before any work exit with 2."""
     settings = DubflowSettings()
-    _dagster_home(settings)
-    try:
-        request = JobRequest(
-            job_id=new_job_id(),
-            source_name=video.name,
-            source_language=source_language,
-            targets=_parse_targets(to, preset),
-        )
-    except CodedError as error:
-        _refuse(error.code, error.message)
-    except ValidationError as error:
-        _refuse("job.invalid_request", "; ".join(e["msg"] for e in error.errors()))
-    # Imported here: loading the code location configures engines, which neither `--help` nor
-    # refused input should do.
-    from dubbing_assets.definitions import defs
-    from dubbing_assets.partitions import JOB_PARTITIONS, job_lang_key
+    with reported(errors, verbose=verbose):
+        request = _checked_request(settings, video, to, source_language, preset)
+        _dagster_home(settings)
+        # Imported here: loading the code location configures engines, which neither `--help`
+        # nor refused input should do. Dagster's beta-API warnings are for the code's authors,
+        # not for its users.
+        warnings.filterwarnings("ignore", category=dg.BetaWarning)
+        from dubbing_assets.definitions import defs
+        from dubbing_assets.partitions import JOB_PARTITIONS, job_lang_key
 
-    store = MediaStore.from_settings(settings)
-    store_job(store, video, request)
-    instance = dg.DagsterInstance.get()
-    instance.add_dynamic_partitions(JOB_PARTITIONS, [request.job_id])
-    console.print(f"job [bold]{request.job_id}[/]: {video.name} -> {', '.join(request.languages)}")
+        store = MediaStore.from_settings(settings)
+        store_job(store, video, request)
+        instance = dg.DagsterInstance.get()
+        instance.add_dynamic_partitions(JOB_PARTITIONS, [request.job_id])
+        job = request.job_id
+        console.print(f"job [bold]{job}[/]: {video.name} -> {', '.join(request.languages)}")
 
-    job_tags = {tags.JOB: request.job_id, tags.LANGS: ",".join(request.languages)}
-    plan: list[tuple[str, str | dg.MultiPartitionKey]] = [("ingest_assets_job", request.job_id)]
-    plan += [("dub_assets_job", job_lang_key(request.job_id, lang)) for lang in request.languages]
-    started = time.perf_counter()
-    failed = _run_with_progress(defs, instance, plan, job_tags)
-    elapsed = time.perf_counter() - started
-    if failed:
-        console.print(f"[red]failed[/]: {failed}")
-        raise typer.Exit(1)
-    _print_outputs(store, request, elapsed)
+        job_tags = {tags.JOB: job, tags.LANGS: ",".join(request.languages)}
+        plan: list[tuple[str, str | dg.MultiPartitionKey]] = [("ingest_assets_job", job)]
+        plan += [("dub_assets_job", job_lang_key(job, lang)) for lang in request.languages]
+        started = time.perf_counter()
+        failure = _run_with_progress(defs, instance, plan, job_tags)
+        elapsed = time.perf_counter() - started
+        if failure is not None:
+            run_id, error = failure
+            error.logs = store.path(keys.run_log(job, run_id)) if run_id else None
+            raise error
+        _print_outputs(store, request, elapsed)
 
 
 def _run_with_progress(
@@ -111,27 +132,29 @@ def _run_with_progress(
     instance: dg.DagsterInstance,
     plan: list[tuple[str, str | dg.MultiPartitionKey]],
     job_tags: dict[str, str],
-) -> str | None:
-    """Run each (job, partition) in turn in a worker thread; show every step's state."""
-    outcome: dict[str, str | None] = {"failed": None}
+) -> tuple[str | None, CliError] | None:
+    """Run each (job, partition) in turn in a worker thread; show every step's state. The
+    first failure stops the plan: its run id (None if no run started) and what went wrong."""
+    outcome: list[tuple[str | None, CliError]] = []
 
     def work() -> None:
-        for job_name, partition in plan:
-            result = defs.resolve_job_def(job_name).execute_in_process(
-                instance=instance,
-                partition_key=str(partition),
-                tags=job_tags,
-                raise_on_error=False,
-                run_config=_QUIET_CONSOLE,
-            )
-            if not result.success:
-                failures = [
-                    event.step_key or "?"
-                    for event in result.all_events
-                    if event.event_type_value == "STEP_FAILURE"
-                ]
-                outcome["failed"] = f"{job_name} {partition}: step(s) {', '.join(failures)}"
-                return
+        try:
+            for job_name, partition in plan:
+                result = defs.resolve_job_def(job_name).execute_in_process(
+                    instance=instance,
+                    partition_key=str(partition),
+                    tags=job_tags,
+                    raise_on_error=False,
+                    run_config=_QUIET_CONSOLE,
+                )
+                if not result.success:
+                    error = step_failure(result) or CliError(
+                        "run.failed", f"{job_name} {partition} failed"
+                    )
+                    outcome.append((result.run_id, error))
+                    return
+        except Exception as error:  # reported by the main thread, like a failed step
+            outcome.append((None, as_cli_error(error)))
 
     worker = threading.Thread(target=work, daemon=True)
     columns = (
@@ -150,11 +173,13 @@ def _run_with_progress(
             if not worker.is_alive():
                 break
         _refresh(instance, job_tags[tags.JOB], progress, tasks)
-    return outcome["failed"]
+    return outcome[0] if outcome else None
 
 
 # The progress bars say what runs; the full event log stays in the instance (and the UI).
-_QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Dagster's console logger would print each failure's traceback: `--verbose` prints it once,
+# with the error line.
+_QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 _STEP_EVENTS = {
     dg.DagsterEventType.STEP_START,
     dg.DagsterEventType.STEP_SUCCESS,
@@ -194,6 +219,7 @@ def _print_outputs(store: MediaStore, request: JobRequest, elapsed: float) -> No
         table.add_row(f"MP4 ({lang})", store.path(keys.mp4(job, lang)))
         table.add_row(f"subtitles ({lang})", store.path(keys.subtitles_srt(job, lang)))
         table.add_row(f"timing report ({lang})", store.path(keys.timing_report(job, lang)))
+        table.add_row(f"quality report ({lang})", store.path(keys.quality_report(job, lang)))
     console.print(table)
     console.print("Open the runs in the Dagster UI: [bold]dubflow ui[/] (http://127.0.0.1:3000)")
 

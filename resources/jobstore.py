@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 import dagster as dg
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from dubbing_core import keys
 from dubbing_core.db import migrate, transitions
@@ -36,6 +36,9 @@ class Event:
     kind: str
     payload: dict[str, Any]
     job_status: str
+    # The user the job belongs to, and how many of their unfinished jobs are older than it.
+    tenant: str = ""
+    tenant_backlog: int = 0
 
 
 @lru_cache(maxsize=8)
@@ -54,13 +57,34 @@ class JobStore(dg.ConfigurableResource):
     def events_after(self, cursor: int, limit: int = 100) -> list[Event]:
         with session_scope(self.url) as session:
             rows = session.execute(
-                select(OutboxEvent, Job.status)
+                select(OutboxEvent, Job)
                 .join(Job, Job.id == OutboxEvent.job_id)
                 .where(OutboxEvent.id > cursor)
                 .order_by(OutboxEvent.id)
                 .limit(limit)
             ).all()
-            return [Event(e.id, e.job_id, e.kind, dict(e.payload), status) for e, status in rows]
+            return [
+                Event(
+                    e.id,
+                    e.job_id,
+                    e.kind,
+                    dict(e.payload),
+                    job.status,
+                    job.user_id,
+                    self._older_unfinished(session, job),
+                )
+                for e, job in rows
+            ]
+
+    @staticmethod
+    def _older_unfinished(session: Any, job: Job) -> int:
+        query = select(func.count()).select_from(Job)
+        query = query.where(
+            Job.user_id == job.user_id,
+            Job.status.in_(("queued", "running")),
+            Job.created_at < job.created_at,
+        )
+        return int(session.scalar(query) or 0)
 
     def languages(self, job: str) -> list[str]:
         with session_scope(self.url) as session:

@@ -5,6 +5,7 @@ resource carries the configuration and the version string that feeds the assets'
 (configuration only: an ffmpeg upgrade alone does not mark partitions stale).
 """
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -35,6 +36,10 @@ class Media(dg.ConfigurableResource):
         audio.extract_speech_audio(source, speech_16k)
         audio.extract_full_audio(source, full_48k)
 
+    def read_mono(self, path: Path, sample_rate: int) -> np.ndarray:
+        """Any audio file decoded to mono float32 samples at `sample_rate`."""
+        return audio.read_wav_mono(path, sample_rate)
+
     def trim_silence(self, samples: np.ndarray, sample_rate: int) -> np.ndarray:
         return audio.trim_silence(samples, sample_rate)[0]
 
@@ -50,6 +55,8 @@ class Media(dg.ConfigurableResource):
         speech: Path,
         dst: Path,
         *,
+        duck_spans: Sequence[tuple[float, float]],
+        length: float,
         duck_db: float,
         background_gain_db: float,
     ) -> mix.MixReport:
@@ -57,6 +64,8 @@ class Media(dg.ConfigurableResource):
             background,
             speech,
             dst,
+            duck_spans=duck_spans,
+            length=length,
             duck_db=duck_db,
             background_gain_db=background_gain_db,
             target_lufs=self.target_lufs,
@@ -66,10 +75,14 @@ class Media(dg.ConfigurableResource):
         return hls.package_video_hls(source, out_dir, segment_seconds=self.hls_segment_seconds)
 
     def package_audio(
-        self, source: Path, out_dir: Path, codec: str | None = None
+        self, source: Path, out_dir: Path, codec: str | None = None, start_seconds: float = 0.0
     ) -> hls.AudioPackage:
         return hls.package_audio_hls(
-            source, out_dir, segment_seconds=self.hls_segment_seconds, codec=codec
+            source,
+            out_dir,
+            segment_seconds=self.hls_segment_seconds,
+            codec=codec,
+            start_seconds=start_seconds,
         )
 
     def mux_mp4(

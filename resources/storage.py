@@ -9,6 +9,7 @@ partial artifact where the next stage would read it.
 import functools
 import hashlib
 import json
+import os
 import tempfile
 import uuid
 from collections import Counter
@@ -187,6 +188,18 @@ class MediaStore(dg.ConfigurableResource):
         self._inject_faults(key)
         tmp = self._tmp_path(key)
         self.fs.copy(self.path(source_key), tmp)
+        self._move_into_place(tmp, key)
+
+    def share_key(self, source_key: str, key: str) -> None:
+        """`key` with the content of `source_key`, without a second copy of the bytes where
+        the store allows it: a hard link on local storage (both keys are immutable once
+        written), a server-side copy on S3."""
+        if not self.is_local:
+            self.copy_key(source_key, key)
+            return
+        self._inject_faults(key)
+        tmp = self._tmp_path(key)
+        os.link(self.path(source_key), tmp)
         self._move_into_place(tmp, key)
 
     def _move_into_place(self, tmp: str, key: str) -> None:

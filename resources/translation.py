@@ -212,6 +212,18 @@ class Translation(dg.ConfigurableResource):
             return False
         return True
 
+    def check_pairs(self, source: str, targets: Sequence[str]) -> None:
+        """Every target reachable from `source`, or one `translation.unsupported_pair` error that
+        names all the unreachable ones (checked before any language's dub starts)."""
+        unreachable = [target for target in targets if not self.covers(source, target)]
+        if unreachable:
+            pairs = ", ".join(f"{source}->{target}" for target in unreachable)
+            raise TranslationError(
+                "translation.unsupported_pair",
+                f"no installed engine translates {pairs}: configure NLLB-200 weights "
+                "(DUBFLOW_NLLB_MODEL_PATH), install the Apertium pair, or drop the language",
+            )
+
     def translate(self, texts: Sequence[str], source: str, target: str) -> TranslationResult:
         engine = self._engine(source, target)
         return TranslationResult(engine.translate(texts, source, target), engine.name)

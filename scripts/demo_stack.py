@@ -33,7 +33,8 @@ def demo_key(email: str = "demo@dubflow.local") -> str:
     url = ApiSettings().resolved_database_url
     migrate(url)
     with contextlib.suppress(typer.BadParameter):  # the user exists from an earlier run
-        create_user(url, email, "dubflow demo")
+        # The operator of this machine: sees the Dagster runs the demo prints.
+        create_user(url, email, "dubflow demo", role="admin")
     return create_key(url, email, "demo")
 
 

@@ -4,6 +4,7 @@ for a test. The daemon runs as a service of its own, so a test can stop, crash a
 import os
 import signal
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +33,9 @@ class Stack:
     def database_url(self) -> str:
         return f"sqlite:///{self.data_dir / 'app.db'}"
 
-    def api_key(self, email: str) -> str:
+    def api_key(self, email: str, role: str = "user") -> str:
         migrate(self.database_url)
-        create_user(self.database_url, email)
+        create_user(self.database_url, email, role=role)
         return create_key(self.database_url, email)
 
     def stop(self) -> None:
@@ -89,9 +90,14 @@ def _wait(url: str, stack: Stack, timeout: float) -> None:
         raise TimeoutError(f"{error}:\n{stack.log.read_text()[-3000:]}") from None
 
 
-def start_stack(data_dir: Path, services: str = "api,webserver,daemon") -> Stack:
+def start_stack(
+    data_dir: Path,
+    services: str = "api,webserver,daemon",
+    environment: Mapping[str, str] | None = None,
+) -> Stack:
     """Start `services` (see `scripts/dev.sh`), the daemon under a `dev.sh` of its own, and wait
-    until the API (and the webserver, when it is one of them) answers."""
+    until the API (and the webserver, when it is one of them) answers. `environment` adds to
+    (or overrides) the stack's environment."""
     wanted = services.split(",")
     api_port, dagster_port = free_port(), free_port()
     env = {
@@ -101,6 +107,7 @@ def start_stack(data_dir: Path, services: str = "api,webserver,daemon") -> Stack
         "API_PORT": str(api_port),
         "DAGSTER_PORT": str(dagster_port),
         "DAGSTER_HOME": str(data_dir / "dagster"),
+        **(environment or {}),
     }
     log = data_dir / "stack.log"
     stack = Stack(

@@ -17,7 +17,9 @@ export default defineConfig({
   },
   // Two chunks are big, and each in one piece on purpose: React + Mantine + the router, which
   // every page needs (~200 KB gzipped), and video.js, loaded by the watch page only (~210 KB).
-  build: { sourcemap: true, chunkSizeWarningLimit: 800 },
+  // No source maps in the production build (they would publish the whole source); ask for them
+  // with DUBFLOW_WEB_SOURCEMAP=1 when debugging a build.
+  build: { sourcemap: process.env.DUBFLOW_WEB_SOURCEMAP === "1", chunkSizeWarningLimit: 800 },
   test: {
     environment: "jsdom",
     globals: true,

@@ -3,6 +3,7 @@
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from dubbing_core.settings import DubflowSettings
 
@@ -19,11 +20,40 @@ class ApiSettings(DubflowSettings):
     upload_url_ttl_seconds: int = 3600
     playback_url_ttl_seconds: int = 900
     upload_expiry_hours: int = 24
+    # How often the API discards expired upload sessions (their parts, S3 multipart uploads).
+    upload_sweep_seconds: float = 300.0
+    # Quotas, per user (docs/security/quotas.md); `dubflow users set-quota` overrides them.
     max_upload_bytes: int = 4 * 1024 * MiB
+    quota_stored_bytes: int = 50 * 1024 * MiB
+    quota_concurrent_jobs: int = 10
+    quota_queued_jobs: int = 5
+    quota_media_minutes_per_day: float = 600.0
     part_size_bytes: int = 8 * MiB
+    # Every request body but an upload part is JSON of a few KiB at most (docs/security/).
+    max_body_bytes: int = 64 * 1024
 
     # The built web app, served under /app/ (`npm run build -w web` writes it).
     web_dir: Path = Path("web/dist")
+
+    # Rate limits (`limits` notation): failed authentications per address and per key prefix,
+    # writes per user and per address; counters in "memory" or the shared "database".
+    rate_limit_auth_failures: str = "20/minute"
+    rate_limit_writes: str = "120/minute"
+    rate_limit_storage: Literal["memory", "database"] = "memory"
+
+    # Bearer JWTs alongside API keys (docs/security/authentication.md): the issuer and audience
+    # to expect, the JWKS (a file or an https URL) or an HS256 secret (development only), the
+    # clock skew allowed, the claim naming the user, and whether a first token creates its user.
+    jwt_issuer: str = ""
+    jwt_audience: str = ""
+    jwt_jwks: str = ""
+    jwt_hs256_secret: str = ""
+    jwt_leeway_seconds: int = 30
+    jwt_email_claim: str = "email"
+    jwt_create_users: bool = False
+
+    # `/metrics` answers only to this bearer token (the scraper's); empty turns it off.
+    metrics_token: str = ""
 
     dagster_graphql_url: str = "http://127.0.0.1:3000/graphql"
     dagster_ui_url: str = "http://127.0.0.1:3000"

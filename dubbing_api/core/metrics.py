@@ -1,16 +1,15 @@
-"""Prometheus metrics: HTTP requests (middleware) and job/stage figures read from the app DB.
+"""Prometheus metrics: job/stage figures read from the app DB (HTTP requests are counted by
+`core.observability`).
 
 Stage figures come from the stage records the pipeline writes, so they are right however many
 processes or machines run the stages.
 """
 
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -123,32 +122,9 @@ class JobCollector(Collector):
         yield from (jobs, stages, attempts, retries, errors, durations, queue)
 
 
-def install(app: FastAPI, database_url: str) -> CollectorRegistry:
+def job_registry(database_url: str) -> CollectorRegistry:
+    """The registry `/metrics` exposes: job and stage figures here, HTTP figures added by
+    `core.observability`."""
     registry = CollectorRegistry()
     registry.register(JobCollector(database_url))
-    requests = Counter(
-        "dubflow_http_requests",
-        "HTTP requests by route and status",
-        ["method", "route", "status"],
-        registry=registry,
-    )
-    latency = Histogram(
-        "dubflow_http_request_duration_seconds",
-        "HTTP request latency by route",
-        ["method", "route"],
-        registry=registry,
-    )
-
-    @app.middleware("http")
-    async def _measure(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        template = getattr(route, "path", "unmatched")
-        requests.labels(request.method, template, str(response.status_code)).inc()
-        latency.labels(request.method, template).observe(time.perf_counter() - started)
-        return response
-
     return registry

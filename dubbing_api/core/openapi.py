@@ -16,12 +16,14 @@ from dubbing_api.schemas import Problem
 ERROR_DESCRIPTIONS = {
     400: "The request is not valid for this resource's state (see `code`)",
     401: "API key missing, unknown or revoked",
-    403: "Signature missing, expired or forged",
+    403: "Signature missing, expired or forged; account disabled; or over a storage quota",
     404: "No such resource, or not yours",
     409: "The resource is not in a state that allows this",
     410: "The upload session has expired",
     413: "Larger than the upload limit",
     422: "The request does not validate (see `code` and `errors`)",
+    429: "Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`)",
+    503: "The service is busy; retry after `Retry-After` seconds",
 }
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 

@@ -5,11 +5,15 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dubbing_core.errors import CodedError
 
 PROBLEM_JSON = "application/problem+json"
+# A request that fails validation in many places gets the first few: enough to fix it, and a
+# reply that stays small however large the request.
+MAX_VALIDATION_ERRORS = 20
 
 
 class Problem(CodedError):
@@ -18,6 +22,7 @@ class Problem(CodedError):
         self.status = status
         self.detail = detail
         self.extra = extra
+        self.headers: dict[str, str] = {}
 
 
 def problem_response(
@@ -47,17 +52,28 @@ _HTTP_CODES = {
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, error: Problem) -> JSONResponse:
-        return problem_response(request, error.status, error.code, error.detail, **error.extra)
+        response = problem_response(request, error.status, error.code, error.detail, **error.extra)
+        response.headers.update(error.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         errors = [
             {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
-            for item in error.errors()
+            for item in error.errors()[:MAX_VALIDATION_ERRORS]
         ]
         return problem_response(
             request, 422, "request.invalid", "the request is not valid", errors=errors
         )
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(request: Request, _: PoolTimeout) -> JSONResponse:
+        # Every database connection stayed busy for the pool's whole timeout.
+        response = problem_response(
+            request, 503, "service.busy", "the service is busy; retry in a moment"
+        )
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -9,7 +9,7 @@ from dubbing_core.presets import PRESETS
 from dubbing_core.requests import TargetRequest
 from dubbing_core.settings import DubflowSettings
 from dubbing_core.voices import voices_for
-from resources.translation import Translation
+from resources.translation import Translation, TranslationError
 
 
 def languages(settings: DubflowSettings) -> list[LanguageInfo]:
@@ -53,10 +53,18 @@ def validate_targets(
         raise Problem(422, "job.no_targets", "give at least one target language")
     if source_language != "auto" and source_language not in LANGUAGES:
         raise Problem(422, "language.unsupported", f"unsupported source {source_language!r}")
-    langs = [target.language for target in targets]
-    duplicates = sorted({lang for lang in langs if langs.count(lang) > 1 or lang in existing})
+    # Linear in the number of targets (a set, not a count per target); and the request's
+    # size is bounded by the schema in the first place.
+    seen = set(existing)
+    duplicates = set()
+    for target in targets:
+        if target.language in seen:
+            duplicates.add(target.language)
+        seen.add(target.language)
     if duplicates:
-        raise Problem(422, "job.duplicate_language", f"languages given twice: {duplicates}")
+        raise Problem(422, "job.duplicate_language", f"languages given twice: {sorted(duplicates)}")
+    # A target equal to the source language is allowed on purpose: it re-voices the video (the
+    # transcript passes through untranslated, docs/api.md "Re-voicing").
     translation = Translation.from_settings(settings)
     requests = []
     for target in targets:
@@ -64,15 +72,14 @@ def validate_targets(
             raise Problem(
                 422,
                 "language.unsupported",
-                f"unsupported language {target.language!r}; see GET /v1/languages",
+                f"unsupported language {target.language!r}; supported: {', '.join(SUPPORTED)}",
             )
         if target.preset not in PRESETS:
             raise Problem(422, "preset.unknown", f"unknown preset {target.preset!r}")
-        if source_language != "auto" and not translation.covers(source_language, target.language):
-            raise Problem(
-                422,
-                "translation.unsupported_pair",
-                f"no installed engine translates {source_language}->{target.language}",
-            )
         requests.append(TargetRequest(lang=target.language, preset=target.preset))
+    if source_language != "auto":
+        try:
+            translation.check_pairs(source_language, langs)
+        except TranslationError as error:
+            raise Problem(422, error.code, str(error)) from error
     return requests

@@ -27,6 +27,7 @@ from dubbing_api.schemas import (
     TargetSpec,
 )
 from dubbing_api.schemas import Job as JobView
+from dubbing_api.services import quotas
 from dubbing_api.services.catalog import validate_targets
 from dubbing_api.storage import Storage
 from dubbing_core import keys
@@ -49,7 +50,7 @@ def owned_job(session: Session, user: User, job_id: str) -> Job:
     job = session.get(Job, job_id)
     # Another user's job is "not found", not "forbidden": its existence is not disclosed.
     if job is None or job.user_id != user.id:
-        raise Problem(404, "job.not_found", f"no job {job_id}")
+        raise Problem(404, "job.not_found", "no such job")
     return job
 
 
@@ -62,12 +63,16 @@ def _pending_stages(job_id: str, langs: list[str]) -> list[StageRun]:
 def create(
     session: Session, settings: ApiSettings, storage: Storage, user: User, body: JobCreate
 ) -> Job:
-    targets = validate_targets(settings, body.source_language, body.targets)
+    # The cheap lookup first; and the detail never repeats what the client sent.
     upload = session.get(Upload, body.upload_id)
     if upload is None or upload.user_id != user.id:
-        raise Problem(404, "upload.not_found", f"no upload {body.upload_id}")
+        raise Problem(404, "upload.not_found", "no such upload")
     if upload.status != "completed":
         raise Problem(409, "upload.not_completed", f"the upload is {upload.status}")
+    targets = validate_targets(settings, body.source_language, body.targets)
+    quotas.check_job(
+        session, settings, user, float((upload.media or {}).get("duration_seconds", 0))
+    )
     job = Job(user_id=user.id, upload_id=upload.id, source_language=body.source_language)
     session.add(job)
     session.flush()
@@ -79,7 +84,8 @@ def create(
     )
     # Storage first, then the outbox event in the same commit as the job: a sensor that sees
     # the event always finds the source and the request in storage.
-    storage.store.copy_key(upload.storage_key, keys.upload(job.id))
+    # The upload's bytes are shared, not copied per job (a hard link on local storage).
+    storage.store.share_key(upload.storage_key, keys.upload(job.id))
     storage.store.write_json(keys.request(job.id), request.model_dump(mode="json"))
     langs = request.languages
     job.languages = [
@@ -93,11 +99,11 @@ def create(
 # -- reading ---------------------------------------------------------------------------------------
 
 
-def _attempt_state(attempt: StageAttempt) -> StageAttemptState:
+def _attempt_state(attempt: StageAttempt, internals: bool) -> StageAttemptState:
     return StageAttemptState(
         attempt=attempt.attempt,
         run_id=attempt.run_id,
-        worker=attempt.worker,
+        worker=attempt.worker if internals else None,
         status=attempt.status,  # type: ignore[arg-type]
         started_at=attempt.started_at,
         finished_at=attempt.finished_at,
@@ -108,7 +114,7 @@ def _attempt_state(attempt: StageAttempt) -> StageAttemptState:
     )
 
 
-def _stage_state(row: StageRun, attempts: list[StageAttempt]) -> StageState:
+def _stage_state(row: StageRun, attempts: list[StageAttempt], internals: bool) -> StageState:
     return StageState(
         stage=row.stage,  # type: ignore[arg-type]
         status=row.status,  # type: ignore[arg-type]
@@ -120,7 +126,9 @@ def _stage_state(row: StageRun, attempts: list[StageAttempt]) -> StageState:
         error_code=row.error_code,
         error_message=row.error_message,
         history=[
-            _attempt_state(a) for a in attempts if a.stage == row.stage and a.lang == row.lang
+            _attempt_state(a, internals)
+            for a in attempts
+            if a.stage == row.stage and a.lang == row.lang
         ],
     )
 
@@ -142,7 +150,10 @@ def _outputs(settings: ApiSettings, job: Job, lang: str) -> LanguageOutputs:
     )
 
 
-def view(settings: ApiSettings, storage: Storage, job: Job) -> JobView:
+def view(settings: ApiSettings, storage: Storage, job: Job, viewer: User) -> JobView:
+    """The job as `viewer` may see it: run workers (host:pid) and links to Dagster's UI only
+    for admins, as tenants have no business with the machines or the orchestrator."""
+    internals = viewer.role == "admin"
     by_lang: dict[str, list[StageRun]] = {}
     for row in job.stages:
         by_lang.setdefault(row.lang, []).append(row)
@@ -154,7 +165,9 @@ def view(settings: ApiSettings, storage: Storage, job: Job) -> JobView:
             preset=language.preset,
             status=language.status,  # type: ignore[arg-type]
             progress=_progress(by_lang.get(language.lang, [])),
-            stages=[_stage_state(row, attempts) for row in by_lang.get(language.lang, [])],
+            stages=[
+                _stage_state(row, attempts, internals) for row in by_lang.get(language.lang, [])
+            ],
             outputs=_outputs(settings, job, language.lang)
             if language.status == "succeeded"
             else None,
@@ -180,7 +193,7 @@ def view(settings: ApiSettings, storage: Storage, job: Job) -> JobView:
         finished_at=job.finished_at,
         error_code=job.error_code,
         error_message=job.error_message,
-        stages=[_stage_state(row, attempts) for row in job_rows],
+        stages=[_stage_state(row, attempts, internals) for row in job_rows],
         languages=languages,
         playback_available=storage.store.exists(keys.hls_master(job.id)),
         logs_key=job.logs_key,
@@ -192,7 +205,9 @@ def view(settings: ApiSettings, storage: Storage, job: Job) -> JobView:
         )
         if seconds
         else None,
-        dagster_runs=[DagsterRun(run_id=run, url=f"{ui}/runs/{run}") for run in runs],
+        dagster_runs=[DagsterRun(run_id=run, url=f"{ui}/runs/{run}") for run in runs]
+        if internals
+        else [],
     )
 
 
@@ -287,7 +302,14 @@ def cancel(session: Session, settings: ApiSettings, job: Job) -> list[str]:
         return []
 
 
-def retry(session: Session, job: Job, resume_from: str, languages: list[str] | None) -> RetryPlan:
+def retry(
+    session: Session,
+    settings: ApiSettings,
+    user: User,
+    job: Job,
+    resume_from: str,
+    languages: list[str] | None,
+) -> RetryPlan:
     if resume_from not in STAGES:
         raise Problem(422, "job.unknown_stage", f"no stage {resume_from!r}; stages: {STAGES}")
     if job.status in ACTIVE:
@@ -297,6 +319,8 @@ def retry(session: Session, job: Job, resume_from: str, languages: list[str] | N
     unknown = sorted(set(langs) - set(known))
     if unknown:
         raise Problem(422, "job.unknown_language", f"the job has no languages {unknown}")
+    # Queued again, the job counts towards the job quotas again (its media minutes were spent).
+    quotas.check_job(session, settings, user, 0.0)
     job_stages, lang_stages = resume_plan(resume_from)
     rerun = {("", stage) for stage in job_stages}
     rerun |= {(lang, stage) for lang in langs for stage in lang_stages}
@@ -326,10 +350,16 @@ def retry(session: Session, job: Job, resume_from: str, languages: list[str] | N
 
 
 def add_languages(
-    session: Session, settings: ApiSettings, storage: Storage, job: Job, targets: list[TargetSpec]
+    session: Session,
+    settings: ApiSettings,
+    storage: Storage,
+    user: User,
+    job: Job,
+    targets: list[TargetSpec],
 ) -> Job:
     if job.status != "succeeded":
         raise Problem(409, "job.not_finished", "languages can be added to a succeeded job")
+    quotas.check_job(session, settings, user, 0.0)
     existing = [language.lang for language in job.languages]
     source = job.detected_language or job.source_language
     new = validate_targets(settings, source, targets, existing=existing)

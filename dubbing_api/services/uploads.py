@@ -10,9 +10,14 @@ import math
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, timedelta
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dubbing_api.core.config import ApiSettings
@@ -27,9 +32,11 @@ from dubbing_api.schemas import (
     UploadSession,
     UploadState,
 )
+from dubbing_api.services import quotas
 from dubbing_api.services.media_check import media_summary
 from dubbing_api.storage import Storage, part_key, upload_key
 from dubbing_core.db.models import Upload, UploadPart, User, utcnow
+from dubbing_core.db.session import session_scope
 
 S3_MIN_PART = 5 << 20
 
@@ -42,7 +49,7 @@ def part_sizes(size: int, part_size: int) -> list[int]:
 def owned_upload(session: Session, user: User, upload_id: str) -> Upload:
     upload = session.get(Upload, upload_id)
     if upload is None or upload.user_id != user.id:
-        raise Problem(404, "upload.not_found", f"no upload {upload_id}")
+        raise Problem(404, "upload.not_found", "no such upload")
     return upload
 
 
@@ -57,11 +64,7 @@ def _part_url(settings: ApiSettings, storage: Storage, upload: Upload, number: i
 def create(
     session: Session, settings: ApiSettings, storage: Storage, user: User, body: UploadCreate
 ) -> Upload:
-    limit = min(settings.max_upload_bytes, user.max_upload_bytes or settings.max_upload_bytes)
-    if body.size_bytes > limit:
-        raise Problem(
-            413, "upload.too_large", f"{body.size_bytes} bytes is over the limit of {limit}"
-        )
+    quotas.check_upload(session, settings, user, body.size_bytes)
     part_size = max(settings.part_size_bytes, S3_MIN_PART if storage.s3 else 1)
     sizes = part_sizes(body.size_bytes, part_size)
     upload = Upload(
@@ -132,27 +135,60 @@ def state_view(storage: Storage, upload: Upload) -> UploadState:
     )
 
 
-def _require_pending(upload: Upload) -> None:
+def _expired(upload: Upload) -> bool:
+    return upload.expires_at.replace(tzinfo=UTC) < utcnow()
+
+
+def _require_pending(upload: Upload, *, expired_ok: bool = False) -> None:
     if upload.status == "completed":
         raise Problem(409, "upload.already_completed", "this upload is already complete")
     if upload.status != "pending":
         raise Problem(409, f"upload.{upload.status}", f"this upload is {upload.status}")
-    if upload.expires_at.replace(tzinfo=utcnow().tzinfo) < utcnow():
+    if _expired(upload) and not expired_ok:
         raise Problem(410, "upload.expired", "this upload session has expired")
 
 
-async def receive_part(
-    session: Session, storage: Storage, upload: Upload, number: int, body: AsyncIterator[bytes]
-) -> ReceivedPart:
-    """Store one part sent to the API's part endpoint (local storage)."""
-    _require_pending(upload)
-    sizes = part_sizes(upload.size_bytes, upload.part_size)
-    if not 1 <= number <= len(sizes):
-        raise Problem(400, "upload.part_out_of_range", f"part {number} is not in 1..{len(sizes)}")
-    expected = sizes[number - 1]
+def part_size_to_expect(database_url: str, upload_id: str, number: int) -> int:
+    """The size part `number` must have, if the upload may still receive it. A short
+    transaction of its own: no connection is held while the part's bytes arrive."""
+    with session_scope(database_url) as session:
+        upload = session.get(Upload, upload_id)
+        if upload is None:
+            raise Problem(404, "upload.not_found", "no such upload")
+        _require_pending(upload)
+        sizes = part_sizes(upload.size_bytes, upload.part_size)
+        if not 1 <= number <= len(sizes):
+            raise Problem(
+                400, "upload.part_out_of_range", f"part {number} is not in 1..{len(sizes)}"
+            )
+        return sizes[number - 1]
+
+
+@dataclass(frozen=True)
+class SpooledPart:
+    path: Path
+    size_bytes: int
+    etag: str
+
+
+# Part uploads do their disk and database work in threads of their own (`UPLOAD_THREADS`):
+# however many parts arrive at once, the API's main thread pool stays free for other requests.
+# Bytes of a part gathered in memory before each write to its temporary file.
+_SPOOL_WRITE_BYTES = 1 << 20
+
+
+@asynccontextmanager
+async def spooled_part(
+    body: AsyncIterator[bytes], number: int, expected: int, threads: anyio.CapacityLimiter
+) -> AsyncIterator[SpooledPart]:
+    """The part's bytes in a temporary file, checked against their signed size as they arrive
+    (a part larger than that is refused at its first extra byte, never read to the end). Disk
+    writes go to the part threads: a slow disk must not stall the event loop either."""
     digest = hashlib.md5(usedforsecurity=False)
     with tempfile.NamedTemporaryFile(prefix="dubflow-part-") as spool:
         received = 0
+        pending: list[bytes] = []
+        pending_bytes = 0
         async for chunk in body:
             received += len(chunk)
             if received > expected:
@@ -160,25 +196,47 @@ async def receive_part(
                     413, "upload.part_too_large", f"part {number} must be {expected} bytes"
                 )
             digest.update(chunk)
-            spool.write(chunk)
+            pending.append(chunk)
+            pending_bytes += len(chunk)
+            if pending_bytes >= _SPOOL_WRITE_BYTES:
+                await anyio.to_thread.run_sync(spool.write, b"".join(pending), limiter=threads)
+                pending, pending_bytes = [], 0
         if received != expected:
             raise Problem(
                 400,
                 "upload.part_size_mismatch",
                 f"part {number} must be {expected} bytes, got {received}",
             )
-        spool.flush()
-        storage.store.put_file(Path(spool.name), part_key(upload.id, number))
-    etag = f'"{digest.hexdigest()}"'
-    existing = session.get(UploadPart, (upload.id, number))
-    if existing is None:
-        session.add(
-            UploadPart(upload_id=upload.id, part_number=number, etag=etag, size_bytes=received)
-        )
-    else:
-        existing.etag, existing.size_bytes, existing.received_at = etag, received, utcnow()
-    session.commit()
-    return ReceivedPart(part_number=number, etag=etag, size_bytes=received)
+        await anyio.to_thread.run_sync(spool.write, b"".join(pending), limiter=threads)
+        await anyio.to_thread.run_sync(spool.flush, limiter=threads)
+        yield SpooledPart(Path(spool.name), received, f'"{digest.hexdigest()}"')
+
+
+def store_part(
+    database_url: str, storage: Storage, upload_id: str, number: int, part: SpooledPart
+) -> ReceivedPart:
+    """Move a spooled part into storage and record it (runs in a worker thread)."""
+    with session_scope(database_url) as session:
+        upload = session.get(Upload, upload_id)
+        if upload is None:
+            raise Problem(404, "upload.not_found", "no such upload")
+        # Checked again: the upload may have been aborted or completed while the part arrived.
+        _require_pending(upload)
+        storage.store.put_file(part.path, part_key(upload.id, number))
+        existing = session.get(UploadPart, (upload.id, number))
+        if existing is None:
+            session.add(
+                UploadPart(
+                    upload_id=upload.id,
+                    part_number=number,
+                    etag=part.etag,
+                    size_bytes=part.size_bytes,
+                )
+            )
+        else:
+            existing.etag, existing.size_bytes = part.etag, part.size_bytes
+            existing.received_at = utcnow()
+    return ReceivedPart(part_number=number, etag=part.etag, size_bytes=part.size_bytes)
 
 
 def _normalise(etag: str) -> str:
@@ -232,9 +290,28 @@ def _assemble_local(storage: Storage, upload: Upload) -> None:
 
 
 def abort(session: Session, storage: Storage, upload: Upload) -> None:
-    _require_pending(upload)
+    # An expired session may still be aborted by its owner: that is how it is cleaned up.
+    _require_pending(upload, expired_ok=True)
+    _discard(storage, upload)
+    session.commit()
+
+
+def _discard(storage: Storage, upload: Upload) -> None:
     if storage.s3 and upload.s3_upload_id:
         storage.s3.abort(upload.storage_key, upload.s3_upload_id)
     storage.store.delete_prefix(f"uploads/{upload.id}")
     upload.status = "aborted"
-    session.commit()
+    if _expired(upload):
+        upload.error_code = "upload.expired"
+
+
+def discard_expired(database_url: str, storage: Storage) -> int:
+    """Abort every pending upload past its expiry: parts deleted, S3 multipart uploads
+    aborted, the session marked aborted (`upload.expired`). The number discarded."""
+    with session_scope(database_url) as session:
+        stale = session.scalars(
+            select(Upload).where(Upload.status == "pending", Upload.expires_at < utcnow())
+        ).all()
+        for upload in stale:
+            _discard(storage, upload)
+        return len(stale)

@@ -34,4 +34,5 @@ def chain_dub_runs(
     sensor_logger(context, jobId=job, runId=run.run_id).info(
         "runs.requested", languages=langs, resumeFrom=resume_from or None
     )
-    return dub_runs(job, langs, run.run_id, stages, resume_from, tags.event_of(run.tags))
+    fairness = tags.inherited_fairness(run.tags)
+    return dub_runs(job, langs, run.run_id, stages, resume_from, tags.event_of(run.tags), fairness)

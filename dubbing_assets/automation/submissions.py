@@ -11,6 +11,7 @@ from dubbing_assets.asset_jobs import dub_assets_job, ingest_assets_job
 from dubbing_assets.automation.logging import sensor_logger
 from dubbing_assets.automation.run_requests import dub_runs, ingest_run
 from dubbing_assets.partitions import job_partitions
+from dubbing_core import tags
 from dubbing_core.stages import resume_plan
 from resources.jobstore import Event, JobStore
 
@@ -18,16 +19,17 @@ from resources.jobstore import Event, JobStore
 def requests_for(event: Event) -> list[dg.RunRequest]:
     langs = list(event.payload.get("languages", []))
     key = f"event-{event.id}"
+    fair = tags.fairness_tags(event.tenant, event.tenant_backlog)
     if event.kind == "job.submitted":
-        return [ingest_run(event.job_id, langs, key, event=event.id)]
+        return [ingest_run(event.job_id, langs, key, event=event.id, fairness=fair)]
     if event.kind == "job.retry":
         resume_from = str(event.payload["resume_from"])
         job_stages, lang_stages = resume_plan(resume_from)
         if job_stages:
-            return [ingest_run(event.job_id, langs, key, job_stages, resume_from, event.id)]
-        return dub_runs(event.job_id, langs, key, lang_stages, resume_from, event.id)
+            return [ingest_run(event.job_id, langs, key, job_stages, resume_from, event.id, fair)]
+        return dub_runs(event.job_id, langs, key, lang_stages, resume_from, event.id, fair)
     if event.kind == "job.languages_added":
-        return dub_runs(event.job_id, langs, key, event=event.id)
+        return dub_runs(event.job_id, langs, key, event=event.id, fairness=fair)
     return []
 
 

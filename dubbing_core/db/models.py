@@ -41,9 +41,17 @@ class User(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    # Quotas (enforced in a later iteration; stored now so keys and limits live together).
+    # "user", or "admin" (sees the internals: Dagster links, run workers).
+    role: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
+    # Per-user quota overrides (`dubflow users set-quota`); None means the configured default.
     max_upload_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    max_concurrent_jobs: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_queued_jobs: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    max_media_minutes_per_day: Mapped[float | None] = mapped_column(Float, nullable=True)
+    max_stored_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A disabled user's keys stop working at once (`dubflow users disable`).
+    disabled_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class ApiKey(Base):
@@ -212,3 +220,14 @@ class IdempotencyRecord(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RateLimitCounter(Base):
+    """A fixed-window counter of the API's rate limits, shared by every API replica."""
+
+    __tablename__ = "rate_limit_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    # Seconds since the epoch when the window ends.
+    expires_at: Mapped[float] = mapped_column(Float)

@@ -1,4 +1,11 @@
-"""Engine and sessions. SQLite runs in WAL mode so the API and the pipeline can share it."""
+"""Engine and sessions. SQLite runs in WAL mode so the API and the pipeline can share it.
+
+Pool sizing (docs/configuration.md): a process runs at most `WORKER_THREADS` blocking calls at
+once (the API sets its thread pool to this) plus `UPLOAD_THREADS` for upload parts (a pool of
+their own in the API), and each holds at most one connection, so the pool never makes a thread
+wait for a connection. If it ever does, the wait is short and ends in a
+clear error (`service.busy`, 503 in the API) rather than a thread blocked for half a minute.
+"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,13 +24,26 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+WORKER_THREADS = 40
+UPLOAD_THREADS = 8
+POOL_SIZE = 10
+POOL_TIMEOUT_SECONDS = 5
+_POOL = {
+    "pool_size": POOL_SIZE,
+    "max_overflow": WORKER_THREADS + UPLOAD_THREADS - POOL_SIZE,
+    "pool_timeout": POOL_TIMEOUT_SECONDS,
+}
+
+
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 10}, **_POOL
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **_POOL)
 
 
 @lru_cache(maxsize=8)

@@ -1,13 +1,18 @@
 """HLS packaging (MPEG-TS segments) and the per-language MP4.
 
-Both renditions are cut with `-muxdelay 0 -muxpreload 0`, so their MPEG-TS timestamps start at 0
-rather than ffmpeg's default 1.4 s; the WebVTT renditions declare `X-TIMESTAMP-MAP=MPEGTS:0` and
-rely on it to line cues up with the picture and the dub.
+Both renditions are cut with `-muxdelay 0 -muxpreload 0`, so their MPEG-TS timestamps start near
+0 rather than ffmpeg's default 1.4 s. A video with B-frames still starts later than 0: its first
+picture is presented one or two frames after it is decoded (80 ms at 25 fps), and MPEG-TS has no
+edit list to hide that. The video's first timestamp (`VideoPackage.start_seconds`) is therefore
+the origin of everything: the audio renditions are shifted to start there too, and the WebVTT
+renditions map cue time 0 to it (`X-TIMESTAMP-MAP`), so picture, dub and cues line up.
 """
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import ffmpeg
 
 from resources.ffmpeg.errors import MediaError
 from resources.ffmpeg.probe import h264_codec_string, probe
@@ -25,6 +30,7 @@ class VideoPackage:
     width: int
     height: int
     bandwidth_bps: int
+    start_seconds: float  # the first picture's timestamp: where every rendition starts
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,12 @@ def package_video_hls(src: Path, out_dir: Path, *, segment_seconds: float = 6.0)
         width=video.width,
         height=video.height,
         bandwidth_bps=peak_bandwidth(out_dir),
+        start_seconds=_start_time(out_dir / "seg_00000.ts"),
     )
+
+
+def _start_time(path: Path) -> float:
+    return round(float(ffmpeg.probe(str(path))["format"].get("start_time", 0.0)), 6)
 
 
 def _probed_codec(path: Path, kind: str) -> str | None:
@@ -101,10 +112,16 @@ def _probed_codec(path: Path, kind: str) -> str | None:
 
 
 def package_audio_hls(
-    src: Path, out_dir: Path, *, segment_seconds: float = 6.0, codec: str | None = None
+    src: Path,
+    out_dir: Path,
+    *,
+    segment_seconds: float = 6.0,
+    codec: str | None = None,
+    start_seconds: float = 0.0,
 ) -> AudioPackage:
-    """Audio-only AAC rendition; AAC input (the mix) is stream-copied. `codec` is the source's
-    audio codec when the caller knows it (the source is probed otherwise)."""
+    """Audio-only AAC rendition starting at `start_seconds` (the video rendition's start); AAC
+    input (the mix) is stream-copied. `codec` is the source's audio codec when the caller knows
+    it (the source is probed otherwise)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     is_aac = (codec or _probed_codec(src, "audio")) == "aac"
     audio = ["-c:a", "copy"] if is_aac else ["-c:a", "aac", "-b:a", "160k", "-ar", "48000"]
@@ -118,6 +135,8 @@ def package_audio_hls(
             "0:a:0",
             "-vn",
             *audio,
+            "-output_ts_offset",
+            f"{start_seconds:.6f}",
             *_hls_args(out_dir, segment_seconds),
         ]
     )

@@ -16,6 +16,7 @@ from dubflow_cli.admin import create_key, create_user
 from testing.media import MEDIA, make_video
 
 POSTGRES = os.environ.get("DUBFLOW_TEST_POSTGRES_URL")
+METRICS_TOKEN = "test-metrics-token"
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES else [])
 
 
@@ -42,6 +43,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> ApiSettings:
         part_size_bytes=64 * 1024,
         max_upload_bytes=50 * 1024 * 1024,
         dagster_graphql_url="http://127.0.0.1:9/graphql",
+        metrics_token=METRICS_TOKEN,
     )
 
 

@@ -4,7 +4,7 @@ from dubbing_core import keys
 from dubbing_core.db.models import Job, OutboxEvent, StageRun
 from dubbing_core.db.session import session_scope
 from resources.storage import MediaStore
-from tests.api.conftest import upload_file
+from tests.api.conftest import METRICS_TOKEN, upload_file
 
 
 def _job(client, headers, upload_id, targets=None, **extra):
@@ -200,6 +200,7 @@ def test_catalogue_lists_languages_voices_and_presets(client, alice):
 
 def test_metrics_are_prometheus_text(client, alice, sample_video):
     upload_file(client, alice, sample_video)
-    text = client.get("/metrics").text
+    assert client.get("/metrics").json()["code"] == "metrics.invalid_token"
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
     assert "# TYPE dubflow_http_requests_total counter" in text
     assert 'route="/v1/uploads"' in text

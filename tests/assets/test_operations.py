@@ -33,6 +33,7 @@ def operated(tmp_path_factory, models_dir):
         public_url="http://testserver",
         signing_secret="test-secret",
         dagster_graphql_url="http://127.0.0.1:9/graphql",
+        metrics_token="ops-metrics-token",
     )
     with TestClient(create_app(settings)) as client:
         create_user(settings.resolved_database_url, "ops@example.com")
@@ -139,7 +140,8 @@ def _samples(text: str) -> dict[str, float]:
 
 def test_metrics_pass_promtool_and_match_what_ran(operated):
     client = operated[0]
-    text = client.get("/metrics").text
+    token = client.app.state.settings.metrics_token
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {token}"}).text
     check = subprocess.run(
         ["promtool", "check", "metrics"], input=text, capture_output=True, text=True
     )

@@ -68,7 +68,7 @@ def test_dubbed_audio_keeps_the_source_duration_and_segment_starts(dubbed):
         assert abs(mix_duration - source_duration) <= 0.02 * source_duration
         assert abs(loudness - pipeline.resources["media"].target_lufs) <= 1.0
         report = pipeline.store.read_json(keys.timing_report(job, lang))
-        assert report["summary"]["max_drift_seconds"] <= 0.05
+        assert report["summary"]["max_onset_offset"] <= 0.05
         frames = samples[: len(samples) // 160 * 160].reshape(-1, 160)  # 10 ms frames
         loud = 20 * np.log10(np.sqrt((frames**2).mean(axis=1)) + 1e-9) > -45
         previous_end = -1.0

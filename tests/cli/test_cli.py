@@ -1,4 +1,5 @@
-"""The `dubflow` command: bad input ends in one line with its stable code."""
+"""The `dubflow` command: bad input ends in one line with its stable code (the same checks and
+codes as `POST /v1/jobs`)."""
 
 import os
 import subprocess
@@ -22,7 +23,9 @@ def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [
         (["--to", "xx"], "language.unsupported"),
         (["--to", "es", "--preset", "nope"], "preset.unknown"),
-        (["--to", "es,es"], "job.invalid_request"),
+        (["--to", "es,es"], "job.duplicate_language"),
+        # No engine reaches German or French from English here: refused before any work.
+        (["--to", "es,de,fr", "--from", "en"], "translation.unsupported_pair"),
     ],
 )
 def test_dub_refuses_bad_targets_in_one_coded_line(video, tmp_path, options, code):

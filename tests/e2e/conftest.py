@@ -15,4 +15,5 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def client(stack: Stack) -> DubflowClient:
-    return DubflowClient(stack.api_url, stack.api_key("live@example.com"))
+    # An operator: these tests follow the runs and kill run workers, which only admins see.
+    return DubflowClient(stack.api_url, stack.api_key("live@example.com", role="admin"))

@@ -1,7 +1,9 @@
 """Live: the web app in Debian's Chromium, against the real API and pipeline of the `stack`
 fixture. A person's path through it: sign in, upload a video, dub it into two languages, follow
-the stages, then watch with the second language's audio and subtitles. Then an upload with a
-failing part, resumed after a reload, and one cancelled under way. Screenshots of every page go to
+the stages, then watch with the second language's audio and subtitles, choosing the languages, the
+file and the tracks with the keyboard. Then an upload with a failing part, resumed after a reload,
+and one cancelled under way. Every page on the way is checked with axe-core at a desktop and a
+phone size, light and dark (`tests/e2e/accessibility.py`). Screenshots of every page go to
 test-artifacts/."""
 
 import re
@@ -14,7 +16,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route
 
+from dubbing_core import keys
+from dubbing_core.settings import DubflowSettings
+from resources.storage import MediaStore
 from testing.media import MEDIA, ROOT, make_video
+from tests.e2e.accessibility import DESKTOP, PHONE, AccessibilityAudit, focus_ring, focused
 from tests.e2e.browser import ARTIFACTS, chromium
 
 WEB_BUILD = ROOT / "web" / "dist" / "index.html"
@@ -38,13 +44,33 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    context = browser.new_context(viewport=DESKTOP)
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    # The app, video.js and HLS playback must all work under the API's Content-Security-Policy:
+    # Chromium reports each thing the policy blocked as a console error.
+    opened.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield opened
     context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
+    assert not errors, f"uncaught errors or blocked content in the page: {errors}"
+
+
+@pytest.fixture
+def audit(request: pytest.FixtureRequest) -> Iterator[AccessibilityAudit]:
+    """axe-core on the pages a test checks; serious or critical findings fail it at the end (all
+    are written to test-artifacts/axe-{test}.json)."""
+    checks = AccessibilityAudit(request.node.name)
+    yield checks
+    checks.write_report()
+    assert not checks.blocking, "accessibility:\n" + "\n".join(map(str, checks.blocking))
 
 
 def _shot(page: Page, name: str) -> None:
@@ -52,8 +78,11 @@ def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"), full_page=True)
 
 
-def _sign_in(page: Page, api_url: str, key: str) -> None:
+def _sign_in(page: Page, api_url: str, key: str, audit: AccessibilityAudit | None = None) -> None:
     page.goto(f"{api_url}/")  # redirects to /app/, then to the sign-in page
+    if audit:
+        page.get_by_label("API key").wait_for()
+        audit.check(page, "sign-in")
     page.get_by_label("API key").fill(key)
     _shot(page, "1-sign-in")
     page.get_by_role("button", name="Sign in").click()
@@ -61,13 +90,37 @@ def _sign_in(page: Page, api_url: str, key: str) -> None:
 
 
 def _choose(page: Page, field: str, option: str) -> None:
-    page.get_by_role("combobox", name=field).click()
-    page.get_by_role("option", name=re.compile(f"^{option}")).click()
+    """Choose with the keyboard alone: focus the field, open its list, step down to the option
+    (a searchable field filters by what is typed first), Enter."""
+    combobox = page.get_by_role("combobox", name=field)
+    combobox.focus()
+    # Arrive by Tab, as a keyboard user does (after a mouse click, focus set by script is not
+    # shown as keyboard focus).
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert focus_ring(page) != "none", f"no visible focus on {field}"
+    if combobox.get_attribute("readonly") is None:
+        page.keyboard.type(option)
+    page.keyboard.press("ArrowDown")
+    # The option highlighted in this field's own list (another field's may still be fading out).
+    page.wait_for_function(
+        "(field) => field.getAttribute('aria-controls')", arg=combobox.element_handle()
+    )
+    listbox = combobox.get_attribute("aria-controls")
+    highlighted = page.locator(f"[id='{listbox}'] [data-combobox-selected]")
+    for _ in range(60):
+        if highlighted.count() and highlighted.inner_text().startswith(option):
+            break
+        page.keyboard.press("ArrowDown")
+    else:
+        raise AssertionError(f"no option {option!r} in {field}")
+    page.keyboard.press("Enter")
+    assert combobox.input_value().startswith(option)
 
 
-def _follow_stages(page: Page) -> list[list[list[str]]]:
+def _follow_stages(page: Page, audit: AccessibilityAudit) -> list[list[list[str]]]:
     """Every distinct state of the stage tables until the job is done (the page is never
-    reloaded: what changes comes from its live updates)."""
+    reloaded: what changes comes from its live updates); the page is audited while it runs."""
     seen: list[list[list[str]]] = []
     deadline = time.monotonic() + JOB_TIMEOUT_S
     header = page.locator("[data-job-status]")
@@ -78,28 +131,53 @@ def _follow_stages(page: Page) -> list[list[list[str]]]:
             seen.append(rows)
             if len(seen) == 2:
                 _shot(page, "3-job-running")
+                audit.check(page, "job-running")
         time.sleep(0.3)
     seen.append(page.evaluate(STAGE_ROWS))
     return seen
 
 
-def test_upload_dub_into_two_languages_follow_and_watch(stack, page, tmp_path):
+def _wait_for_focus_on_main(page: Page) -> None:
+    """After moving to another page, focus lands on its content (once React has rendered it)."""
+    page.wait_for_function("() => document.activeElement.tagName === 'MAIN'", timeout=5_000)
+
+
+def _pick_file_with_keyboard(page: Page, video: Path) -> None:
+    """Tab from the page's content to the file picker, then Enter opens the file dialog."""
+    page.locator("main").focus()
+    picker = page.get_by_label("Video file")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if picker.evaluate("(element) => element === document.activeElement"):
+            break
+    else:
+        raise AssertionError(f"Tab never reached the file picker: {focused(page)}")
+    assert focus_ring(page) != "none", "no visible focus on the file picker"
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Enter")
+    chooser.value.set_files(video)
+
+
+def test_upload_dub_into_two_languages_follow_and_watch(stack, page, audit, tmp_path):
     key = stack.api_key("web@example.com")
     video = make_video(tmp_path / "talk.mp4", MEDIA / "multilingual.mp3", seconds=12)
-    _sign_in(page, stack.api_url, key)
+    _sign_in(page, stack.api_url, key, audit)
+    audit.check(page, "upload-empty")
 
-    page.locator('input[type="file"]').set_input_files(video)
+    _pick_file_with_keyboard(page, video)
     page.get_by_text("Uploaded", exact=True).wait_for(timeout=60_000)
     _choose(page, "Spoken language of the video", "English")
     _choose(page, "Target language 1", "Spanish")
     page.get_by_role("button", name="Add a target language").click()
     _choose(page, "Target language 2", "Catalan")
     _shot(page, "2-upload")
+    audit.check(page, "upload-ready")
     page.get_by_role("button", name="Start dubbing").click()
     page.wait_for_url(re.compile(r".*/app/jobs/[0-9A-Za-z]+$"))
     job_id = page.url.rsplit("/", 1)[1]
+    _wait_for_focus_on_main(page)
 
-    history = _follow_stages(page)
+    history = _follow_stages(page, audit)
     final = history[-1]
     assert page.locator("[data-job-status]").get_attribute("data-job-status") == "succeeded"
     assert {scope for scope, _, _ in final} == {
@@ -113,18 +191,57 @@ def test_upload_dub_into_two_languages_follow_and_watch(stack, page, tmp_path):
     assert len(set(succeeded_counts)) >= 4, f"too few updates seen: {succeeded_counts}"
     assert any(status == "running" for rows in history for _, _, status in rows)
     _shot(page, "4-job-done")
+    audit.check(page, "job-stages")
+
+    # The retry dialog, by keyboard: focus goes into it, and back to its button when it closes.
+    retry = page.get_by_role("button", name="Retry from stage…")
+    retry.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Retry from a stage")
+    dialog.wait_for()
+    page.wait_for_function("() => document.activeElement.closest('[role=dialog]') !== null")
+    audit.check(page, "job-retry-dialog")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    page.wait_for_function(
+        "() => document.activeElement.textContent === 'Retry from stage…'", timeout=5_000
+    )
+
     page.get_by_role("tab", name="Logs").click()
     page.get_by_role("table", name="Log lines").wait_for()
     _shot(page, "5-job-logs")
+    audit.check(page, "job-logs")
     page.get_by_role("tab", name="Metrics").click()
     page.get_by_text("Wall clock").wait_for()
     _shot(page, "6-job-metrics")
+    audit.check(page, "job-metrics")
+    _check_quality_tab(page, stack, job_id)
+    audit.check(page, "job-quality")
+    # A tenant sees no Dagster run links (they are for admins): the tab is there, empty.
+    page.get_by_role("tab", name=re.compile("^Dagster runs")).click()
+    page.get_by_role("tabpanel").get_by_text("No run has started yet.").wait_for()
+    audit.check(page, "job-runs")
 
-    page.get_by_role("link", name="Jobs", exact=True).click()
+    # On a phone the navigation is a menu behind a button; by keyboard it opens, Enter follows a
+    # link, and focus lands on the new page's content.
+    page.set_viewport_size(PHONE)
+    page.get_by_role("button", name="Menu").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("menuitem", name="Jobs").wait_for()
+    for _ in range(5):
+        if page.evaluate("() => document.activeElement.textContent") == "Jobs":
+            break
+        page.keyboard.press("ArrowDown")
+    assert focus_ring(page) != "none", f"no visible focus on {focused(page)}"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/app/jobs$"))
     row = page.locator(f'tr[data-job="{job_id}"]')
     row.wait_for()
+    _wait_for_focus_on_main(page)
+    page.set_viewport_size(DESKTOP)
     assert "succeeded" in row.inner_text().lower()
     _shot(page, "7-jobs")
+    audit.check(page, "jobs")
 
     catalan_audio: list[str] = []
     page.on(
@@ -158,10 +275,37 @@ def test_upload_dub_into_two_languages_follow_and_watch(stack, page, tmp_path):
     cue.first.wait_for(timeout=30_000)
     assert cue.first.inner_text().strip()
     _shot(page, "8-watch")
+    audit.check(page, "watch")
 
     downloads = page.get_by_role("table", name="Downloads")
     mp4 = downloads.get_by_role("link", name="MP4").nth(1).get_attribute("href")
     assert mp4 and httpx.get(mp4).headers["content-type"] == "video/mp4"
+
+
+def _check_quality_tab(page: Page, stack, job_id: str) -> None:
+    """Each language's quality report: its summary, both plots and the unit table, drawn from
+    the report the pipeline stored. Until the pipeline writes `quality.json`, the tab says, per
+    language, that it is not measured yet (and nothing else is asserted)."""
+    store = MediaStore(root=DubflowSettings(data_dir=stack.data_dir).resolved_storage_url)
+    page.get_by_role("tab", name="Quality").click()
+    for lang, name in (("es", "Spanish"), ("ca", "Catalan")):
+        section = page.locator(f'[data-quality-language="{lang}"]')
+        section.get_by_role("heading", name=name).wait_for()
+        key = keys.quality_report(job_id, lang)
+        if not store.exists(key):
+            assert "Not measured yet" in section.inner_text()
+            continue
+        report = store.read_json(key)
+        timeline = section.get_by_role("img", name=re.compile(f"^Timeline of {name}"))
+        assert timeline.locator('rect[data-lane="dub"]').count() == len(report["units"])
+        histogram = section.get_by_role("img", name=re.compile(f"^Speed ratios of {name}"))
+        counts = histogram.locator("[data-bin]").evaluate_all(
+            "bins => bins.map(bin => Number(bin.dataset.count))"
+        )
+        assert sum(counts) == len(report["units"])
+        units = section.get_by_role("table", name=f"Units of {lang}")
+        assert units.locator("tbody tr").count() == len(report["units"])
+    _shot(page, "6b-job-quality")
 
 
 def _big_video(path: Path) -> Path:
@@ -180,7 +324,7 @@ def _big_video(path: Path) -> Path:
     return path
 
 
-def test_a_failed_part_is_retried_and_a_reload_resumes_the_upload(stack, page, tmp_path):
+def test_a_failed_part_is_retried_and_a_reload_resumes_the_upload(stack, page, audit, tmp_path):
     key = stack.api_key("resume@example.com")
     video = _big_video(tmp_path / "big.mp4")
     assert 2 * PART_BYTES < video.stat().st_size <= 3 * PART_BYTES, video.stat().st_size
@@ -192,6 +336,7 @@ def test_a_failed_part_is_retried_and_a_reload_resumes_the_upload(stack, page, t
     page.get_by_text("1 part(s) failed after several attempts").wait_for(timeout=60_000)
     page.get_by_role("button", name="Retry failed parts").wait_for()
     _shot(page, "9-upload-failed-part")
+    audit.check(page, "upload-failed-part")
     page.unroute(re.compile(r".*/v1/uploads/[^/]+/parts/2\?.*"))
 
     page.reload()
@@ -206,6 +351,7 @@ def test_a_failed_part_is_retried_and_a_reload_resumes_the_upload(stack, page, t
     page.get_by_text("Uploaded", exact=True).wait_for(timeout=60_000)
     page.get_by_text("Resumed: 2 of 3 parts were already on the server.").wait_for()
     _shot(page, "10-upload-resumed")
+    audit.check(page, "upload-resumed")
 
     assert [re.sub(r".*/parts/(\d+)\?.*", r"\1", url) for url in sent] == ["2"]
     upload_id = re.sub(r".*/v1/uploads/([^/]+)/parts/.*", r"\1", sent[0])
@@ -215,7 +361,7 @@ def test_a_failed_part_is_retried_and_a_reload_resumes_the_upload(stack, page, t
     assert state["status"] == "completed" and state["media"]["width"] == 1280
 
 
-def test_an_upload_under_way_is_cancelled(stack, page, tmp_path):
+def test_an_upload_under_way_is_cancelled(stack, page, audit, tmp_path):
     key = stack.api_key("cancel@example.com")
     video = _big_video(tmp_path / "big.mp4")
     _sign_in(page, stack.api_url, key)
@@ -228,13 +374,20 @@ def test_an_upload_under_way_is_cancelled(stack, page, tmp_path):
     assert held and page.get_by_role("button", name="Pause").is_visible()
     upload_id = re.sub(r".*/v1/uploads/([^/]+)/parts/.*", r"\1", held[0].request.url)
     _shot(page, "11-upload-under-way")
+    audit.check(page, "upload-under-way")
 
-    page.get_by_role("button", name="Cancel upload").click()
+    page.get_by_role("button", name="Cancel upload").focus()
+    page.keyboard.press("Enter")
     page.get_by_text("Pick a video first.").wait_for()
+    # The button is gone: focus is on picking a file again.
+    page.wait_for_function(
+        "() => document.activeElement.getAttribute('aria-label') === 'Video file'"
+    )
     assert page.get_by_text("big.mp4").count() == 0
     assert page.get_by_role("progressbar", name="Upload progress").count() == 0
     assert upload_id not in page.evaluate("() => localStorage.getItem('dubflow.uploads') ?? ''")
     _shot(page, "12-upload-cancelled")
+    audit.check(page, "upload-cancelled")
     state = httpx.get(
         f"{stack.api_url}/v1/uploads/{upload_id}", headers={"Authorization": f"Bearer {key}"}
     ).json()

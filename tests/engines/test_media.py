@@ -9,6 +9,7 @@ import pytest
 
 from resources.ffmpeg import audio, hls, mix, probe
 from resources.ffmpeg.errors import MediaError
+from resources.ffmpeg.run import run_args
 from testing.media import MEDIA, make_video
 
 
@@ -110,7 +111,7 @@ def test_truncated_faststart_file_is_detected(tmp_path, h264):
     assert error.value.code == "source.truncated"
 
 
-def test_h264_is_stream_copied_into_hls_starting_at_zero(tmp_path, h264):
+def test_h264_is_stream_copied_into_hls_starting_at_its_first_picture(tmp_path, h264):
     package = hls.package_video_hls(h264, tmp_path / "v", segment_seconds=2)
     source = probe.probe(h264).video
     assert source is not None
@@ -120,6 +121,7 @@ def test_h264_is_stream_copied_into_hls_starting_at_zero(tmp_path, h264):
     segments = sorted((tmp_path / "v").glob("seg_*.ts"))
     assert len(segments) >= 3
     assert first_pts(segments[0]) == pytest.approx(0.0, abs=0.1)
+    assert package.start_seconds == first_pts(segments[0])
     assert "#EXT-X-ENDLIST" in (tmp_path / "v" / "index.m3u8").read_text()
 
 
@@ -137,14 +139,19 @@ def test_audio_rendition_and_mp4(tmp_path, h264):
     assert probe.probe(speech).audio == probe.AudioStream("pcm_s16le", 16000, 1)
     assert probe.probe(full).audio == probe.AudioStream("pcm_s16le", 48000, 2)
     m4a = tmp_path / "mix.m4a"
-    report = mix.mix_dub(full, speech, m4a, duck_db=12, target_lufs=-16)
-    assert abs(report.integrated_lufs + 16) <= 1.0
+    # A mix longer than its audio (a video whose sound stops early) is padded to length.
+    report = mix.mix_dub(
+        full, speech, m4a, duck_spans=[(1.0, 3.0)], length=9.5, duck_db=12, target_lufs=-16
+    )
+    assert abs(report.integrated_lufs + 16) <= 1.0 and report.true_peak <= -1.5
     assert abs(mix.measure_loudness(m4a) + 16) <= 1.0
-    assert report.duration_s == pytest.approx(8.0, abs=0.05)
-    package = hls.package_audio_hls(m4a, tmp_path / "a", segment_seconds=2)
+    assert report.duration_s == pytest.approx(9.5, abs=0.03)
+    assert report.momentary and report.momentary[-1][0] == pytest.approx(9.5, abs=0.15)
+    package = hls.package_audio_hls(m4a, tmp_path / "a", segment_seconds=2, start_seconds=0.08)
     assert package.bandwidth_bps > 0
     first = sorted((tmp_path / "a").glob("seg_*.ts"))[0]
-    assert first_pts(first) == pytest.approx(0.0, abs=0.1)
+    # The AAC priming frame (1024 samples) comes first: the sound itself starts at 0.08 s.
+    assert first_pts(first) + 1024 / 48000 == pytest.approx(0.08, abs=0.002)
     hls.mux_mp4(h264, m4a, tmp_path / "out.mp4", "spa")
     out = probe.probe(tmp_path / "out.mp4")
     assert out.video and out.video.codec == "h264" and out.audio and out.audio.codec == "aac"
@@ -159,8 +166,8 @@ def test_ducking_lowers_the_original_under_speech(tmp_path, h264):
     voice = tmp_path / "voice.wav"
     audio.write_wav(voice, tone, rate)
     light, heavy = tmp_path / "light.m4a", tmp_path / "heavy.m4a"
-    mix.mix_dub(full, voice, light, duck_db=3)
-    mix.mix_dub(full, voice, heavy, duck_db=20)
+    for path, depth in ((light, 3.0), (heavy, 20.0)):
+        mix.mix_dub(full, voice, path, duck_spans=[(4.0, 8.0)], length=8.0, duck_db=depth)
 
     # the dub is a 220 Hz tone: the original's level above 1 kHz shows how much it was ducked
     def ducked_db(path: Path) -> float:
@@ -172,7 +179,22 @@ def test_ducking_lowers_the_original_under_speech(tmp_path, h264):
 
         return 10 * np.log10(high_band(samples[36000:60000]) / high_band(samples[8000:32000]))
 
-    assert ducked_db(heavy) < ducked_db(light) - 10
+    # The preset's depth is what the listener gets: 17 dB between a 3 dB and a 20 dB duck.
+    assert ducked_db(heavy) - ducked_db(light) == pytest.approx(-17.0, abs=1.5)
+
+
+def test_a_short_mix_reaches_the_target_and_a_silent_one_fails_with_its_code(tmp_path, h264):
+    full = tmp_path / "full.wav"
+    audio.extract_full_audio(h264, full)
+    short = tmp_path / "short.wav"
+    run_args(["-v", "error", "-i", str(full), "-t", "2.4", str(short)])
+    report = mix.mix_dub(short, short, tmp_path / "short.m4a", duck_spans=[], length=2.4)
+    assert abs(report.integrated_lufs + 16) <= 1.0 and report.true_peak <= -1.5
+    silent = tmp_path / "silent.wav"
+    audio.write_wav(silent, np.zeros(48000 * 2, np.float32), 48000)
+    with pytest.raises(MediaError) as raised:
+        mix.mix_dub(silent, silent, tmp_path / "silent.m4a", duck_spans=[], length=2.0)
+    assert raised.value.code == mix.LOUDNESS_OUT_OF_RANGE
 
 
 def test_time_stretch_keeps_pitch_and_shortens(tmp_path):

@@ -23,6 +23,8 @@ def test_webvtt_and_srt_timestamps():
     assert vtt.startswith("WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000\n\n")
     assert "00:01:01.500 --> 01:02:05.250\nHola" in vtt
     assert to_srt(cues) == "1\n00:01:01,500 --> 01:02:05,250\nHola\n"
+    # Media playlists starting at the video's first picture, 80 ms in: cue time 0 maps there.
+    assert to_webvtt(cues, 0.08).startswith("WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:7200,LOCAL:00:00")
 
 
 def test_master_playlist_lists_every_language_with_codecs():

@@ -6,10 +6,12 @@ from dubbing_assets import timing
 RATE = 1000
 
 
-def test_slots_borrow_silence_up_to_next_start_and_media_end():
+def test_slots_borrow_silence_up_to_a_breath_before_the_next_start_and_media_end():
     slots = timing.slots([(1.0, 2.0), (3.0, 4.5)], media_duration=6.0)
-    assert [(s.start, s.end, s.limit) for s in slots] == [(1.0, 2.0, 3.0), (3.0, 4.5, 6.0)]
-    assert slots[0].available == pytest.approx(2.0)
+    assert [(s.start, s.end, s.limit) for s in slots] == [(1.0, 2.0, 2.85), (3.0, 4.5, 6.0)]
+    assert slots[0].available == pytest.approx(1.85)
+    # No breath to take where a segment runs up to the next one.
+    assert timing.slots([(1.0, 2.95), (3.0, 4.0)], 6.0)[0].limit == 2.95
 
 
 def test_slots_keep_segment_indices_when_input_is_unordered_and_clip_overlaps():
@@ -71,5 +73,5 @@ def test_fit_segments_places_each_segment_at_its_source_start_without_drift():
     assert fits[2].engine_rate == 1.25 and fits[2].stretch == 1.2
     assert fits[2].overflow_seconds == 0.0
     summary = timing.summary(fits)
-    assert summary["max_drift_seconds"] == 0.0
+    assert summary["overflow_segments"] == 0
     assert summary["max_speed_ratio"] == pytest.approx(1.5)

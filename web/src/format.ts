@@ -32,3 +32,20 @@ export function formatDateTime(iso: string | null | undefined): string {
   }
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
 }
+
+/** A signed offset in milliseconds ("+40 ms", "−150 ms"); "–" when there is none. */
+export function formatOffsetMs(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) {
+    return "–";
+  }
+  const ms = Math.round(seconds * 1000);
+  return `${ms > 0 ? "+" : ms < 0 ? "−" : ""}${Math.abs(ms)} ms`;
+}
+
+/** A measure with its unit ("−16.2 LUFS"), or "–" when it could not be measured. */
+export function formatMeasure(value: number | null | undefined, unit: string, digits = 1): string {
+  if (value === null || value === undefined) {
+    return "–";
+  }
+  return `${value.toFixed(digits).replace("-", "−")} ${unit}`.trim();
+}

@@ -8,7 +8,7 @@ import type { ReactNode } from "react";
 
 import { ApiProblem } from "./api/problem";
 import { AuthProvider } from "./auth/AuthProvider";
-import { theme } from "./theme";
+import { cssVariablesResolver, theme } from "./theme";
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -36,7 +36,13 @@ export function Providers({
   env?: "default" | "test";
 }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light" env={env}>
+    <MantineProvider
+      theme={theme}
+      cssVariablesResolver={cssVariablesResolver}
+      // Light or dark as the system is set (prefers-color-scheme), following it when it changes.
+      defaultColorScheme="auto"
+      env={env}
+    >
       <QueryClientProvider client={queryClient}>
         <AuthProvider>{children}</AuthProvider>
       </QueryClientProvider>

@@ -1,5 +1,6 @@
 import { Anchor, Stack, Text, Title } from "@mantine/core";
-import { Link, Navigate, type RouteObject } from "react-router";
+import { useEffect } from "react";
+import { Link, Navigate, Outlet, type RouteObject, useMatches } from "react-router";
 
 import { RequireAuth } from "./auth/RequireAuth";
 import { Layout } from "./components/Layout";
@@ -12,7 +13,9 @@ import { WatchPage } from "./pages/WatchPage";
 function NotFound() {
   return (
     <Stack>
-      <Title order={2}>No such page</Title>
+      <Title order={1} size="h2">
+        No such page
+      </Title>
       <Text>
         <Anchor component={Link} to="/jobs">
           Back to your jobs
@@ -22,22 +25,39 @@ function NotFound() {
   );
 }
 
+/** The tab's title names the page (`handle.title` of the deepest route that has one): it is
+ * what a screen reader reads first, and what tells tabs and history entries apart. */
+function TitledPages() {
+  const title = useMatches()
+    .map((match) => (match.handle as { title?: string } | undefined)?.title)
+    .findLast((candidate) => candidate !== undefined);
+  useEffect(() => {
+    document.title = title ? `${title} · dubflow` : "dubflow";
+  }, [title]);
+  return <Outlet />;
+}
+
 /** Every page; the API serves the app under /app/ (Vite's `base`). */
 export const routes: RouteObject[] = [
-  { path: "/sign-in", element: <SignInPage /> },
   {
-    element: (
-      <RequireAuth>
-        <Layout />
-      </RequireAuth>
-    ),
+    element: <TitledPages />,
     children: [
-      { index: true, element: <Navigate to="/upload" replace /> },
-      { path: "/upload", element: <UploadPage /> },
-      { path: "/jobs", element: <JobsPage /> },
-      { path: "/jobs/:jobId", element: <JobDetailPage /> },
-      { path: "/jobs/:jobId/watch", element: <WatchPage /> },
-      { path: "*", element: <NotFound /> },
+      { path: "/sign-in", element: <SignInPage />, handle: { title: "Sign in" } },
+      {
+        element: (
+          <RequireAuth>
+            <Layout />
+          </RequireAuth>
+        ),
+        children: [
+          { index: true, element: <Navigate to="/upload" replace /> },
+          { path: "/upload", element: <UploadPage />, handle: { title: "New dub" } },
+          { path: "/jobs", element: <JobsPage />, handle: { title: "Jobs" } },
+          { path: "/jobs/:jobId", element: <JobDetailPage />, handle: { title: "Job" } },
+          { path: "/jobs/:jobId/watch", element: <WatchPage />, handle: { title: "Watch" } },
+          { path: "*", element: <NotFound />, handle: { title: "No such page" } },
+        ],
+      },
     ],
   },
 ];

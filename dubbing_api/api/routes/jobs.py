@@ -3,9 +3,9 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, Query, status
 
-from dubbing_api.api.deps import SessionDep, SettingsDep, StorageDep, UserDep
+from dubbing_api.api.deps import IdempotencyKey, SessionDep, SettingsDep, StorageDep, UserDep
 from dubbing_api.core.openapi import problems
 from dubbing_api.schemas import (
     AddLanguages,
@@ -13,13 +13,14 @@ from dubbing_api.schemas import (
     Job,
     JobCreate,
     JobPage,
+    JobQuality,
     JobStatus,
     LogPage,
     RetryPlan,
     RetryRequest,
     StageName,
 )
-from dubbing_api.services import idempotency, logs
+from dubbing_api.services import idempotency, logs, quality
 from dubbing_api.services import jobs as service
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -32,8 +33,8 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
     summary="Create a dubbing job from a completed upload",
     description="Records the job and hands it to the pipeline. Languages and presets are "
     "validated against `GET /v1/languages` and `GET /v1/presets`. With an `Idempotency-Key`, "
-    "repeating the same request returns the same job.",
-    responses=problems(401, 404, 409),
+    "repeating the same request returns the same job. Over a quota: 429 `quota.*`.",
+    responses=problems(401, 404, 409, 429),
 )
 def create_job(
     body: JobCreate,
@@ -41,19 +42,17 @@ def create_job(
     session: SessionDep,
     settings: SettingsDep,
     storage: StorageDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Job:
-    digest = idempotency.request_hash(body)
-    replayed = idempotency.replay(session, user.id, idempotency_key, "createJob", digest)
-    if replayed is not None:
-        return Job.model_validate(replayed)
-    job = service.create(session, settings, storage, user, body)
-    session.flush()
-    session.refresh(job)
-    view = service.view(settings, storage, job)
-    idempotency.remember(session, user.id, idempotency_key, "createJob", digest, 201, view)
-    session.commit()
-    return view
+    def create() -> Job:
+        job = service.create(session, settings, storage, user, body)
+        session.flush()
+        session.refresh(job)
+        return service.view(settings, storage, job, user)
+
+    return idempotency.create_once(
+        session, user.id, idempotency_key, "createJob", body, Job, create
+    )
 
 
 @router.get(
@@ -101,7 +100,7 @@ def list_jobs(
 def get_job(
     job_id: str, user: UserDep, session: SessionDep, settings: SettingsDep, storage: StorageDep
 ) -> Job:
-    return service.view(settings, storage, service.owned_job(session, user, job_id))
+    return service.view(settings, storage, service.owned_job(session, user, job_id), user)
 
 
 @router.delete(
@@ -126,11 +125,13 @@ def cancel_job(
     summary="Re-run a finished job from a stage",
     description="Re-runs `resumeFrom` and every stage after it (for the given languages, all "
     "by default); earlier artifacts are reused from storage. Says what will re-run.",
-    responses=problems(401, 404, 409),
+    responses=problems(401, 404, 409, 429),
 )
-def retry_job(job_id: str, body: RetryRequest, user: UserDep, session: SessionDep) -> RetryPlan:
+def retry_job(
+    job_id: str, body: RetryRequest, user: UserDep, session: SessionDep, settings: SettingsDep
+) -> RetryPlan:
     job = service.owned_job(session, user, job_id)
-    return service.retry(session, job, body.resume_from, body.languages)
+    return service.retry(session, settings, user, job, body.resume_from, body.languages)
 
 
 @router.post(
@@ -139,7 +140,7 @@ def retry_job(job_id: str, body: RetryRequest, user: UserDep, session: SessionDe
     operation_id="addJobLanguages",
     summary="Dub a finished job into more languages",
     description="Reuses the transcript and video rendition; only the new languages' stages run.",
-    responses=problems(401, 404, 409),
+    responses=problems(401, 404, 409, 429),
 )
 def add_languages(
     job_id: str,
@@ -150,8 +151,8 @@ def add_languages(
     storage: StorageDep,
 ) -> Job:
     job = service.owned_job(session, user, job_id)
-    job = service.add_languages(session, settings, storage, job, body.targets)
-    return service.view(settings, storage, job)
+    job = service.add_languages(session, settings, storage, user, job, body.targets)
+    return service.view(settings, storage, job, user)
 
 
 @router.get(
@@ -177,3 +178,18 @@ def list_job_logs(
     return logs.page(
         settings, storage, user, job, stage=stage, language=language, cursor=cursor, limit=limit
     )
+
+
+@router.get(
+    "/{job_id}/quality",
+    operation_id="getJobQuality",
+    summary="The job's quality report per language, measured from the audio",
+    description="Per language: a summary (onsets within 100 ms, coverage, speed ratios, "
+    "overflow, leak of the original speech, loudness, true peak) and one row per unit. A "
+    "language whose mix has not been measured yet has `summary: null` and no units.",
+    responses=problems(401, 404),
+)
+def get_job_quality(
+    job_id: str, user: UserDep, session: SessionDep, storage: StorageDep
+) -> JobQuality:
+    return quality.report(storage, service.owned_job(session, user, job_id))

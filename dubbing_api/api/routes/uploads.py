@@ -2,9 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Query, Request, Response, status
 
-from dubbing_api.api.deps import SessionDep, SettingsDep, StorageDep, UserDep
+from dubbing_api.api.deps import IdempotencyKey, SessionDep, SettingsDep, StorageDep, UserDep
 from dubbing_api.core.openapi import problems
 from dubbing_api.core.problems import Problem
 from dubbing_api.core.security import signature_valid
@@ -17,18 +19,15 @@ from dubbing_api.schemas import (
 )
 from dubbing_api.services import idempotency
 from dubbing_api.services import uploads as service
-from dubbing_core.db.models import Upload
 
 router = APIRouter(prefix="/v1/uploads", tags=["uploads"])
-
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)]
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     operation_id="createUpload",
-    responses=problems(401, 409, 413),
+    responses=problems(401, 403, 409, 413),
     summary="Start an upload session",
     description="Returns one URL per part: PUT each part's bytes to its URL and keep the `ETag` "
     "response header, then complete the upload with the list of ETags. With S3 storage the URLs "
@@ -42,15 +41,13 @@ def create_upload(
     storage: StorageDep,
     idempotency_key: IdempotencyKey = None,
 ) -> UploadSession:
-    digest = idempotency.request_hash(body)
-    replayed = idempotency.replay(session, user.id, idempotency_key, "createUpload", digest)
-    if replayed is not None:
-        return UploadSession.model_validate(replayed)
-    upload = service.create(session, settings, storage, user, body)
-    view = service.session_view(settings, storage, upload)
-    idempotency.remember(session, user.id, idempotency_key, "createUpload", digest, 201, view)
-    session.commit()
-    return view
+    def create() -> UploadSession:
+        upload = service.create(session, settings, storage, user, body)
+        return service.session_view(settings, storage, upload)
+
+    return idempotency.create_once(
+        session, user.id, idempotency_key, "createUpload", body, UploadSession, create
+    )
 
 
 @router.get(
@@ -94,19 +91,25 @@ async def put_part(
     part_number: int,
     request: Request,
     response: Response,
-    session: SessionDep,
     settings: SettingsDep,
     storage: StorageDep,
     expires: Annotated[int, Query()] = 0,
     signature: Annotated[str, Query()] = "",
 ) -> ReceivedPart:
+    # Async so that a slow client costs no worker thread while its bytes trickle in; every
+    # database and storage call goes to the thread pool, and none holds a connection meanwhile.
     path = f"/v1/uploads/{upload_id}/parts/{part_number}"
     if not signature_valid(settings.secret, path, expires, signature):
         raise Problem(403, "url.signature_invalid", "the part URL is expired or not valid")
-    upload = session.get(Upload, upload_id)
-    if upload is None:
-        raise Problem(404, "upload.not_found", f"no upload {upload_id}")
-    part = await service.receive_part(session, storage, upload, part_number, request.stream())
+    database = settings.resolved_database_url
+    threads: anyio.CapacityLimiter = request.app.state.part_threads
+    expected = await anyio.to_thread.run_sync(
+        service.part_size_to_expect, database, upload_id, part_number, limiter=threads
+    )
+    async with service.spooled_part(request.stream(), part_number, expected, threads) as spooled:
+        part = await anyio.to_thread.run_sync(
+            service.store_part, database, storage, upload_id, part_number, spooled, limiter=threads
+        )
     response.headers["ETag"] = part.etag
     return part
 
@@ -131,8 +134,9 @@ def complete_upload(
     "/{upload_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="abortUpload",
-    summary="Abort a pending upload and delete its parts",
-    description="Also aborts the S3 multipart upload, so storage keeps nothing of it.",
+    summary="Abort a pending (or expired) upload and delete its parts",
+    description="Also aborts the S3 multipart upload, so storage keeps nothing of it. Expired "
+    "sessions are also discarded by the API itself every few minutes.",
     responses=problems(401, 404, 409, 410),
 )
 def abort_upload(upload_id: str, user: UserDep, session: SessionDep, storage: StorageDep) -> None:

@@ -216,6 +216,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{job_id}/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The job's quality report per language, measured from the audio
+         * @description Per language: a summary (onsets within 100 ms, coverage, speed ratios, overflow, leak of the original speech, loudness, true peak) and one row per unit. A language whose mix has not been measured yet has `summary: null` and no units.
+         */
+        get: operations["getJobQuality"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{job_id}/playback": {
         parameters: {
             query?: never;
@@ -486,6 +506,13 @@ export interface components {
             /** Nextcursor */
             nextCursor: string | null;
         };
+        /** JobQuality */
+        JobQuality: {
+            /** Jobid */
+            jobId: string;
+            /** Languages */
+            languages: components["schemas"]["LanguageQuality"][];
+        };
         /** JobSummary */
         JobSummary: {
             /** Id */
@@ -533,6 +560,18 @@ export interface components {
             vttUrl: string;
             /** Srturl */
             srtUrl: string;
+        };
+        /**
+         * LanguageQuality
+         * @description A language's quality report, measured from its audio; `summary` is null and `units` empty
+         *     until the language's mix has been measured.
+         */
+        LanguageQuality: {
+            /** Language */
+            language: string;
+            summary: components["schemas"]["QualitySummary"] | null;
+            /** Units */
+            units: components["schemas"]["QualityUnit"][];
         };
         /** LanguageState */
         LanguageState: {
@@ -661,6 +700,97 @@ export interface components {
             code: string;
             /** Instance */
             instance?: string | null;
+        };
+        /** QualitySummary */
+        QualitySummary: {
+            /** Units */
+            units: number;
+            /**
+             * Onsetwithin100Ms
+             * @description Share (0..1) of units starting within 100 ms
+             */
+            onsetWithin100ms: number;
+            /** Medianonsetoffset */
+            medianOnsetOffset: number;
+            /** Meancoverage */
+            meanCoverage: number;
+            /** Maxspeedratio */
+            maxSpeedRatio: number;
+            /** Overflowunits */
+            overflowUnits: number;
+            /**
+             * Leak
+             * @description Share (0..1) of source speech audible without the dub
+             */
+            leak: number | null;
+            /**
+             * Loudnesslufs
+             * @description Integrated loudness of the mix
+             */
+            loudnessLufs: number | null;
+            /** Truepeakdbtp */
+            truePeakDbtp: number | null;
+            /**
+             * Duration
+             * @description Length of the mix in seconds
+             */
+            duration: number;
+        };
+        /**
+         * QualityUnit
+         * @description One unit of the dub measured against the source speech (times in seconds).
+         */
+        QualityUnit: {
+            /** Index */
+            index: number;
+            /**
+             * Sourcestart
+             * @description Onset of the unit's first source word
+             */
+            sourceStart: number;
+            /**
+             * Sourceend
+             * @description End of the unit's last source word
+             */
+            sourceEnd: number;
+            /**
+             * Dubstart
+             * @description Where the dubbed speech really starts in the mix
+             */
+            dubStart: number;
+            /** Dubend */
+            dubEnd: number;
+            /**
+             * Onsetoffset
+             * @description dubStart - sourceStart: negative is early
+             */
+            onsetOffset: number;
+            /**
+             * Coverage
+             * @description Dub duration / source speech duration
+             */
+            coverage: number;
+            /**
+             * Speedratio
+             * @description How much the synthesized speech was sped up
+             */
+            speedRatio: number;
+            /**
+             * Overflow
+             * @description Seconds the dub runs past its slot
+             */
+            overflow: number;
+            /**
+             * Leak
+             * @description Share (0..1) of the unit's source speech audible without the dub
+             */
+            leak: number | null;
+            /** Loudnesslufs */
+            loudnessLufs: number | null;
+            /** Sourcetext */
+            sourceText: string;
+            /** Text */
+            text: string;
         };
         /** ReceivedPart */
         ReceivedPart: {
@@ -1662,6 +1792,55 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getJobQuality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobQuality"];
                 };
             };
             /** @description API key missing, unknown or revoked */

@@ -107,6 +107,17 @@ export function useJobLogs(jobId: string, filters: LogFilters, jobActive: boolea
   });
 }
 
+/** The job's quality reports; while the job runs, languages fill in as their mixes are measured. */
+export function useJobQuality(jobId: string, jobActive: boolean) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["job", jobId, "quality"],
+    queryFn: () =>
+      unwrap(api.GET("/v1/jobs/{job_id}/quality", { params: { path: { job_id: jobId } } })),
+    refetchInterval: jobActive ? ACTIVE_POLL_MS : false,
+  });
+}
+
 export function usePlayback(jobId: string, enabled: boolean, languages: string[]) {
   const api = useApi();
   return useQuery({

@@ -17,3 +17,7 @@ export type LogLine = Schemas["LogLine"];
 export type UploadState = Schemas["UploadState"];
 export type CompletedPart = Schemas["CompletedPart"];
 export type RetryPlan = Schemas["RetryPlan"];
+export type JobQuality = Schemas["JobQuality"];
+export type LanguageQuality = Schemas["LanguageQuality"];
+export type QualitySummary = Schemas["QualitySummary"];
+export type QualityUnit = Schemas["QualityUnit"];

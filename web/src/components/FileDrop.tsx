@@ -1,15 +1,34 @@
 import { Group, Stack, Text } from "@mantine/core";
 import { Dropzone } from "@mantine/dropzone";
-import { useState } from "react";
+import { type Ref, useImperativeHandle, useRef, useState } from "react";
 
 // MIME types are not always known (e.g. .mkv), so the common extensions count too.
 const VIDEO = { "video/*": [".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".ts"] };
 
-/** Pick or drop one video file. */
-export function FileDrop({ onFile, compact }: { onFile: (file: File) => void; compact: boolean }) {
+/** What a page may do with the picker: move keyboard focus to it. */
+export interface FileDropHandle {
+  focus: () => void;
+}
+
+/** Pick or drop one video file (Enter or Space opens the file dialog). */
+export function FileDrop({
+  onFile,
+  compact,
+  ref,
+}: {
+  onFile: (file: File) => void;
+  compact: boolean;
+  ref?: Ref<FileDropHandle>;
+}) {
   const [rejected, setRejected] = useState<string | null>(null);
+  // The drop zone's own ref is react-dropzone's (its keyboard handling needs it): focus goes
+  // through the first focusable element of this box, which is the drop zone.
+  const box = useRef<HTMLDivElement>(null);
+  useImperativeHandle(ref, () => ({
+    focus: () => box.current?.querySelector<HTMLElement>('[tabindex="0"]')?.focus(),
+  }));
   return (
-    <Stack gap={4}>
+    <Stack gap={4} ref={box}>
       <Dropzone
         onDrop={(files) => {
           const [file] = files;

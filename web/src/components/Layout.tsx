@@ -1,5 +1,6 @@
-import { AppShell, Button, Group, Title } from "@mantine/core";
-import { NavLink as RouterLink, Outlet } from "react-router";
+import { AppShell, Box, Burger, Button, Group, Menu, Text } from "@mantine/core";
+import { useEffect, useRef, useState } from "react";
+import { NavLink as RouterLink, Outlet, useLocation } from "react-router";
 
 import { useAuth } from "../auth/AuthProvider";
 
@@ -8,18 +9,60 @@ const NAV = [
   { to: "/jobs", label: "Jobs" },
 ];
 
-/** The signed-in frame: brand, navigation, sign-out. */
+/** After moving to another page, focus starts at its content (as a page load would), not on the
+ * link or button that led there. */
+function useFocusMainOnNavigation() {
+  const main = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  const shown = useRef(pathname);
+  useEffect(() => {
+    if (shown.current !== pathname) {
+      shown.current = pathname;
+      main.current?.focus();
+    }
+  }, [pathname]);
+  return main;
+}
+
+/** Below the `sm` breakpoint the navigation and sign-out fold into a menu behind a button. */
+function PhoneMenu({ onSignOut }: { onSignOut: () => void }) {
+  const [opened, setOpened] = useState(false);
+  return (
+    <Box component="nav" aria-label="Main" hiddenFrom="sm">
+      <Menu opened={opened} onChange={setOpened} position="bottom-end" withinPortal={false}>
+        <Menu.Target>
+          <Burger opened={opened} aria-label="Menu" />
+        </Menu.Target>
+        <Menu.Dropdown miw={200}>
+          {NAV.map((item) => (
+            <Menu.Item key={item.to} component={RouterLink} to={item.to} className="nav-link">
+              {item.label}
+            </Menu.Item>
+          ))}
+          <Menu.Divider />
+          <Menu.Item onClick={onSignOut}>Sign out</Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+    </Box>
+  );
+}
+
+/** The signed-in frame: a skip link, brand, navigation, sign-out, and the page as `main`. */
 export function Layout() {
   const { signOut } = useAuth();
+  const main = useFocusMainOnNavigation();
   return (
-    <AppShell header={{ height: 60 }} padding="lg">
+    <AppShell header={{ height: 60 }} padding={{ base: "sm", sm: "lg" }}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <AppShell.Header>
-        <Group h="100%" px="lg" justify="space-between">
-          <Group gap="xl">
-            <Title order={3} c="indigo">
+        <Group h="100%" px={{ base: "sm", sm: "lg" }} justify="space-between" wrap="nowrap">
+          <Group gap="xl" wrap="nowrap">
+            <Text fw={700} fz="xl" c="indigo">
               dubflow
-            </Title>
-            <Group gap="xs" component="nav">
+            </Text>
+            <Group gap="xs" component="nav" aria-label="Main" visibleFrom="sm">
               {NAV.map((item) => (
                 <Button
                   key={item.to}
@@ -33,12 +76,14 @@ export function Layout() {
               ))}
             </Group>
           </Group>
-          <Button variant="default" onClick={signOut}>
+          <Button variant="default" onClick={signOut} visibleFrom="sm">
             Sign out
           </Button>
+          <PhoneMenu onSignOut={signOut} />
         </Group>
       </AppShell.Header>
-      <AppShell.Main>
+      {/* Focusable from script only: the skip link and page changes move focus here. */}
+      <AppShell.Main id="main" ref={main} tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
     </AppShell>

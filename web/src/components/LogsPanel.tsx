@@ -6,6 +6,7 @@ import { asProblem } from "../api/problem";
 import type { LogLine } from "../api/types";
 import { STAGE_LABELS, STAGES } from "../jobs/status";
 import { ProblemAlert } from "./ProblemAlert";
+import { TableScroll } from "./TableScroll";
 
 const LEVEL_COLORS: Record<string, string> = { error: "red", warning: "orange", critical: "red" };
 
@@ -59,7 +60,7 @@ export function LogsPanel({
         <Text c="dimmed">No log lines{jobActive ? " yet" : ""} for these filters.</Text>
       )}
       {lines.length > 0 && (
-        <Table.ScrollContainer minWidth={800}>
+        <TableScroll label="Log lines" minWidth={800}>
           <Table fz="xs" striped aria-label="Log lines">
             <Table.Thead>
               <Table.Tr>
@@ -92,7 +93,7 @@ export function LogsPanel({
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </TableScroll>
       )}
       {logs.hasNextPage && (
         <Group>

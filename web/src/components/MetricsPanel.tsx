@@ -1,21 +1,9 @@
-import { Group, Paper, Progress, SimpleGrid, Stack, Text } from "@mantine/core";
+import { Group, Progress, SimpleGrid, Stack, Text } from "@mantine/core";
 
 import type { Job, StageName } from "../api/types";
 import { formatSeconds } from "../format";
 import { STAGE_LABELS, STAGES } from "../jobs/status";
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <Paper withBorder p="sm">
-      <Text size="xs" c="dimmed" tt="uppercase">
-        {label}
-      </Text>
-      <Text fw={600} size="lg">
-        {value}
-      </Text>
-    </Paper>
-  );
-}
+import { Stat } from "./Stat";
 
 /** Where the job's time went: wall clock, stage time in total and per stage. */
 export function MetricsPanel({ metrics }: { metrics: NonNullable<Job["metrics"]> }) {
@@ -36,7 +24,11 @@ export function MetricsPanel({ metrics }: { metrics: NonNullable<Job["metrics"]>
             <Text size="sm" w={140}>
               {STAGE_LABELS[stage]}
             </Text>
-            <Progress value={(seconds / longest) * 100} style={{ flex: 1 }} />
+            <Progress
+              value={(seconds / longest) * 100}
+              aria-label={`${STAGE_LABELS[stage]}, against the longest stage`}
+              style={{ flex: 1 }}
+            />
             <Text size="sm" w={80} ta="right">
               {formatSeconds(seconds)}
             </Text>

@@ -53,7 +53,8 @@ export function TargetsEditor({
         return (
           // Rows have no identity of their own; the index is what the issues refer to.
           <Stack key={index} gap={4}>
-            <Group align="flex-end" wrap="nowrap">
+            {/* On a phone the preset and the remove button go under the language, keeping their text. */}
+            <Group align="flex-end" gap="sm">
               <Select
                 label={`Target language ${index + 1}`}
                 placeholder="Choose a language"
@@ -61,7 +62,7 @@ export function TargetsEditor({
                 value={target.language || null}
                 onChange={(language) => update(index, { language: language ?? "" })}
                 searchable
-                style={{ flex: 2 }}
+                style={{ flex: "2 1 220px" }}
               />
               <Select
                 label="Preset"
@@ -69,7 +70,7 @@ export function TargetsEditor({
                 value={target.preset || null}
                 onChange={(name) => update(index, { preset: name ?? "" })}
                 allowDeselect={false}
-                style={{ flex: 1 }}
+                style={{ flex: "1 1 120px" }}
               />
               <ActionIcon
                 variant="subtle"

@@ -18,6 +18,27 @@ const PHASE_TEXT: Record<UploadSnapshot["phase"], string> = {
   cancelled: "Upload cancelled",
 };
 
+interface NextStep {
+  label: string;
+  run: () => void;
+  variant: "filled" | "default";
+}
+
+/** What the upload offers to do next in a phase, if anything. */
+function nextStep(phase: UploadSnapshot["phase"], upload: ChunkedUpload, onRestart: () => void) {
+  const steps: Partial<Record<UploadSnapshot["phase"], NextStep>> = {
+    uploading: { label: "Pause", run: () => upload.pause(), variant: "default" },
+    paused: { label: "Resume", run: () => void upload.resume(), variant: "filled" },
+    failed: {
+      label: "Retry failed parts",
+      run: () => void upload.retryFailed(),
+      variant: "filled",
+    },
+    error: { label: "Try again", run: onRestart, variant: "default" },
+  };
+  return steps[phase] ?? null;
+}
+
 /**
  * The upload's progress and its controls: pause, resume, retry failed parts, start again,
  * cancel (until the parts are being assembled).
@@ -38,6 +59,9 @@ export function UploadProgress({
   const failed = parts.filter((part) => part.status === "failed");
   const fraction = totalBytes > 0 ? sentBytes / totalBytes : 0;
   const media = snapshot.result?.media;
+  // One button whose label follows the phase (Pause becomes Resume): the same element, so
+  // keyboard focus stays on it instead of falling back to the page.
+  const next = nextStep(phase, upload, onRestart);
 
   return (
     <Stack gap="xs">
@@ -89,18 +113,9 @@ export function UploadProgress({
       )}
       {phase === "error" && snapshot.problem && <ProblemAlert problem={snapshot.problem} />}
       <Group>
-        {phase === "uploading" && (
-          <Button variant="default" onClick={() => upload.pause()}>
-            Pause
-          </Button>
-        )}
-        {phase === "paused" && <Button onClick={() => void upload.resume()}>Resume</Button>}
-        {phase === "failed" && (
-          <Button onClick={() => void upload.retryFailed()}>Retry failed parts</Button>
-        )}
-        {phase === "error" && (
-          <Button variant="default" onClick={onRestart}>
-            Try again
+        {next && (
+          <Button variant={next.variant} onClick={next.run}>
+            {next.label}
           </Button>
         )}
         {(CANCELLABLE.has(phase) || phase === "cancelling") && (

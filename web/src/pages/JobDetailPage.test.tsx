@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 
 import type { Job, LogLine } from "../api/types";
 import { fakeApi } from "../test/fakeApi";
-import { job, language, LANGUAGES, PRESETS, stage } from "../test/fixtures";
+import { job, language, LANGUAGES, PRESETS, quality, stage } from "../test/fixtures";
 import { renderApp } from "../test/render";
 
 function failedJob(): Job {
@@ -201,6 +201,51 @@ describe("the job detail page", () => {
       "href",
       "http://127.0.0.1:3000/runs/run-1",
     );
+  });
+
+  it("shows each language's quality report with its plots, and one not measured yet", async () => {
+    server(job).on("GET", "/v1/jobs/J1/quality", {
+      body: {
+        jobId: "J1",
+        languages: [quality("es"), { language: "ca", summary: null, units: [] }],
+      },
+    });
+    renderApp("/jobs/J1");
+    await userEvent.click(await screen.findByRole("tab", { name: "Quality" }));
+
+    expect(await screen.findByRole("heading", { name: "Spanish" })).toBeInTheDocument();
+    expect(screen.getByText("Onsets within 100 ms").nextSibling).toHaveTextContent("50%");
+    expect(screen.getByText("Median onset offset").nextSibling).toHaveTextContent("+110 ms");
+    expect(screen.getByText("Units over their slot").nextSibling).toHaveTextContent("1 of 2");
+    expect(screen.getByText("Original speech heard").nextSibling).toHaveTextContent("3%");
+    expect(screen.getByText("Mix loudness").nextSibling).toHaveTextContent("−16.2 LUFS");
+
+    const timeline = screen.getByRole("img", { name: /Timeline of Spanish/ });
+    const dubs = timeline.querySelectorAll('rect[data-lane="dub"]');
+    expect(dubs).toHaveLength(2);
+    // The second unit starts 180 ms late and overflows: it is the one drawn as off time.
+    expect([...dubs].map((rect) => rect.hasAttribute("data-off-time"))).toEqual([false, true]);
+    const [first, second] = timeline.querySelectorAll('rect[data-lane="source"]');
+    expect(Number(second?.getAttribute("x"))).toBeGreaterThan(Number(first?.getAttribute("x")));
+
+    const histogram = screen.getByRole("img", { name: "Speed ratios of Spanish: 2 units" });
+    const counts = [...histogram.querySelectorAll("[data-bin]")].map((bin) => [
+      bin.getAttribute("data-bin"),
+      bin.getAttribute("data-count"),
+    ]);
+    expect(counts.filter(([, count]) => count !== "0")).toEqual([
+      ["1.00", "1"],
+      ["1.25", "1"],
+    ]);
+
+    const units = screen.getByRole("table", { name: "Units of es" });
+    expect(within(units).getAllByRole("row")).toHaveLength(3);
+    expect(within(units).getByText("Hoy hablamos de ríos.")).toBeInTheDocument();
+
+    const catalan = screen
+      .getByRole("heading", { name: "Catalan" })
+      .closest("[data-quality-language]");
+    expect(catalan).toHaveTextContent("Not measured yet");
   });
 
   it("adds a language to a finished job", async () => {

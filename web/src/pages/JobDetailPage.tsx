@@ -27,6 +27,7 @@ import { LogsPanel } from "../components/LogsPanel";
 import { MetricsPanel } from "../components/MetricsPanel";
 import { OutputLinks } from "../components/OutputLinks";
 import { ProblemAlert } from "../components/ProblemAlert";
+import { QualityPanel } from "../components/QualityPanel";
 import { RetryForm } from "../components/RetryForm";
 import { StagePanel } from "../components/StagePanel";
 import { StatusBadge } from "../components/StatusBadge";
@@ -39,7 +40,9 @@ function LanguageSection({ jobId, language }: { jobId: string; language: Languag
     <Paper withBorder p="md" radius="md" data-language={language.language}>
       <Group justify="space-between" mb="xs">
         <Group>
-          <Title order={4}>{languageName(language.language)}</Title>
+          <Title order={2} size="h4">
+            {languageName(language.language)}
+          </Title>
           <Code>{language.language}</Code>
           <Badge variant="outline">preset {language.preset}</Badge>
           <StatusBadge status={language.status} />
@@ -82,7 +85,9 @@ function Header({ job }: { job: Job }) {
       <Group justify="space-between" align="flex-start">
         <Stack gap={4}>
           <Group>
-            <Title order={2}>Job</Title>
+            <Title order={1} size="h2">
+              Job
+            </Title>
             <Code fz="md">{job.id}</Code>
             <StatusBadge status={job.status} />
           </Group>
@@ -169,13 +174,14 @@ export function JobDetailPage() {
         <Tabs.List>
           <Tabs.Tab value="stages">Stages</Tabs.Tab>
           <Tabs.Tab value="logs">Logs</Tabs.Tab>
+          <Tabs.Tab value="quality">Quality</Tabs.Tab>
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
           <Tabs.Tab value="runs">Dagster runs ({data.dagsterRuns.length})</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="stages" pt="md">
           <Stack>
             <Paper withBorder p="md" radius="md">
-              <Title order={4} mb="xs">
+              <Title order={2} size="h4" mb="xs">
                 Whole video
               </Title>
               <StagePanel stages={data.stages} label="Stages of the whole video" />
@@ -191,6 +197,9 @@ export function JobDetailPage() {
             languages={data.languages.map((language) => language.language)}
             jobActive={isActive(data.status)}
           />
+        </Tabs.Panel>
+        <Tabs.Panel value="quality" pt="md">
+          <QualityPanel jobId={data.id} jobActive={isActive(data.status)} />
         </Tabs.Panel>
         <Tabs.Panel value="metrics" pt="md">
           {data.metrics ? (

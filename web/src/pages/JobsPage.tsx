@@ -19,6 +19,7 @@ import { type JobFilters, useJobPage, useLanguages } from "../api/queries";
 import type { JobStatus } from "../api/types";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { StatusBadge } from "../components/StatusBadge";
+import { TableScroll } from "../components/TableScroll";
 import { formatDateTime, formatPercent } from "../format";
 import { JOB_STATUSES, STATUS_COLORS } from "../jobs/status";
 
@@ -57,7 +58,9 @@ export function JobsPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Jobs</Title>
+        <Title order={1} size="h2">
+          Jobs
+        </Title>
         <Button component={Link} to="/upload">
           New dub
         </Button>
@@ -102,66 +105,69 @@ export function JobsPage() {
         </Text>
       )}
       {jobs.length > 0 && (
-        <Table highlightOnHover aria-label="Jobs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Job</Table.Th>
-              <Table.Th>From</Table.Th>
-              <Table.Th>Into</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th w="20%">Progress</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {jobs.map((job) => (
-              <Table.Tr
-                key={job.id}
-                data-job={job.id}
-                style={{ cursor: "pointer" }}
-                onClick={() => void navigate(`/jobs/${job.id}`)}
-              >
-                <Table.Td>{formatDateTime(job.createdAt)}</Table.Td>
-                <Table.Td>
-                  <Anchor
-                    component={Link}
-                    to={`/jobs/${job.id}`}
-                    ff="monospace"
-                    size="sm"
-                    onClick={(event) => event.stopPropagation()} // the row navigates too
-                  >
-                    {job.id}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>{job.sourceLanguage}</Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    {job.languages.map((language) => (
-                      <Badge key={language} variant="outline" size="sm">
-                        {language}
-                      </Badge>
-                    ))}
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  <StatusBadge status={job.status} />
-                </Table.Td>
-                <Table.Td>
-                  <Group gap="xs" wrap="nowrap">
-                    <Progress
-                      value={job.progress * 100}
-                      color={STATUS_COLORS[job.status]}
-                      style={{ flex: 1 }}
-                    />
-                    <Text size="xs" w={36}>
-                      {formatPercent(job.progress)}
-                    </Text>
-                  </Group>
-                </Table.Td>
+        <TableScroll label="Jobs" minWidth={720}>
+          <Table highlightOnHover aria-label="Jobs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Created</Table.Th>
+                <Table.Th>Job</Table.Th>
+                <Table.Th>From</Table.Th>
+                <Table.Th>Into</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th w="20%">Progress</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {jobs.map((job) => (
+                <Table.Tr
+                  key={job.id}
+                  data-job={job.id}
+                  style={{ cursor: "pointer" }}
+                  onClick={() => void navigate(`/jobs/${job.id}`)}
+                >
+                  <Table.Td>{formatDateTime(job.createdAt)}</Table.Td>
+                  <Table.Td>
+                    <Anchor
+                      component={Link}
+                      to={`/jobs/${job.id}`}
+                      ff="monospace"
+                      size="sm"
+                      onClick={(event) => event.stopPropagation()} // the row navigates too
+                    >
+                      {job.id}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{job.sourceLanguage}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {job.languages.map((language) => (
+                        <Badge key={language} variant="outline" size="sm">
+                          {language}
+                        </Badge>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={job.status} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <Progress
+                        value={job.progress * 100}
+                        color={STATUS_COLORS[job.status]}
+                        aria-label={`Progress of job ${job.id}`}
+                        style={{ flex: 1 }}
+                      />
+                      <Text size="xs" w={36}>
+                        {formatPercent(job.progress)}
+                      </Text>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableScroll>
       )}
       <Group justify="flex-end">
         <Button

@@ -39,7 +39,7 @@ export function SignInPage() {
   };
 
   return (
-    <Container size={460} py={80}>
+    <Container component="main" size={460} py={{ base: 40, sm: 80 }}>
       <Title ta="center" c="indigo">
         dubflow
       </Title>

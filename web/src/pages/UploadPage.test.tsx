@@ -200,9 +200,38 @@ describe("the upload page", () => {
     expect(screen.queryByRole("progressbar", { name: "Upload progress" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Cancel upload" })).toBeNull();
     expect(screen.getByText("Pick a video first.")).toBeInTheDocument();
+    // The cancel button is gone; focus is on what comes next.
+    expect(screen.getByLabelText("Video file")).toHaveFocus();
     expect(localStorage.getItem("dubflow.uploads")).not.toContain("U1");
     expect(sendPartWithXhr).toHaveBeenCalledTimes(2);
     expect(api.calls("POST", "/v1/uploads/U1/complete")).toHaveLength(0);
+  });
+
+  it("opens the file dialog from the keyboard", async () => {
+    server();
+    renderApp("/upload");
+    const picker = await screen.findByLabelText("Video file");
+    const openDialog = vi.spyOn(HTMLInputElement.prototype, "click");
+    picker.focus();
+    await userEvent.keyboard("{Enter}");
+    expect(openDialog).toHaveBeenCalledTimes(1);
+    expect(openDialog.mock.contexts[0]).toHaveProperty("type", "file");
+  });
+
+  it("pauses and resumes by keyboard, focus staying on the button that does both", async () => {
+    const signals = holdParts();
+    server();
+    const { container } = renderApp("/upload");
+    await pickVideo(container);
+    await waitFor(() => expect(signals).toHaveLength(2));
+    const pause = screen.getByRole("button", { name: "Pause" });
+    pause.focus();
+    await userEvent.keyboard("{Enter}");
+    const resume = await screen.findByRole("button", { name: "Resume" });
+    expect(resume).toHaveFocus();
+    holdParts(); // the resumed parts stay under way too
+    await userEvent.keyboard("{Enter}");
+    expect(await screen.findByRole("button", { name: "Pause" })).toHaveFocus();
   });
 
   it("shows why an upload could not be cancelled, and does not look under way", async () => {

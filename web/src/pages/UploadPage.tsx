@@ -1,10 +1,10 @@
 import { Button, Group, Loader, Paper, Select, Stack, Text, Title } from "@mantine/core";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useNavigate } from "react-router";
 
 import { asProblem } from "../api/problem";
 import { useCatalogue, useCreateJob } from "../api/queries";
-import { FileDrop } from "../components/FileDrop";
+import { FileDrop, type FileDropHandle } from "../components/FileDrop";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { TargetsEditor } from "../components/TargetsEditor";
 import { UploadProgress } from "../components/UploadProgress";
@@ -30,6 +30,7 @@ export function UploadPage() {
   const [tried, setTried] = useState(false);
   const createJob = useCreateJob();
   const navigate = useNavigate();
+  const picker = useRef<FileDropHandle>(null);
 
   const issues = catalogue ? validateTargets(catalogue, source, targets) : [];
   const uploaded = snapshot?.phase === "completed" ? snapshot.result : null;
@@ -45,6 +46,8 @@ export function UploadPage() {
     if (cancelled.snapshot().phase === "cancelled") {
       clear(cancelled);
       setFile((current) => (current === picked ? null : current));
+      // The button that cancelled is gone: focus goes to what comes next, picking a file.
+      picker.current?.focus();
     }
   };
 
@@ -62,10 +65,14 @@ export function UploadPage() {
 
   return (
     <Stack maw={860} mx="auto">
-      <Title order={2}>New dub</Title>
+      <Title order={1} size="h2">
+        New dub
+      </Title>
       <Paper withBorder p="lg" radius="md">
         <Stack>
-          <Title order={4}>1. Video</Title>
+          <Title order={2} size="h4">
+            1. Video
+          </Title>
           {file && (
             <Text>
               <Text span fw={600}>
@@ -84,12 +91,14 @@ export function UploadPage() {
               onCancel={() => void cancel(upload, file)}
             />
           )}
-          <FileDrop onFile={pick} compact={file !== null} />
+          <FileDrop onFile={pick} compact={file !== null} ref={picker} />
         </Stack>
       </Paper>
       <Paper withBorder p="lg" radius="md">
         <Stack>
-          <Title order={4}>2. Languages</Title>
+          <Title order={2} size="h4">
+            2. Languages
+          </Title>
           {catalogueError && <ProblemAlert problem={asProblem(catalogueError)} />}
           {catalogue === null && !catalogueError && <Loader size="sm" />}
           {catalogue && (

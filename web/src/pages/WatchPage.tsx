@@ -39,7 +39,9 @@ export function WatchPage() {
   return (
     <Stack maw={1100}>
       <Group justify="space-between">
-        <Title order={2}>Watch</Title>
+        <Title order={1} size="h2">
+          Watch
+        </Title>
         <Anchor component={Link} to={`/jobs/${jobId}`}>
           Job {jobId}
         </Anchor>
@@ -70,7 +72,7 @@ export function WatchPage() {
       )}
       {finished.length > 0 && (
         <Paper withBorder p="md" radius="md">
-          <Title order={4} mb="xs">
+          <Title order={2} size="h4" mb="xs">
             Downloads
           </Title>
           <Table aria-label="Downloads">

@@ -2,6 +2,7 @@
 import type {
   Job,
   LanguageInfo,
+  LanguageQuality,
   LanguageState,
   PresetInfo,
   StageName,
@@ -134,5 +135,56 @@ export function job(extra: Partial<Job> = {}): Job {
     },
     dagsterRuns: [{ runId: "run-1", url: "http://127.0.0.1:3000/runs/run-1" }],
     ...extra,
+  };
+}
+
+/** A language's quality report as the API returns it: two units, the second late and sped up. */
+export function quality(code: string): LanguageQuality {
+  return {
+    language: code,
+    summary: {
+      units: 2,
+      onsetWithin100ms: 0.5,
+      medianOnsetOffset: 0.11,
+      meanCoverage: 0.94,
+      maxSpeedRatio: 1.27,
+      overflowUnits: 1,
+      leak: 0.031,
+      loudnessLufs: -16.2,
+      truePeakDbtp: -1.8,
+      duration: 11.04,
+    },
+    units: [
+      {
+        index: 0,
+        sourceStart: 0.42,
+        sourceEnd: 4.9,
+        dubStart: 0.46,
+        dubEnd: 4.71,
+        onsetOffset: 0.04,
+        coverage: 0.949,
+        speedRatio: 1,
+        overflow: 0,
+        leak: 0.02,
+        loudnessLufs: -16.4,
+        sourceText: "Hello and welcome.",
+        text: "Hola y bienvenidos.",
+      },
+      {
+        index: 1,
+        sourceStart: 5.6,
+        sourceEnd: 10.1,
+        dubStart: 5.78,
+        dubEnd: 10.34,
+        onsetOffset: 0.18,
+        coverage: 0.93,
+        speedRatio: 1.27,
+        overflow: 0.24,
+        leak: null,
+        loudnessLufs: null,
+        sourceText: "Today we talk about rivers.",
+        text: "Hoy hablamos de ríos.",
+      },
+    ],
   };
 }

@@ -1,0 +1,32 @@
+"""The caller: identity, role, and quotas with their current usage."""
+
+from fastapi import APIRouter
+from pydantic.alias_generators import to_camel
+
+from dubbing_api.api.deps import SessionDep, SettingsDep, UserDep
+from dubbing_api.core.openapi import problems
+from dubbing_api.schemas import Me, QuotaState
+from dubbing_api.services import quotas
+
+router = APIRouter(prefix="/v1/me", tags=["me"])
+
+
+@router.get(
+    "",
+    operation_id="getMe",
+    summary="Who you are, and your quotas with their current usage",
+    description="Each quota has its limit and what you use of it now; a request over a quota "
+    "gets a `quota.<name>` problem with the same figures.",
+    responses=problems(401),
+)
+def get_me(user: UserDep, session: SessionDep, settings: SettingsDep) -> Me:
+    return Me(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        role="admin" if user.role == "admin" else "user",
+        quotas={
+            to_camel(name): QuotaState(limit=quota.limit, usage=quota.usage, unit=quota.unit)  # type: ignore[arg-type]
+            for name, quota in quotas.usage(session, settings, user).items()
+        },
+    )

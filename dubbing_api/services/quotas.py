@@ -1,0 +1,180 @@
+"""Per-user quotas: defaults from the environment (`DUBFLOW_QUOTA_*`), overrides per user
+(`dubflow users set-quota`), usage counted from the application database.
+
+A request over a quota gets a problem document with a stable code (`quota.<name>`), the limit,
+the usage and, where it frees up by itself, when (`freesAt`, and `Retry-After` on a 429).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dubbing_api.core.config import ApiSettings
+from dubbing_api.core.problems import Problem
+from dubbing_core.db.models import Job, Upload, User, utcnow
+
+DAY = timedelta(days=1)
+# Uploads that hold (or reserve) storage: a pending upload counts by its declared size.
+_STORING = ("pending", "completed")
+
+
+@dataclass(frozen=True)
+class Quota:
+    limit: float
+    usage: float
+    unit: str
+
+
+def _limits(settings: ApiSettings, user: User) -> dict[str, tuple[float, str]]:
+    def pick(override: float | None, default: float) -> float:
+        return default if override is None else override
+
+    return {
+        "upload_bytes": (pick(user.max_upload_bytes, settings.max_upload_bytes), "bytes"),
+        "stored_bytes": (pick(user.max_stored_bytes, settings.quota_stored_bytes), "bytes"),
+        "concurrent_jobs": (
+            pick(user.max_concurrent_jobs, settings.quota_concurrent_jobs),
+            "jobs",
+        ),
+        "queued_jobs": (pick(user.max_queued_jobs, settings.quota_queued_jobs), "jobs"),
+        "media_minutes_per_day": (
+            pick(user.max_media_minutes_per_day, settings.quota_media_minutes_per_day),
+            "minutes",
+        ),
+    }
+
+
+def _job_count(session: Session, user: User, statuses: tuple[str, ...]) -> int:
+    query = select(func.count()).select_from(Job)
+    query = query.where(Job.user_id == user.id, Job.status.in_(statuses))
+    return int(session.scalar(query) or 0)
+
+
+def _stored_bytes(session: Session, user: User) -> int:
+    query = select(func.coalesce(func.sum(Upload.size_bytes), 0))
+    query = query.where(Upload.user_id == user.id, Upload.status.in_(_STORING))
+    return int(session.scalar(query) or 0)
+
+
+def _minutes_today(session: Session, user: User) -> list[tuple[datetime, float]]:
+    """(created, source minutes) of the user's jobs of the last 24 hours, oldest first."""
+    rows = session.execute(
+        select(Job.created_at, Upload.media)
+        .join(Upload, Upload.id == Job.upload_id)
+        .where(Job.user_id == user.id, Job.created_at >= utcnow() - DAY)
+        .order_by(Job.created_at)
+    )
+    return [
+        (created.replace(tzinfo=UTC), float((media or {}).get("duration_seconds", 0.0)) / 60)
+        for created, media in rows
+    ]
+
+
+def usage(session: Session, settings: ApiSettings, user: User) -> dict[str, Quota]:
+    """Every quota of the user with its current usage (`GET /v1/me`)."""
+    counted = {
+        "upload_bytes": 0.0,  # a limit per upload, not a running total
+        "stored_bytes": float(_stored_bytes(session, user)),
+        "concurrent_jobs": float(_job_count(session, user, ("queued", "running"))),
+        "queued_jobs": float(_job_count(session, user, ("queued",))),
+        "media_minutes_per_day": round(sum(m for _, m in _minutes_today(session, user)), 3),
+    }
+    return {
+        name: Quota(limit=limit, usage=counted[name], unit=unit)
+        for name, (limit, unit) in _limits(settings, user).items()
+    }
+
+
+def _over(
+    name: str, status: int, limit: float, used: float, detail: str, frees_at: datetime | None
+) -> Problem:
+    problem = Problem(
+        status,
+        f"quota.{name}",
+        detail,
+        limit=limit,
+        usage=used,
+        freesAt=frees_at.isoformat() if frees_at else None,
+    )
+    if frees_at is not None:
+        seconds = max(int((frees_at - utcnow()).total_seconds()) + 1, 1)
+        problem.headers["Retry-After"] = str(seconds)
+    return problem
+
+
+def _one_check_at_a_time(session: Session, user: User) -> None:
+    """Lock the user's row until the caller's transaction ends (PostgreSQL), so two creates at
+    the same moment cannot both pass a quota. SQLite has no row locks (its writes are serial,
+    but its reads are not: see docs/security/quotas.md)."""
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+
+
+def check_upload(session: Session, settings: ApiSettings, user: User, size: int) -> None:
+    _one_check_at_a_time(session, user)
+    limits = _limits(settings, user)
+    per_upload = limits["upload_bytes"][0]
+    if size > per_upload:
+        raise Problem(
+            413,
+            "upload.too_large",
+            f"{size} bytes is over the limit of {int(per_upload)}",
+            limit=per_upload,
+        )
+    stored_limit = limits["stored_bytes"][0]
+    stored = _stored_bytes(session, user)
+    if stored + size > stored_limit:
+        raise _over(
+            "stored_bytes",
+            403,
+            stored_limit,
+            stored,
+            "your uploads would take more storage than your quota: delete or abort some",
+            None,
+        )
+
+
+def check_job(session: Session, settings: ApiSettings, user: User, source_seconds: float) -> None:
+    _one_check_at_a_time(session, user)
+    limits = _limits(settings, user)
+    active = _job_count(session, user, ("queued", "running"))
+    if active >= limits["concurrent_jobs"][0]:
+        raise _over(
+            "concurrent_jobs",
+            429,
+            limits["concurrent_jobs"][0],
+            active,
+            "too many of your jobs are queued or running: wait for one to finish",
+            None,
+        )
+    queued = _job_count(session, user, ("queued",))
+    if queued >= limits["queued_jobs"][0]:
+        raise _over(
+            "queued_jobs",
+            429,
+            limits["queued_jobs"][0],
+            queued,
+            "too many of your jobs are waiting to start",
+            None,
+        )
+    today = _minutes_today(session, user)
+    used = sum(minutes for _, minutes in today)
+    allowed = limits["media_minutes_per_day"][0]
+    if used + source_seconds / 60 > allowed:
+        # Frees up as the day's oldest jobs leave the 24-hour window.
+        needed = used + source_seconds / 60 - allowed
+        frees_at = None
+        for created, minutes in today:
+            needed -= minutes
+            if needed <= 0:
+                frees_at = created + DAY
+                break
+        raise _over(
+            "media_minutes_per_day",
+            429,
+            allowed,
+            round(used, 3),
+            "this job would take you over your media minutes for 24 hours",
+            frees_at,
+        )
