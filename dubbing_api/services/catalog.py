@@ -79,7 +79,7 @@ def validate_targets(
         requests.append(TargetRequest(lang=target.language, preset=target.preset))
     if source_language != "auto":
         try:
-            translation.check_pairs(source_language, langs)
+            translation.check_pairs(source_language, [target.lang for target in requests])
         except TranslationError as error:
             raise Problem(422, error.code, str(error)) from error
     return requests

@@ -39,8 +39,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Abort a pending upload and delete its parts
-         * @description Also aborts the S3 multipart upload, so storage keeps nothing of it.
+         * Abort a pending (or expired) upload and delete its parts
+         * @description Also aborts the S3 multipart upload, so storage keeps nothing of it. Expired sessions are also discarded by the API itself every few minutes.
          */
         delete: operations["abortUpload"];
         options?: never;
@@ -123,7 +123,7 @@ export interface paths {
         put?: never;
         /**
          * Create a dubbing job from a completed upload
-         * @description Records the job and hands it to the pipeline. Languages and presets are validated against `GET /v1/languages` and `GET /v1/presets`. With an `Idempotency-Key`, repeating the same request returns the same job.
+         * @description Records the job and hands it to the pipeline. Languages and presets are validated against `GET /v1/languages` and `GET /v1/presets`. With an `Idempotency-Key`, repeating the same request returns the same job. Over a quota: 429 `quota.*`.
          */
         post: operations["createJob"];
         delete?: never;
@@ -316,6 +316,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who you are, and your quotas with their current usage
+         * @description Each quota has its limit and what you use of it now; a request over a quota gets a `quota.<name>` problem with the same figures.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -345,7 +365,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics (text exposition format)
-         * @description No API key needed; bind the API to a private interface in production.
+         * @description For the metrics scraper, not for tenants (the figures are global): it sends the token set in `DUBFLOW_METRICS_TOKEN` as `Authorization: Bearer <token>`. Without a configured token the endpoint is off (`metrics.disabled`).
          */
         get: operations["getMetrics"];
         put?: never;
@@ -454,7 +474,10 @@ export interface components {
             /** Logskey */
             logsKey: string | null;
             metrics: components["schemas"]["JobMetrics"] | null;
-            /** Dagsterruns */
+            /**
+             * Dagsterruns
+             * @description The job's Dagster runs, with links to Dagster's UI (admins only; empty for everyone else)
+             */
             dagsterRuns: components["schemas"]["DagsterRun"][];
         };
         /**
@@ -629,6 +652,30 @@ export interface components {
             /** Nextcursor */
             nextCursor: string | null;
         };
+        /**
+         * Me
+         * @description The caller: who they are, and their quotas with current usage.
+         */
+        Me: {
+            /** Id */
+            id: string;
+            /** Email */
+            email: string;
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "user" | "admin";
+            /**
+             * Quotas
+             * @description uploadBytes, storedBytes, concurrentJobs, queuedJobs, mediaMinutesPerDay
+             */
+            quotas: {
+                [key: string]: components["schemas"]["QuotaState"];
+            };
+        };
         /** MediaSummary */
         MediaSummary: {
             /** Durationseconds */
@@ -792,6 +839,21 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** QuotaState */
+        QuotaState: {
+            /** Limit */
+            limit: number;
+            /**
+             * Usage
+             * @description Current usage (for `uploadBytes`, a per-upload limit: 0)
+             */
+            usage: number;
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "bytes" | "jobs" | "minutes";
+        };
         /** ReceivedPart */
         ReceivedPart: {
             /** Partnumber */
@@ -845,9 +907,9 @@ export interface components {
             runId: string;
             /**
              * Worker
-             * @description host:pid of the run worker that ran the attempt
+             * @description host:pid of the run worker that ran the attempt (admins only)
              */
-            worker: string;
+            worker: string | null;
             /**
              * Status
              * @enum {string}
@@ -1045,6 +1107,15 @@ export interface operations {
             };
             /** @description API key missing, unknown or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signature missing, expired or forged; account disabled; or over a storage quota */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1277,7 +1348,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Signature missing, expired or forged */
+            /** @description Signature missing, expired or forged; account disabled; or over a storage quota */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1527,6 +1598,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getJob: {
@@ -1696,6 +1776,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     addJobLanguages: {
@@ -1751,6 +1840,15 @@ export interface operations {
             };
             /** @description The request does not validate (see `code` and `errors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1953,7 +2051,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Signature missing, expired or forged */
+            /** @description Signature missing, expired or forged; account disabled; or over a storage quota */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2040,6 +2138,35 @@ export interface operations {
             };
         };
     };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -2076,6 +2203,24 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
