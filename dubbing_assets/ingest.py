@@ -34,7 +34,9 @@ def source_video(
             try:
                 info = media.validate_source(upload)
             except MediaError as error:
-                raise rejected(error.code, str(error), source_name=request.source_name) from error
+                raise rejected(
+                    error.code, error.message, source_name=request.source_name
+                ) from error
         store.write_json(keys.source_probe(job), info.to_dict())
         context.log.info(f"source {request.source_name}: {info.duration:.1f} s, {info.to_dict()}")
         return materialized(

@@ -75,7 +75,8 @@ def classify(
         assert found is not None, "the run is one of the interrupted runs now"
         error = found
     elif not isinstance(raised, dg.Failure) and _is_permanent(error_code(raised)):
-        error = rejected(error_code(raised), str(raised))
+        message = raised.message if isinstance(raised, CodedError) else str(raised)
+        error = rejected(error_code(raised), message)
     policy = context.op_def.retry_policy
     retries_left = policy is not None and context.retry_number < policy.max_retries
     permanent = isinstance(error, dg.Failure) and not error.allow_retries

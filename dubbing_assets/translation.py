@@ -40,7 +40,7 @@ def translation(
             result = translation.translate(texts, source["language"], lang)
         except TranslationError as error:
             if error.code == "translation.unsupported_pair":
-                raise rejected(error.code, str(error)) from error
+                raise rejected(error.code, error.message) from error
             raise
         segments = [
             {

@@ -49,8 +49,7 @@ def step_failure(result: dg.ExecuteInProcessResult) -> CliError | None:
             code = str(data.user_failure_data.metadata["error_code"].value)
         error = data.error
         message = error.message.strip() if error else "the step failed"
-        # A stage's failure reads "...Failure: [code] message" (the code is repeated when the
-        # engine's own message carries it): the line shows the code once.
+        # A stage's failure reads "...Failure: [code] message": the line shows the code once.
         message = message.rsplit(f"[{code}] ", 1)[-1]
         detail = error.to_string() if error else None
         return CliError(code, f"{event.step_key}: {message}", traceback=detail)

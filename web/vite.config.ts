@@ -25,5 +25,8 @@ export default defineConfig({
     globals: true,
     setupFiles: ["src/test/setup.ts"],
     css: false,
+    // A limit on stuck tests, not a speed check: on a loaded 2-core machine the user-event tests
+    // of the upload and job pages take over vitest's default 5 s.
+    testTimeout: 30_000,
   },
 });
