@@ -31,7 +31,11 @@ function SummaryStats({ summary }: { summary: QualitySummary }) {
 
 function UnitTable({ label, units }: { label: string; units: QualityUnit[] }) {
   return (
-    <ScrollArea.Autosize mah={420}>
+    // The scrolling box takes keyboard focus (arrow keys scroll it), named after its table.
+    <ScrollArea.Autosize
+      mah={420}
+      viewportProps={{ tabIndex: 0, role: "group", "aria-label": label }}
+    >
       <Table aria-label={label} fz="sm" striped stickyHeader>
         <Table.Thead>
           <Table.Tr>
