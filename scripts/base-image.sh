@@ -24,6 +24,9 @@ fi
 command -v debootstrap >/dev/null || { echo "base-image: debootstrap is not installed" >&2; exit 1; }
 rootfs=$(mktemp -d)
 trap 'rm -rf "$rootfs"' EXIT
+# mktemp makes the directory 0700, and it becomes the image's "/": non-root users could then
+# reach nothing.
+chmod 0755 "$rootfs"
 echo "base-image: building $IMAGE with debootstrap ($SUITE, minbase)"
 debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$rootfs" "$MIRROR" >/dev/null
 if [ -s "$HOST_CA_BUNDLE" ]; then
