@@ -1,4 +1,4 @@
-.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test bench ui clean
+.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test bench ui smoke clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,6 +23,8 @@ lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	npm run lint --workspace web --silent
+	$(BIN)/hadolint Dockerfile deploy/docker/*.Dockerfile
+	$(BIN)/actionlint
 
 typecheck:
 	$(BIN)/mypy dubbing_core resources dubbing_assets dubbing_api dubflow_cli testing bench
@@ -59,6 +61,12 @@ web-test:
 # figures mean is in docs/performance.md. BENCH_REPEATS sets the alternated repetitions (3).
 bench: setup
 	$(BIN)/python -m bench
+
+# The compose stack end to end (docs/deployment.md): starts dockerd when none runs, builds the
+# images (cached by the daemon), dubs the sample through the API, kills a run container and
+# resumes the job, collects every service's logs into test-artifacts/, and tears down.
+smoke: setup
+	./scripts/smoke.sh
 
 ui: setup
 	$(BIN)/dubflow ui

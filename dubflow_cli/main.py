@@ -27,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from dubbing_core import keys, tags
+from dubbing_core.db import migrate as migrate_database
 from dubbing_core.files import keep_files_private
 from dubbing_core.requests import JobRequest, new_job_id, store_job
 from dubbing_core.settings import DubflowSettings
@@ -221,6 +222,18 @@ def _print_outputs(store: MediaStore, request: JobRequest, elapsed: float) -> No
         table.add_row(f"quality report ({lang})", store.path(keys.quality_report(job, lang)))
     console.print(table)
     console.print("Open the runs in the Dagster UI: [bold]dubflow ui[/] (http://127.0.0.1:3000)")
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the application database and the Dagster instance's storage ($DAGSTER_HOME) to
+    the latest schema: a deployment runs this once, before its services start."""
+    settings = DubflowSettings()
+    migrate_database(settings.resolved_database_url)
+    _dagster_home(settings)
+    with dg.DagsterInstance.get() as instance:
+        instance.upgrade()
+    console.print("dubflow: application database and Dagster storage migrated")
 
 
 @app.command()

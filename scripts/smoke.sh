@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# `make smoke`: the compose stack end to end on this machine (docs/deployment.md). Starts dockerd
+# when none answers, ensures the base image, builds the images (cached by the daemon), brings
+# docker-compose.yml up with throw-away secrets on ports of its own, runs scripts/smoke_compose.py
+# against it, then collects every service's and every run container's log into
+# test-artifacts/smoke/ and tears the stack down, volumes included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$SECONDS
+artifacts=test-artifacts/smoke
+rm -rf "$artifacts"
+mkdir -p "$artifacts"
+
+if ! command -v dockerd >/dev/null || ! command -v docker-compose >/dev/null \
+  || ! command -v debootstrap >/dev/null; then
+  echo "smoke: installing Docker, docker-compose and debootstrap (Debian packages)"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    docker.io docker-compose debootstrap >/dev/null
+fi
+./scripts/ensure-dockerd.sh
+./scripts/base-image.sh
+./scripts/build-images.sh
+echo "smoke: images ready after $((SECONDS - started)) s"
+
+if docker compose version >/dev/null 2>&1; then
+  compose=(docker compose)
+else
+  compose=(docker-compose)
+fi
+secret() { .venv/bin/python -c 'import secrets; print(secrets.token_hex(16))'; }
+export COMPOSE_PROJECT_NAME=dubflow-smoke
+export POSTGRES_PASSWORD S3_SECRET_KEY DUBFLOW_SIGNING_SECRET
+POSTGRES_PASSWORD=$(secret)
+S3_SECRET_KEY=$(secret)
+DUBFLOW_SIGNING_SECRET=$(secret)
+export S3_ACCESS_KEY=smoke
+# Ports apart from a `make dev` stack and the tests' servers; everything on loopback.
+export DUBFLOW_POSTGRES_PORT=${SMOKE_POSTGRES_PORT:-25432}
+export DUBFLOW_S3_PORT=${SMOKE_S3_PORT:-29000}
+export DUBFLOW_API_PORT=${SMOKE_API_PORT:-28000}
+export DUBFLOW_DAGSTER_PORT=${SMOKE_DAGSTER_PORT:-23000}
+export DUBFLOW_CODE_SERVER_PORT=${SMOKE_CODE_SERVER_PORT:-24000}
+export DUBFLOW_API_HOST=127.0.0.1
+export DUBFLOW_PUBLIC_URL=http://127.0.0.1:$DUBFLOW_API_PORT
+export DUBFLOW_DAGSTER_UI_URL=http://127.0.0.1:$DUBFLOW_DAGSTER_PORT
+# Several parts even for the short sample.
+export DUBFLOW_PART_SIZE_BYTES=262144
+DOCKER_GID=$(stat -c %g /var/run/docker.sock)
+export DOCKER_GID
+
+teardown() {
+  local status=$?
+  set +e
+  for service in postgres s3 migrate api codeserver webserver daemon; do
+    "${compose[@]}" logs --no-color "$service" >"$artifacts/$service.log" 2>&1
+  done
+  for container in $(docker ps -aq --filter label=dubflow/role=run-worker); do
+    run_id=$(docker inspect -f '{{index .Config.Labels "dagster/run_id"}}' "$container")
+    docker logs "$container" >"$artifacts/run-$run_id.log" 2>&1
+    docker rm -f "$container" >/dev/null
+  done
+  "${compose[@]}" down --volumes --remove-orphans >"$artifacts/down.log" 2>&1
+  if [ "$status" -eq 0 ]; then
+    echo "smoke: passed in $((SECONDS - started)) s (logs: $artifacts/)"
+  else
+    echo "smoke: failed after $((SECONDS - started)) s; the services' logs are in $artifacts/" >&2
+  fi
+  exit "$status"
+}
+trap teardown EXIT
+
+"${compose[@]}" up -d --no-build >"$artifacts/up.log" 2>&1 || { cat "$artifacts/up.log" >&2; exit 1; }
+postgres=postgresql://postgres:$POSTGRES_PASSWORD@127.0.0.1:$DUBFLOW_POSTGRES_PORT
+.venv/bin/python scripts/smoke_compose.py \
+  --api "$DUBFLOW_PUBLIC_URL" \
+  --dagster "http://127.0.0.1:$DUBFLOW_DAGSTER_PORT" \
+  --app-db "postgresql+psycopg://${postgres#postgresql://}/dubflow" \
+  --dagster-db "$postgres/dagster" \
+  --workdir "$artifacts"

@@ -1,0 +1,166 @@
+"""The client side of `make smoke` (scripts/smoke.sh), against the compose stack it started:
+dub the sample through the API, check the HLS output with ffprobe, check that every run had a
+container of its own and that Dagster's runs are in PostgreSQL, then kill a run container in
+the middle of a stage and resume the job. Exits non-zero with one line saying what failed."""
+
+import argparse
+import contextlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import httpx
+import psycopg
+import typer
+
+from dubbing_api.client import DubflowClient
+from dubflow_cli.admin import create_key, create_user
+from testing.media import MEDIA, make_video
+from testing.servers import wait_for_url
+
+JOB_TIMEOUT = 1500.0
+
+
+def log(message: str) -> None:
+    print(f"smoke: {message}", flush=True)
+
+
+def fail(message: str) -> None:
+    sys.exit(f"smoke: FAILED: {message}")
+
+
+def ffprobe(url: str) -> dict[str, Any]:
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if result.returncode != 0:
+        fail(f"ffprobe {url}: {result.stderr.strip()}")
+    return dict(json.loads(result.stdout))
+
+
+def check_hls(client: DubflowClient, job_id: str, languages: list[str]) -> None:
+    master_url = client.playback(job_id)["url"]
+    master = httpx.get(master_url, timeout=30)
+    master.raise_for_status()
+    renditions = [
+        urljoin(master_url, line.split('URI="', 1)[1].split('"', 1)[0])
+        if 'URI="' in line
+        else urljoin(master_url, line)
+        for line in master.text.splitlines()
+        if (line and not line.startswith("#")) or 'URI="' in line
+    ]
+    if len(renditions) < 1 + len(languages):
+        fail(f"master playlist names {len(renditions)} renditions for {languages}")
+    for url in renditions:
+        response = httpx.get(url, timeout=30)
+        response.raise_for_status()
+        probe = ffprobe(url)
+        duration = float(probe["format"].get("duration", 0))
+        if not probe["streams"] or duration <= 0:
+            fail(f"rendition {url.split('?')[0]} has no playable stream")
+    log(f"HLS master and {len(renditions)} renditions probed")
+
+
+def containers_of(run_id: str, *filters: str) -> list[str]:
+    command = ["docker", "ps", "-aq", "--filter", f"label=dagster/run_id={run_id}"]
+    for extra in filters:
+        command += ["--filter", extra]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return output.split()
+
+
+def check_runs(job: dict[str, Any], dagster_db: str) -> None:
+    run_ids = [run["runId"] for run in job["dagsterRuns"]]
+    if not run_ids:
+        fail("the job names no Dagster run")
+    for run_id in run_ids:
+        if len(containers_of(run_id)) != 1:
+            fail(f"run {run_id} did not run in a container of its own")
+    with psycopg.connect(dagster_db) as connection:
+        rows = connection.execute(
+            "SELECT run_id, status FROM runs WHERE run_id = ANY(%s)", (run_ids,)
+        ).fetchall()
+    if {row[0] for row in rows} != set(run_ids):
+        fail("Dagster's PostgreSQL run storage lacks runs of the job")
+    log(f"{len(run_ids)} runs, each in its own container, recorded in PostgreSQL")
+
+
+def running_stage(job: dict[str, Any]) -> str | None:
+    stages = list(job["stages"]) + [s for lang in job["languages"] for s in lang["stages"]]
+    return next((s["stage"] for s in stages if s["status"] == "running"), None)
+
+
+def kill_and_resume(client: DubflowClient, upload_id: str) -> None:
+    job = client.create_job(upload_id, ["es"], "en")
+    deadline = time.monotonic() + JOB_TIMEOUT
+    while True:
+        job = client.job(job["id"])
+        stage = running_stage(job)
+        running = [
+            container
+            for run in job["dagsterRuns"]
+            for container in containers_of(run["runId"], "status=running")
+        ]
+        if stage and running:
+            break
+        if job["status"] in ("succeeded", "failed", "cancelled") or time.monotonic() > deadline:
+            fail(f"no running stage to interrupt (job {job['status']})")
+        time.sleep(0.5)
+    subprocess.run(["docker", "kill", *running], check=True, capture_output=True)
+    log(f"killed the run container during {stage}")
+    job = client.wait(job["id"], timeout=600)
+    if job["status"] != "failed" or not job["errorCode"]:
+        fail(f"after the kill the job is {job['status']} ({job['errorCode']}), not failed cleanly")
+    log(f"job failed cleanly: {job['errorCode']}")
+    client.retry(job["id"], resume_from=stage)
+    job = client.wait(job["id"], timeout=JOB_TIMEOUT)
+    if job["status"] != "succeeded":
+        fail(f"resumed job {job['status']}: {job['errorCode']} {job['errorMessage']}")
+    log(f"job resumed from {stage} and succeeded")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--api", required=True)
+    parser.add_argument("--dagster", required=True)
+    parser.add_argument("--app-db", required=True)
+    parser.add_argument("--dagster-db", required=True)
+    parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--seconds", type=int, default=15)
+    args = parser.parse_args()
+
+    wait_for_url(f"{args.api}/v1/health", 300)
+    wait_for_url(f"{args.dagster}/server_info", 300)
+    with contextlib.suppress(typer.BadParameter):  # the user exists from an earlier attempt
+        create_user(args.app_db, "smoke@dubflow.local", "compose smoke")
+    client = DubflowClient(args.api, create_key(args.app_db, "smoke@dubflow.local", "smoke"))
+
+    sample = args.workdir / "sample_en.mp4"
+    make_video(sample, MEDIA / "multilingual.mp3", seconds=args.seconds)
+    parts: list[int] = []
+    upload_id = client.upload(sample, on_part=lambda n, total: parts.append(total))
+    if len(parts) < 2:
+        fail(f"the upload went in {len(parts)} part(s), not several")
+    log(f"uploaded {sample.stat().st_size} bytes in {len(parts)} parts")
+
+    languages = ["es", "ca"]
+    started = time.monotonic()
+    job = client.create_job(upload_id, languages, "en")
+    job = client.wait(job["id"], timeout=JOB_TIMEOUT, interval=1.0)
+    if job["status"] != "succeeded":
+        fail(f"job {job['status']}: {job['errorCode']} {job['errorMessage']}")
+    log(f"job into {','.join(languages)} playable in {time.monotonic() - started:.1f} s")
+    check_hls(client, job["id"], languages)
+    check_runs(job, args.dagster_db)
+    kill_and_resume(client, upload_id)
+
+
+if __name__ == "__main__":
+    main()

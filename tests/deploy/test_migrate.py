@@ -1,0 +1,25 @@
+"""`dubflow migrate`: what a deployment runs once before its services start."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_migrate_creates_both_schemas(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DUBFLOW_DATA_DIR": str(tmp_path / "data"),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+    }
+    command = [sys.executable, "-c", "from dubflow_cli.main import app; app()", "migrate"]
+    for _ in range(2):  # idempotent: a second deployment start migrates nothing
+        subprocess.run(command, env=env, check=True, capture_output=True, timeout=120)
+
+    with sqlite3.connect(tmp_path / "data" / "app.db") as app_db:
+        tables = {row[0] for row in app_db.execute("SELECT name FROM sqlite_master")}
+    assert {"alembic_version", "jobs"} <= tables
+    with sqlite3.connect(tmp_path / "dagster" / "history" / "runs.db") as runs_db:
+        (version,) = runs_db.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert version
