@@ -139,7 +139,7 @@ def main() -> None:
 
         if "events" in only:
             with results.phase("events"), live_stack(data, "api") as live:
-                say("8: GET /v1/jobs with idle event streams open")
+                say("10: GET /v1/jobs with idle event streams open")
                 results.add(events.run_family(live, LIST_SECONDS))
 
         if "abuse" in only:

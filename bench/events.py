@@ -12,7 +12,7 @@ from bench.appdb import user_key
 from bench.core import Figure, alternate, ratio_figure
 from bench.live import LiveStack
 
-FAMILY = "8 live progress"
+FAMILY = "10 live progress"
 # Streams held open, as many users' browser tabs would: USERS users at the per-user limit.
 USERS, STREAMS_PER_USER = 50, 8
 
