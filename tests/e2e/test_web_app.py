@@ -115,7 +115,13 @@ def _choose(page: Page, field: str, option: str) -> None:
     else:
         raise AssertionError(f"no option {option!r} in {field}")
     page.keyboard.press("Enter")
-    assert combobox.input_value().startswith(option)
+    # The field shows the choice once the app has applied it (the player switches its track
+    # first): wait for it rather than read it at once.
+    page.wait_for_function(
+        "([field, option]) => field.value.startsWith(option)",
+        arg=[combobox.element_handle(), option],
+        timeout=15_000,
+    )
 
 
 def _follow_stages(page: Page, audit: AccessibilityAudit) -> list[list[list[str]]]:
