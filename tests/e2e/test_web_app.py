@@ -150,6 +150,10 @@ def _wait_for_focus_on_main(page: Page) -> None:
 
 def _pick_file_with_keyboard(page: Page, video: Path) -> None:
     """Tab from the page's content to the file picker, then Enter opens the file dialog."""
+    # Playwright asks the browser to intercept file dialogs only once a listener exists, and
+    # without waiting for it: subscribed inside `expect_file_chooser` the subscription can arrive
+    # after the key press (the dialog then opens natively, unseen). Subscribe before tabbing.
+    page.on("filechooser", lambda _chooser: None)
     page.locator("main").focus()
     picker = page.get_by_label("Video file")
     for _ in range(10):
