@@ -8,7 +8,7 @@ the usage and, where it frees up by itself, when (`freesAt`, and `Retry-After` o
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dubbing_api.core.config import ApiSettings
@@ -105,10 +105,16 @@ def _over(
 
 
 def _one_check_at_a_time(session: Session, user: User) -> None:
-    """Lock the user's row until the caller's transaction ends (PostgreSQL), so two creates at
-    the same moment cannot both pass a quota. SQLite has no row locks (its writes are serial,
-    but its reads are not: see docs/security/quotas.md)."""
-    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    """Hold the user's row until the caller's transaction ends, so two creates at the same moment
+    cannot both pass a quota. A write that changes nothing does it on every database: PostgreSQL
+    locks the row; SQLite, which has no row locks, takes its write lock, and the counts that
+    follow are read inside that write transaction (a plain SELECT would not start one)."""
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(id=User.id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def check_upload(session: Session, settings: ApiSettings, user: User, size: int) -> None:
