@@ -53,9 +53,11 @@ def _job_count(session: Session, user: User, statuses: tuple[str, ...]) -> int:
 
 
 def _stored_bytes(session: Session, user: User) -> int:
-    query = select(func.coalesce(func.sum(Upload.size_bytes), 0))
-    query = query.where(Upload.user_id == user.id, Upload.status.in_(_STORING))
-    return int(session.scalar(query) or 0)
+    """The user's uploads and their jobs' artifacts and outputs (as the pipeline measured them)."""
+    uploads = select(func.coalesce(func.sum(Upload.size_bytes), 0))
+    uploads = uploads.where(Upload.user_id == user.id, Upload.status.in_(_STORING))
+    jobs = select(func.coalesce(func.sum(Job.stored_bytes), 0)).where(Job.user_id == user.id)
+    return int(session.scalar(uploads) or 0) + int(session.scalar(jobs) or 0)
 
 
 def _minutes_today(session: Session, user: User) -> list[tuple[datetime, float]]:
@@ -136,7 +138,7 @@ def check_upload(session: Session, settings: ApiSettings, user: User, size: int)
             403,
             stored_limit,
             stored,
-            "your uploads would take more storage than your quota: delete or abort some",
+            "your uploads and jobs would take more storage than your quota: delete some",
             None,
         )
 
