@@ -82,6 +82,13 @@ class DatabaseStorage(Storage):
         with session_scope(self.database_url) as session:
             session.execute(delete(RateLimitCounter).where(RateLimitCounter.key == key))
 
+    def purge_expired(self) -> int:
+        """Delete the counters whose window has ended (a new hit starts a new row): without
+        this, every address and key prefix ever seen would keep a row. The number deleted."""
+        with session_scope(self.database_url) as session:
+            stale = delete(RateLimitCounter).where(RateLimitCounter.expires_at <= time.time())
+            return int(session.execute(stale).rowcount)  # type: ignore[attr-defined]
+
 
 class RateLimits:
     def __init__(self, settings: ApiSettings) -> None:
@@ -90,9 +97,15 @@ class RateLimits:
             if settings.rate_limit_storage == "database"
             else MemoryStorage()
         )
+        self.storage = storage
         self.limiter = FixedWindowRateLimiter(storage)
         self.auth_failures = parse(settings.rate_limit_auth_failures)
         self.writes = parse(settings.rate_limit_writes)
+
+    def purge_expired(self) -> int:
+        """Stale counters deleted from the database store (memory counters expire by
+        themselves)."""
+        return self.storage.purge_expired() if isinstance(self.storage, DatabaseStorage) else 0
 
     def refuse_if_blocked(self, address: str, key_prefix: str | None) -> None:
         """Before checking a credential: refuse an address (or key) that failed too often."""
