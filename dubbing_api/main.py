@@ -11,7 +11,17 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from dubbing_api.api.routes import catalog, events, health, jobs, me, playback, uploads, web
+from dubbing_api.api.routes import (
+    api_docs,
+    catalog,
+    events,
+    health,
+    jobs,
+    me,
+    playback,
+    uploads,
+    web,
+)
 from dubbing_api.core import metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.headers import SecurityHeaders
@@ -95,6 +105,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         servers=[{"url": settings.public_url, "description": "this deployment"}],
         contact={"name": "dubflow", "url": "https://github.com/dubflow/dubflow"},
         lifespan=_lifespan,
+        # Served from this origin by the api_docs router, not from FastAPI's CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.storage = Storage(settings)
@@ -120,6 +133,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         me.router,
         health.router,
         web.router,
+        api_docs.router,
     ):
         app.include_router(router)
     return app
