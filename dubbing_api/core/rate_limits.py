@@ -128,6 +128,18 @@ class RateLimits:
                 raise self._refusal("rate_limit.writes", self.writes, scope)
         return self._headers(self.writes, ("write-user", user_id))
 
+    def windows(self, user_id: str, address: str) -> dict[str, tuple[RateLimitItem, int, int]]:
+        """Each limit that applies to a caller: (limit, remaining, seconds until it resets)."""
+        windows = {}
+        for name, item, scope in (
+            ("writes", self.writes, ("write-user", user_id)),
+            ("auth_failures", self.auth_failures, ("auth-address", address)),
+        ):
+            stats = self.limiter.get_window_stats(item, *scope)
+            reset = max(int(stats.reset_time - time.time()) + 1, 1)
+            windows[name] = (item, stats.remaining, reset)
+        return windows
+
     def _headers(self, item: RateLimitItem, scope: tuple[str, str]) -> dict[str, str]:
         stats = self.limiter.get_window_stats(item, *scope)
         return {

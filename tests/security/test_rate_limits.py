@@ -72,6 +72,9 @@ def test_writes_are_limited_per_user(replicas):
         _problem(over, "rate_limit.writes")
         # Reads are not writes.
         assert http.get(f"{first.url}/v1/jobs", headers=alice).status_code == 200
+        # The user sees where they stand, on either replica.
+        writes = http.get(f"{second.url}/v1/me", headers=alice).json()["rateLimits"]["writes"]
+        assert (writes["limit"], writes["remaining"]) == (5, 0)
 
 
 @pytest.mark.parametrize("kind", DATABASES)
