@@ -21,3 +21,6 @@ export type JobQuality = Schemas["JobQuality"];
 export type LanguageQuality = Schemas["LanguageQuality"];
 export type QualitySummary = Schemas["QualitySummary"];
 export type QualityUnit = Schemas["QualityUnit"];
+export type Me = Schemas["Me"];
+export type QuotaState = Schemas["QuotaState"];
+export type RateLimitState = Schemas["RateLimitState"];
