@@ -57,7 +57,9 @@ def added_words(dub_heard: str, mix_heard: str) -> list[str]:
 
 def one_language_job(work: Path, langs: list[str], source_language: str) -> InProcessJob:
     """Three speakers' English sentences with pauses (testing/clips.py), every stage run."""
-    clip = sentences_with_pauses(work / "one-language-clip")
+    pieces = work / "one-language-clip"
+    pieces.mkdir(parents=True, exist_ok=True)
+    clip = sentences_with_pauses(pieces)
     return prepare(work / "one-language", clip, langs, source_language)
 
 
