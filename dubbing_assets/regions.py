@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from dubbing_assets import units
 from resources.asr import ASR, Segment
 
 # Speech this close to a unit is that unit's (its edges are snapped to the speech already).
@@ -209,3 +210,44 @@ def hear(
     return HeardRegion(
         region, language, probability, segments, verdict(language, probability, can_dub)
     )
+
+
+@dataclass(frozen=True)
+class ListenedAgain:
+    units: list[units.Unit]  # the dubbable passages' units, on the speech, in time order
+    heard: list[HeardRegion]  # every passage with words: dubbed (`reason` None) or flagged
+    not_speech: list[Region]  # passages without words
+
+    @property
+    def flagged(self) -> list[dict[str, Any]]:
+        return [heard.flag() for heard in self.heard if heard.reason is not None]
+
+
+def listen_again(
+    covered: Sequence[units.Unit],
+    active: np.ndarray,
+    frame_seconds: float,
+    samples: np.ndarray,
+    rate: int,
+    asr: ASR,
+    can_dub: Callable[[str], bool],
+) -> ListenedAgain:
+    """Every passage of speech (`active`) outside the `covered` units, heard again (`hear`): the
+    units of those Whisper hears words in, in a language `can_dub` accepts, and the rest."""
+    pauses = units.silences(active, frame_seconds, units.PAUSE_SECONDS)
+    spans = [(unit.start, unit.end) for unit in covered]
+    recovered: list[list[units.Unit]] = []
+    heard_regions: list[HeardRegion] = []
+    not_speech: list[Region] = []
+    for region in uncovered_regions(active, frame_seconds, spans):
+        heard = hear(region, samples, rate, asr, can_dub)
+        if heard is None:
+            not_speech.append(region)
+            continue
+        heard_regions.append(heard)
+        if heard.reason is None:
+            recovered.append(
+                units.build_units(heard.segments, silent=pauses, language=heard.language)
+            )
+    snapped = units.snap_to_speech(units.in_order(*recovered), active, frame_seconds)
+    return ListenedAgain(snapped, heard_regions, not_speech)

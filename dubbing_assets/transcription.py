@@ -9,7 +9,6 @@ transcription and before any language's dub starts.
 
 import dataclasses
 import time
-from typing import Any
 
 import dagster as dg
 
@@ -84,30 +83,22 @@ def transcript(
         def can_dub(spoken: str) -> bool:
             return all(translation.covers(spoken, target) for target in request.languages)
 
-        recovered: list[list[units.Unit]] = []
-        flagged: list[dict[str, Any]] = []
-        not_speech: list[dict[str, float]] = []
-        spans = [(unit.start, unit.end) for unit in main]
-        for region in regions.uncovered_regions(speaking, quality.FRAME_SECONDS, spans):
-            heard = regions.hear(region, samples, quality.RATE, asr, can_dub)
-            if heard is None:
-                context.log.info(f"{region.start}-{region.end} s: no words (not speech)")
-                not_speech.append({"start": region.start, "end": region.end})
-            elif heard.reason is None:
-                context.log.info(f"{region.start}-{region.end} s: {heard.language} speech, dubbed")
-                recovered.append(
-                    units.build_units(heard.segments, silent=pauses, language=heard.language)
-                )
+        again = regions.listen_again(
+            main, speaking, quality.FRAME_SECONDS, samples, quality.RATE, asr, can_dub
+        )
+        for passage in again.not_speech:
+            context.log.info(f"{passage.start}-{passage.end} s: no words (not speech), left as is")
+        for heard in again.heard:
+            span, spoken = f"{heard.region.start}-{heard.region.end} s", heard.language
+            if heard.reason is None:
+                context.log.info(f"{span}: {spoken} speech (p={heard.probability:.2f}), dubbed")
             else:
                 context.log.warning(
-                    f"{region.start}-{region.end} s: {heard.language} speech "
-                    f"(p={heard.probability:.2f}) not dubbed ({heard.reason}), ducked"
+                    f"{span}: {spoken} speech (p={heard.probability:.2f}) not dubbed "
+                    f"({heard.reason}), ducked"
                 )
-                flagged.append(heard.flag())
-        found = units.in_order(
-            main,
-            units.snap_to_speech(units.in_order(*recovered), speaking, quality.FRAME_SECONDS),
-        )
+        found = units.in_order(main, again.units)
+        flagged = again.flagged
         document = {
             **recognised,
             "asr_segments": len(result.segments),
@@ -115,7 +106,9 @@ def transcript(
             "untranscribed": flagged,
             # Sound as loud and unsteady as speech in which Whisper heard no words (music,
             # effects): left at its level, and not counted as speech by the leak measure.
-            "not_speech": not_speech,
+            "not_speech": [
+                {"start": passage.start, "end": passage.end} for passage in again.not_speech
+            ],
         }
         store.write_json(keys.transcript(job), document)
         jobstore.set_detected_language(job, result.language)
