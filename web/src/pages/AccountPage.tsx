@@ -1,4 +1,5 @@
 import { Group, Loader, Paper, Progress, Stack, Table, Text, Title } from "@mantine/core";
+import type { ReactNode } from "react";
 
 import { asProblem } from "../api/problem";
 import { useMe } from "../api/queries";
@@ -70,6 +71,39 @@ function RateLimitRow({ name, limit }: { name: string; limit: RateLimitState }) 
   );
 }
 
+/** A card with a heading and a table (named after the heading) of one row per item. */
+function TableSection({
+  title,
+  columns,
+  rows,
+}: {
+  title: string;
+  columns: string[];
+  rows: ReactNode[];
+}) {
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Title order={2} size="h4" mb="xs">
+        {title}
+      </Title>
+      <TableScroll label={`${title} table`} minWidth={520}>
+        <Table aria-label={title}>
+          <Table.Thead>
+            <Table.Tr>
+              {columns.map((column) => (
+                <Table.Th key={column} scope="col">
+                  {column}
+                </Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>{rows}</Table.Tbody>
+        </Table>
+      </TableScroll>
+    </Paper>
+  );
+}
+
 /** Who you are, what you may use and how much of it you use now (`GET /v1/me`). */
 export function AccountPage() {
   const me = useMe();
@@ -96,50 +130,20 @@ export function AccountPage() {
           <Text c="dimmed">{role === "admin" ? "Administrator" : "User"}</Text>
         </Group>
       </Paper>
-      <Paper withBorder p="md" radius="md">
-        <Title order={2} size="h4" mb="xs">
-          Quotas
-        </Title>
-        <TableScroll label="Quotas table" minWidth={520}>
-          <Table aria-label="Quotas">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Quota</Table.Th>
-                <Table.Th scope="col">Used</Table.Th>
-                <Table.Th scope="col">Limit</Table.Th>
-                <Table.Th scope="col">Share used</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {Object.entries(quotas).map(([key, quota]) => (
-                <QuotaRow key={key} name={key} quota={quota} />
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroll>
-      </Paper>
-      <Paper withBorder p="md" radius="md">
-        <Title order={2} size="h4" mb="xs">
-          Rate limits
-        </Title>
-        <TableScroll label="Rate limits table" minWidth={520}>
-          <Table aria-label="Rate limits">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Requests</Table.Th>
-                <Table.Th scope="col">Allowed</Table.Th>
-                <Table.Th scope="col">Left now</Table.Th>
-                <Table.Th scope="col">Window resets in</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {Object.entries(rateLimits).map(([key, limit]) => (
-                <RateLimitRow key={key} name={key} limit={limit} />
-              ))}
-            </Table.Tbody>
-          </Table>
-        </TableScroll>
-      </Paper>
+      <TableSection
+        title="Quotas"
+        columns={["Quota", "Used", "Limit", "Share used"]}
+        rows={Object.entries(quotas).map(([key, quota]) => (
+          <QuotaRow key={key} name={key} quota={quota} />
+        ))}
+      />
+      <TableSection
+        title="Rate limits"
+        columns={["Requests", "Allowed", "Left now", "Window resets in"]}
+        rows={Object.entries(rateLimits).map(([key, limit]) => (
+          <RateLimitRow key={key} name={key} limit={limit} />
+        ))}
+      />
     </Stack>
   );
 }
