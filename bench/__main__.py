@@ -2,12 +2,14 @@
 writes bench/results/latest.json (and the table as latest.md, for docs/performance.md) and
 prints the summary table.
 
-    python -m bench [--only stages,baseline,live,scale,events] [--output PATH]
+    python -m bench [--only stages,baseline,live,scale,api,events,abuse] [--output PATH]
 
 Phases, in order: the stage and video-packaging comparisons and the round trip in this
 process; the baseline script; the stack (API + daemon) for the end-to-end jobs and the resume;
 then 10,000 jobs are seeded and the stack is started again for sensor ticks, and the API alone
-for the load; the API alone again with many idle event streams open; last, the abuse drills. A
+for the list at that scale; the API alone over 10,000 jobs on SQLite and on PostgreSQL, for the
+list and creates under load; the API alone again with many idle event streams open; last, the
+abuse drills. A
 phase that fails is reported (and makes the exit status 1); the others still run.
 """
 
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from bench import (
     abuse,
-    api_load,
+    api_scale,
     baseline,
     end_to_end,
     events,
@@ -31,15 +33,15 @@ from bench import (
 )
 from bench.core import RESULTS, Results, alternate, console, demo_clip, machine, median, say
 from bench.inprocess import MODELS_DIR, prepare
-from bench.live import FollowedJob, MemorySampler, Tick, live_stack
+from bench.live import FollowedJob, Tick, live_stack
 from resources.ffmpeg.audio import duration
 from resources.models import ModelRegistry
 
-PHASES = ("stages", "baseline", "live", "scale", "events", "abuse")
+PHASES = ("stages", "baseline", "live", "scale", "api", "events", "abuse")
 SOURCE = "en"
 PIPER_VOICE = "piper-en_US-joe-medium"
-# Seconds of each wrk run (the list is measured in alternated runs, the create in one).
-LIST_SECONDS, CREATE_SECONDS = 2.0, 3.0
+# Seconds of each wrk run of the list (alternated runs of the two users).
+LIST_SECONDS = 2.0
 
 
 def main() -> None:
@@ -49,10 +51,8 @@ def main() -> None:
     args = parser.parse_args()
     only = set(args.only.split(","))
     results = Results(machine())
-    jobs: list[FollowedJob] = []
     baseline_s: dict[int, float] = {}
     few_ticks: list[Tick] = []
-    pipeline_memory: MemorySampler | None = None
     with tempfile.TemporaryDirectory(prefix="dubflow-bench-") as tmp:
         work = Path(tmp)
         clip = demo_clip(work / "demo.mp4")
@@ -104,8 +104,7 @@ def main() -> None:
                 results.add(end_to_end.figures(ones, threes, runs, media_seconds))
                 dubflow_s = {int(count): median(seconds) for count, seconds in walls.items()}
                 results.add(baseline.figures(baseline_s, dubflow_s))
-                jobs = ones + threes
-                pipeline_memory = live.memory
+                results.add(end_to_end.memory_figures(live.memory, ones + threes))
                 results.add(resume.run_family(live, threes[-1]))
                 few_ticks = live.ticks(since)
 
@@ -119,23 +118,14 @@ def main() -> None:
                     partitions.wait_for_idle_ticks(live, since)
                     live.dub(tiny, partitions.LANGS, SOURCE)
                     results.add(partitions.tick_figures(few_ticks, live.ticks(since)))
-                say("6, 7: the API alone under load")
+                say("7: GET /v1/jobs, a user with 10,000 jobs against one with a page of them")
                 with live_stack(data, "api") as live:
-                    listed, loads = partitions.list_latency(live, seeded, LIST_SECONDS)
-                    results.add([listed])
-                    results.add(
-                        api_load.load_figures(
-                            f"GET {api_load.LIST_URL} ({partitions.JOB_COUNT:,} jobs)",
-                            loads,
-                            f"the newest {api_load.PAGE} of {partitions.JOB_COUNT:,} jobs "
-                            f"x {len(partitions.LANGS)} languages",
-                        )
-                    )
-                    upload = live.client.upload(tiny)
-                    results.add(api_load.create_job_load(live, upload, CREATE_SECONDS))
-                    live.memory.sample()
-                    if pipeline_memory is not None:
-                        results.add(api_load.memory_figures(live.memory, pipeline_memory, jobs))
+                    results.add([partitions.list_ratio(live, seeded, LIST_SECONDS)])
+
+        if "api" in only:
+            with results.phase("api"):
+                say(f"6: the API alone, {api_scale.JOB_COUNT:,} jobs, SQLite and PostgreSQL")
+                results.add(api_scale.run_family(work, tiny))
 
         if "events" in only:
             with results.phase("events"), live_stack(data, "api") as live:

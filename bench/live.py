@@ -316,12 +316,18 @@ class LiveStack:
 
 
 @contextmanager
-def live_stack(data_dir: Path, services: str = "api,daemon") -> Iterator[LiveStack]:
+def live_stack(
+    data_dir: Path, services: str = "api,daemon", database_url: str = ""
+) -> Iterator[LiveStack]:
     """The stack over `data_dir` (kept between calls: the benchmarks restart it over the same
-    data), with a benchmark user and its memory sampled."""
+    data), with a benchmark user and its memory sampled; its application database is
+    `database_url` (SQLite in `data_dir` by default)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     # The benchmarks measure the API, not its rate limits: writes are not limited here.
-    stack = start_stack(data_dir, services, {"DUBFLOW_RATE_LIMIT_WRITES": "1000000/minute"})
+    environment = {"DUBFLOW_RATE_LIMIT_WRITES": "1000000/minute"}
+    if database_url:
+        environment["DUBFLOW_DATABASE_URL"] = database_url
+    stack = start_stack(data_dir, services, environment)
     memory = MemorySampler([process.pid for process in stack.processes])
     memory.start()
     try:
