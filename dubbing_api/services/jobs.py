@@ -41,6 +41,7 @@ from dubbing_core.db.models import (
     StageRun,
     Upload,
     User,
+    new_id,
 )
 from dubbing_core.requests import JobRequest, TargetRequest
 from dubbing_core.stages import JOB_STAGES, LANGUAGE_STAGES, STAGES, resume_plan
@@ -74,9 +75,14 @@ def create(
     quotas.check_job(
         session, settings, user, float((upload.media or {}).get("duration_seconds", 0))
     )
-    job = Job(user_id=user.id, upload_id=upload.id, source_language=body.source_language)
-    session.add(job)
-    session.flush()
+    # Nothing is written to the database before the storage work: on SQLite the first write
+    # takes the database's one write lock, which every other create then waits for.
+    job = Job(
+        id=new_id(),
+        user_id=user.id,
+        upload_id=upload.id,
+        source_language=body.source_language,
+    )
     request = JobRequest(
         job_id=job.id,
         source_name=upload.filename,
@@ -92,6 +98,7 @@ def create(
     job.languages = [
         JobLanguage(lang=t.lang, preset=t.preset, position=i) for i, t in enumerate(targets)
     ]
+    session.add(job)
     session.add_all(_pending_stages(job.id, langs))
     session.add(OutboxEvent(job_id=job.id, kind="job.submitted", payload={"languages": langs}))
     return job
