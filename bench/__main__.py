@@ -25,6 +25,7 @@ from bench import (
     baseline,
     end_to_end,
     events,
+    long_clip,
     packaging,
     partitions,
     resume,
@@ -38,15 +39,28 @@ from resources.ffmpeg.audio import duration
 from resources.models import ModelRegistry
 
 PHASES = ("stages", "baseline", "live", "scale", "api", "events", "abuse")
+# Opt-in (`make bench-long`): tens of minutes of dubbing.
+LONG = "long"
 SOURCE = "en"
 PIPER_VOICE = "piper-en_US-joe-medium"
 # Seconds of each wrk run of the list (alternated runs of the two users).
 LIST_SECONDS = 2.0
 
 
+def baseline_models() -> tuple[Path, Path]:
+    """The Whisper model directory and the piper voice the baseline script loads."""
+    registry = ModelRegistry(MODELS_DIR)
+    voice = registry.resolve(PIPER_VOICE) / registry.spec(PIPER_VOICE).weights_file
+    return registry.resolve("whisper-base"), voice
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", default=",".join(PHASES), help="phases to run, comma-separated")
+    parser.add_argument(
+        "--only",
+        default=",".join(PHASES),
+        help=f"phases to run, comma-separated, from {', '.join((*PHASES, LONG))}",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -71,9 +85,7 @@ def main() -> None:
 
         if "baseline" in only:
             with results.phase("baseline"):
-                registry = ModelRegistry(MODELS_DIR)
-                whisper = registry.resolve("whisper-base")
-                piper = registry.resolve(PIPER_VOICE) / registry.spec(PIPER_VOICE).weights_file
+                whisper, piper = baseline_models()
                 for langs in (end_to_end.ONE_LANGUAGE, end_to_end.THREE_LANGUAGES):
                     say(f"3: the baseline script, {','.join(langs)}")
                     out = work / f"baseline-{len(langs)}"
@@ -131,6 +143,21 @@ def main() -> None:
             with results.phase("events"), live_stack(data, "api") as live:
                 say("10: GET /v1/jobs with idle event streams open")
                 results.add(events.run_family(live, LIST_SECONDS))
+
+        if LONG in only:
+            with results.phase(LONG):
+                models = baseline_models()
+                counts = long_clip.language_counts()
+                results.add(
+                    long_clip.figures(
+                        {
+                            minutes: long_clip.measure(
+                                work, minutes, counts if index == 0 else counts[:1], models
+                            )
+                            for index, minutes in enumerate(long_clip.lengths())
+                        }
+                    )
+                )
 
         if "abuse" in only:
             with results.phase("abuse"):

@@ -307,12 +307,14 @@ class LiveStack:
             raise RuntimeError(f"job {job_id} succeeded but its master playlist lacks {missing}")
         return FollowedJob(job, t0, now)
 
-    def dub(self, video: Path, langs: list[str], source: str = "en") -> FollowedJob:
+    def dub(
+        self, video: Path, langs: list[str], source: str = "en", timeout: float = 600
+    ) -> FollowedJob:
         """Upload `video` in parts, then time from upload complete to every language playable."""
         upload_id = self.client.upload(video)
         t0 = time.time()
         job = self.client.create_job(upload_id, langs, source)
-        return self.follow(job["id"], t0)
+        return self.follow(job["id"], t0, timeout)
 
 
 @contextmanager
