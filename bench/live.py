@@ -333,7 +333,8 @@ def live_stack(
     memory = MemorySampler([process.pid for process in stack.processes])
     memory.start()
     try:
-        _, key = user_key(stack.database_url, "bench@bench.local")
+        # An admin: the benchmarks read which run worker ran each stage (internals).
+        _, key = user_key(stack.database_url, "bench@bench.local", "admin")
         yield LiveStack(stack, key, DubflowClient(stack.api_url, key), memory)
     finally:
         memory.stop()
