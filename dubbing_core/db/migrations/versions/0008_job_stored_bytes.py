@@ -1,15 +1,15 @@
 """jobs.stored_bytes: what a job's artifacts and outputs take in storage (its shared source not
 counted), measured by the pipeline after every stage; counted in the user's stored-bytes quota
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
