@@ -351,6 +351,24 @@ describe("uploads and live progress through the gateway", () => {
   });
 });
 
+describe("beyond /v1", () => {
+  it("serves the web app, the OpenAPI document and the redirect as the API does", async () => {
+    for (const path of ["/app/", "/openapi.json", "/"]) {
+      const [direct, proxied] = await Promise.all([
+        request(api.url).get(path),
+        request(gatewayUrl).get(path),
+      ]);
+      expect({ path, status: proxied.status }).toEqual({ path, status: direct.status });
+      expect(proxied.headers["content-type"]).toBe(direct.headers["content-type"]);
+      // The API's own policy (the web app's) wins over the gateway's default.
+      expect(proxied.headers["content-security-policy"]).toBe(
+        direct.headers["content-security-policy"],
+      );
+      expect(proxied.headers.location).toBe(direct.headers.location);
+    }
+  });
+});
+
 describe("the gateway's own errors", () => {
   it("answers 502 when the API is not reachable", async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
