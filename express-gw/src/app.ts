@@ -7,7 +7,13 @@
  * as it is. Responses stream back unbuffered, Server-Sent Events included. */
 
 import { randomUUID } from "node:crypto";
-import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
+import {
+  Agent as HttpAgent,
+  type ClientRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import type { Socket } from "node:net";
 
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -25,13 +31,23 @@ const REQUEST_ID = "x-request-id";
 // The API keeps a client's request id under the same rule (dubbing_api/core/observability.py).
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
+interface Route {
+  methods: string[];
+  path: RegExp;
+}
+
+/** An upload part sent to the URL the API signed (local storage). */
+const PART_ROUTE: Route = { methods: ["PUT"], path: /^\/v1\/uploads\/[^/]+\/parts\/[^/]+$/ };
 /** Routes of /v1 that carry their own proof (a signed URL) or none: no credential to check. */
-const OPEN_ROUTES: { methods: string[]; path: RegExp }[] = [
+const OPEN_ROUTES: Route[] = [
   { methods: ["GET", "HEAD"], path: /^\/v1\/health$/ },
-  { methods: ["PUT"], path: /^\/v1\/uploads\/[^/]+\/parts\/[^/]+$/ },
+  PART_ROUTE,
   { methods: ["GET", "HEAD"], path: /^\/v1\/media\// },
 ];
-const PART_ROUTE = OPEN_ROUTES[1];
+
+function matches(route: Route, req: Request): boolean {
+  return route.methods.includes(req.method) && route.path.test(pathOf(req));
+}
 
 /** What the gateway learnt about a request on its way through. */
 interface Locals {
@@ -46,11 +62,12 @@ function locals(res: Response): Locals {
 function needsCredential(req: Request): boolean {
   const path = pathOf(req);
   if (path !== "/v1" && !path.startsWith("/v1/")) return false;
-  return !OPEN_ROUTES.some((route) => route.methods.includes(req.method) && route.path.test(path));
+  return !OPEN_ROUTES.some((route) => matches(route, req));
 }
 
-function isPart(req: Request): boolean {
-  return PART_ROUTE?.methods.includes(req.method) === true && PART_ROUTE.path.test(pathOf(req));
+function upstreamAgent(upstream: URL): HttpAgent {
+  const options = { keepAlive: true, noDelay: true };
+  return upstream.protocol === "https:" ? new HttpsAgent(options) : new HttpAgent(options);
 }
 
 export interface GatewayOptions {
@@ -104,7 +121,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   );
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const part = isPart(req);
+    const part = matches(PART_ROUTE, req);
     const limit = part ? config.maxPartBytes : config.maxBodyBytes;
     const code = part ? "upload.part_too_large" : "request.too_large";
     const refuse = () => {
@@ -130,18 +147,15 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     next();
   });
 
-  const limited = (
-    keyGenerator: RateLimitOptions["keyGenerator"] | undefined,
-    limit: number,
-  ): ReturnType<typeof rateLimit> =>
+  /** A fixed-window limit; by client address unless `keys` says otherwise. */
+  const limited = (limit: number, keys: Partial<RateLimitOptions> = {}) =>
     rateLimit({
       windowMs: config.rateLimitWindowMs,
       limit,
-      ...(keyGenerator ? { keyGenerator } : {}),
+      ...keys,
       // The API sends its own RateLimit-* headers on writes; the gateway's appear on its 429.
       standardHeaders: false,
       legacyHeaders: false,
-      skip: (_req, res) => keyGenerator !== undefined && locals(res).credential === undefined,
       handler: (req, res) => {
         const info = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit;
         const reset = info?.resetTime ?? new Date(Date.now() + config.rateLimitWindowMs);
@@ -162,7 +176,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     });
 
   // Every request counts against its address, before the API is asked anything about it.
-  app.use(limited(undefined, config.rateLimitPerAddress));
+  app.use(limited(config.rateLimitPerAddress));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (!needsCredential(req)) {
@@ -194,11 +208,21 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     );
   });
 
-  app.use(limited((_req, res) => locals(res).credential ?? "", config.rateLimitPerCredential));
+  // Each credential the API accepted has its own count (requests without one have none).
+  app.use(
+    limited(config.rateLimitPerCredential, {
+      keyGenerator: (_req, res) => locals(res).credential ?? "",
+      skip: (_req, res) => locals(res).credential === undefined,
+    }),
+  );
 
   app.use(
     createProxyMiddleware<Request, Response>({
       target: config.upstreamUrl.href,
+      // Without an agent http-proxy opens a connection per request (`Connection: close`);
+      // without noDelay, Nagle's algorithm holds a request's last small write for the API's
+      // delayed ACK (about 40 ms a request).
+      agent: upstreamAgent(config.upstreamUrl),
       changeOrigin: true,
       xfwd: true,
       on: {
@@ -220,6 +244,16 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
           res.on("close", () => {
             if (!res.writableFinished) proxyReq.destroy();
           });
+        },
+        proxyRes: (proxyRes: IncomingMessage, _req: Request, res: Response) => {
+          // Node sends a response's headers with its first body bytes: an event stream with
+          // nothing to say yet would look unanswered to its client until the first heartbeat.
+          // Sent once http-proxy has copied the API's headers (right after this event).
+          if (proxyRes.headers["content-type"]?.startsWith("text/event-stream")) {
+            setImmediate(() => {
+              if (!res.headersSent && !res.destroyed) res.flushHeaders();
+            });
+          }
         },
         error: (error: Error, _req: IncomingMessage, res: ServerResponse | Socket) => {
           if (!("req" in res)) return;

@@ -335,8 +335,11 @@ describe("uploads and live progress through the gateway", () => {
     expect(await third.json()).toMatchObject({ code: "events.too_many_streams" });
 
     const reader = new FrameReader(first.body as ReadableStream<Uint8Array>);
+    const answered = Date.now();
     const heartbeat = await reader.next();
     expect(heartbeat).toEqual({ comment: "ping" });
+    // The stream's headers came at once, not with the first heartbeat (15 s after the start).
+    expect(Date.now() - answered).toBeGreaterThan(5_000);
 
     // Closing the gateway's stream gives the user's slot back at the API.
     await reader.cancel();
