@@ -2,13 +2,14 @@
 writes bench/results/latest.json (and the table as latest.md, for docs/performance.md) and
 prints the summary table.
 
-    python -m bench [--only stages,baseline,live,scale,events] [--output PATH]
+    python -m bench [--only stages,baseline,live,scale,events,gateway] [--output PATH]
 
 Phases, in order: the stage and video-packaging comparisons and the round trip in this
 process; the baseline script; the stack (API + daemon) for the end-to-end jobs and the resume;
 then 10,000 jobs are seeded and the stack is started again for sensor ticks, and the API alone
-for the load; the API alone again with many idle event streams open; last, the abuse drills. A
-phase that fails is reported (and makes the exit status 1); the others still run.
+for the load; the API alone again with many idle event streams open, then behind the Express
+gateway; last, the abuse drills. A phase that fails is reported (and makes the exit status 1);
+the others still run.
 """
 
 import argparse
@@ -23,6 +24,7 @@ from bench import (
     baseline,
     end_to_end,
     events,
+    gateway,
     packaging,
     partitions,
     resume,
@@ -35,7 +37,7 @@ from bench.live import FollowedJob, MemorySampler, Tick, live_stack
 from resources.ffmpeg.audio import duration
 from resources.models import ModelRegistry
 
-PHASES = ("stages", "baseline", "live", "scale", "events", "abuse")
+PHASES = ("stages", "baseline", "live", "scale", "events", "gateway", "abuse")
 SOURCE = "en"
 PIPER_VOICE = "piper-en_US-joe-medium"
 # Seconds of each wrk run (the list is measured in alternated runs, the create in one).
@@ -141,6 +143,11 @@ def main() -> None:
             with results.phase("events"), live_stack(data, "api") as live:
                 say("10: GET /v1/jobs with idle event streams open")
                 results.add(events.run_family(live, LIST_SECONDS))
+
+        if "gateway" in only:
+            with results.phase("gateway"), live_stack(data, "api") as live:
+                say("11: GET /v1/jobs and a job stream's first event, through the gateway / direct")
+                results.add(gateway.run_family(live, tiny, LIST_SECONDS))
 
         if "abuse" in only:
             with results.phase("abuse"):
