@@ -16,7 +16,7 @@ from bench.core import ROOT, Figure, alternate, ratio_figure, run
 from bench.live import LiveStack
 from testing.servers import free_port, wait_for_url
 
-FAMILY = "11 gateway"
+FAMILY = "12 gateway"
 # Requests per side for the first event of a stream (alternated one by one).
 STREAM_SAMPLES = 40
 
