@@ -12,7 +12,17 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from dubbing_api.api.routes import catalog, events, health, jobs, me, playback, uploads, web
+from dubbing_api.api.routes import (
+    api_docs,
+    catalog,
+    events,
+    health,
+    jobs,
+    me,
+    playback,
+    uploads,
+    web,
+)
 from dubbing_api.core import metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.headers import SecurityHeaders
@@ -64,23 +74,26 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 async def _sweep(app: FastAPI) -> None:
-    """Every few minutes, expired upload sessions lose their parts and jobs finished long ago
-    their progress events (every replica does it; the work is idempotent)."""
+    """Every few minutes, expired upload sessions lose their parts, stale rate-limit counters
+    are deleted, and so are the progress events of jobs finished long ago (every replica does
+    it; the work is idempotent)."""
     settings: ApiSettings = app.state.settings
     url = settings.resolved_database_url
+    rate_limits: RateLimits = app.state.rate_limits
     log = get_logger(component="api")
     while True:
         try:
             count = await run_in_threadpool(discard_expired, url, app.state.storage)
             if count:
                 log.info("uploads.expired_discarded", count=count)
+            if purged := await run_in_threadpool(rate_limits.purge_expired):
+                log.info("rate_limits.purged", count=purged)
             cutoff = datetime.now(UTC) - timedelta(hours=settings.events_progress_retention_hours)
-            pruned = await run_in_threadpool(prune_progress, url, cutoff)
-            if pruned:
+            if pruned := await run_in_threadpool(prune_progress, url, cutoff):
                 log.info("events.progress_pruned", count=pruned)
         except Exception as error:  # the next sweep tries again; the API stays up
-            log.error("sweep.failed", error=type(error).__name__)
-        await asyncio.sleep(settings.upload_sweep_seconds)
+            log.error("api.sweep_failed", error=type(error).__name__)
+        await asyncio.sleep(settings.sweep_seconds)
 
 
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
@@ -96,6 +109,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         servers=[{"url": settings.public_url, "description": "this deployment"}],
         contact={"name": "dubflow", "url": "https://github.com/dubflow/dubflow"},
         lifespan=_lifespan,
+        # Served from this origin by the api_docs router, not from FastAPI's CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.storage = Storage(settings)
@@ -121,6 +137,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         me.router,
         health.router,
         web.router,
+        api_docs.router,
     ):
         app.include_router(router)
     return app
