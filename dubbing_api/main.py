@@ -75,11 +75,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 async def _sweep(app: FastAPI) -> None:
     """Every few minutes, expired upload sessions lose their parts, stale rate-limit counters
-    are deleted and jobs finished long ago lose their progress events (every replica does it;
-    the work is idempotent)."""
+    are deleted, and so are the progress events of jobs finished long ago (every replica does
+    it; the work is idempotent)."""
     settings: ApiSettings = app.state.settings
-    rate_limits: RateLimits = app.state.rate_limits
     url = settings.resolved_database_url
+    rate_limits: RateLimits = app.state.rate_limits
     log = get_logger(component="api")
     while True:
         try:
@@ -89,8 +89,7 @@ async def _sweep(app: FastAPI) -> None:
             if purged := await run_in_threadpool(rate_limits.purge_expired):
                 log.info("rate_limits.purged", count=purged)
             cutoff = datetime.now(UTC) - timedelta(hours=settings.events_progress_retention_hours)
-            pruned = await run_in_threadpool(prune_progress, url, cutoff)
-            if pruned:
+            if pruned := await run_in_threadpool(prune_progress, url, cutoff):
                 log.info("events.progress_pruned", count=pruned)
         except Exception as error:  # the next sweep tries again; the API stays up
             log.error("api.sweep_failed", error=type(error).__name__)

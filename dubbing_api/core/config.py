@@ -23,7 +23,7 @@ class ApiSettings(DubflowSettings):
     playback_url_ttl_seconds: int = 900
     upload_expiry_hours: int = 24
     # How often the API discards expired upload sessions (their parts, S3 multipart uploads)
-    # stale rate-limit counters from the database store and old progress events.
+    # and deletes stale rate-limit counters from the database store and old progress events.
     sweep_seconds: float = 300.0
     # Quotas, per user (docs/security/quotas.md); `dubflow users set-quota` overrides them.
     max_upload_bytes: int = 4 * 1024 * MiB
