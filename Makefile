@@ -6,7 +6,8 @@ CLIENT_CHECK := node_modules/.cache/api-client-check.ts
 # The built web app (the API serves it under /app/); rebuilt when a source of it changes.
 WEB_BUILD := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
-  web/vite.config.ts web/tsconfig.json web/package.json packages/api-client/src/*.ts package-lock.json
+  web/vite.config.ts web/tsconfig.json web/package.json packages/api-client/src/*.ts \
+  $(shell find packages/shared/src -type f) package-lock.json
 
 setup:
 	./scripts/setup.sh
@@ -22,7 +23,7 @@ test: setup lint typecheck contract web-test pytest
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	npm run lint --workspace web --silent
+	npm run lint --workspace packages/shared --workspace web --silent
 	$(BIN)/hadolint Dockerfile deploy/docker/*.Dockerfile
 	$(BIN)/actionlint
 
@@ -53,9 +54,9 @@ web: $(WEB_BUILD)
 $(WEB_BUILD): $(WEB_SOURCES)
 	npm run build --workspace web --silent
 
-# Component and unit tests of the web app (vitest, jsdom).
+# Unit tests of what the apps share, and component tests of the web app (vitest, jsdom).
 web-test:
-	npm run test --workspace web --silent
+	npm run test --workspace packages/shared --workspace web --silent
 
 # Benchmarks (not part of `make test`): bench/results/latest.json and a summary table; what the
 # figures mean is in docs/performance.md. BENCH_REPEATS sets the alternated repetitions (3).

@@ -3,11 +3,11 @@
  * list, so pages update within a second of a stage change. While the stream is down the queries
  * poll (`ACTIVE_POLL_MS`), as they do without it.
  */
+import { followEvents } from "@dubflow/shared";
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 
 import { useApi } from "../auth/AuthProvider";
-import { followEvents } from "./eventStream";
 
 const LiveContext = createContext(false);
 

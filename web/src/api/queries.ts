@@ -4,6 +4,14 @@
  * lists and details update without a reload.
  */
 import {
+  isActive,
+  type JobCreate,
+  type JobStatus,
+  type StageName,
+  type TargetSpec,
+  unwrap,
+} from "@dubflow/shared";
+import {
   keepPreviousData,
   useInfiniteQuery,
   useMutation,
@@ -14,10 +22,7 @@ import { useCallback } from "react";
 
 import { useApi } from "../auth/AuthProvider";
 import type { Catalogue } from "../jobs/jobForm";
-import { isActive } from "../jobs/status";
 import { useLiveEvents } from "./LiveEvents";
-import { unwrap } from "./problem";
-import type { JobCreate, JobStatus, StageName, TargetSpec } from "./types";
 
 /** How often a job that is still moving is asked for again when no live stream is open. */
 export const ACTIVE_POLL_MS = 2000;

@@ -1,9 +1,16 @@
+import {
+  asProblem,
+  formatMeasure,
+  formatOffsetMs,
+  formatPercent,
+  formatSeconds,
+  type LanguageQuality,
+  type QualitySummary,
+  type QualityUnit,
+} from "@dubflow/shared";
 import { Loader, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 
-import { asProblem } from "../api/problem";
 import { useJobQuality, useLanguageName } from "../api/queries";
-import type { LanguageQuality, QualitySummary, QualityUnit } from "../api/types";
-import { formatMeasure, formatOffsetMs, formatPercent, formatSeconds } from "../format";
 import { ProblemAlert } from "./ProblemAlert";
 import { QualityTimeline } from "./QualityTimeline";
 import { SpeedRatioHistogram } from "./SpeedRatioHistogram";

@@ -1,4 +1,4 @@
-import { CATALOGUE } from "../test/fixtures";
+import { CATALOGUE } from "@dubflow/shared/src/testing/fixtures";
 import { AUTO, idempotencyKey, validateTargets } from "./jobForm";
 
 const messages = (

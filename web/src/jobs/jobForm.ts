@@ -1,8 +1,9 @@
+import type { LanguageInfo, PresetInfo, TargetSpec } from "@dubflow/shared";
+
 /**
  * The choices of a new job (or of languages added to one), checked against what the API says
  * its engines can do (`GET /v1/languages`, `GET /v1/presets`) before anything is sent.
  */
-import type { LanguageInfo, PresetInfo, TargetSpec } from "../api/types";
 
 export const AUTO = "auto";
 

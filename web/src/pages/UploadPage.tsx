@@ -1,14 +1,13 @@
+import { asProblem, type ChunkedUpload, formatBytes } from "@dubflow/shared";
 import { Button, Group, Loader, Paper, Select, Stack, Text, Title } from "@mantine/core";
 import { useRef, useState } from "react";
 import { useNavigate } from "react-router";
 
-import { asProblem } from "../api/problem";
 import { useCatalogue, useCreateJob } from "../api/queries";
 import { FileDrop, type FileDropHandle } from "../components/FileDrop";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { TargetsEditor } from "../components/TargetsEditor";
 import { UploadProgress } from "../components/UploadProgress";
-import { formatBytes } from "../format";
 import {
   AUTO,
   idempotencyKey,
@@ -17,7 +16,6 @@ import {
   toTargetSpecs,
   validateTargets,
 } from "../jobs/jobForm";
-import type { ChunkedUpload } from "../upload/chunkedUpload";
 import { useChunkedUpload } from "../upload/useChunkedUpload";
 
 /** A new dub: upload a video (in parts, resumable) while choosing its languages and presets. */

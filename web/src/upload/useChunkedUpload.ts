@@ -1,10 +1,14 @@
+import {
+  ChunkedUpload,
+  clientUploadApi,
+  sendPartWithXhr,
+  storageResumeRecords,
+  type UploadFile,
+  type UploadSnapshot,
+} from "@dubflow/shared";
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 
 import { useApi } from "../auth/AuthProvider";
-import { ChunkedUpload, type UploadFile, type UploadSnapshot } from "./chunkedUpload";
-import { storageResumeRecords } from "./resumeRecords";
-import { clientUploadApi } from "./uploadApi";
-import { sendPartWithXhr } from "./xhrPartSender";
 
 /** The upload of the file picked last (a new pick replaces it); paused when the page goes. */
 export function useChunkedUpload() {
@@ -16,7 +20,7 @@ export function useChunkedUpload() {
       const next = new ChunkedUpload(file, {
         api: clientUploadApi(client),
         sendPart: sendPartWithXhr,
-        records: storageResumeRecords(),
+        records: storageResumeRecords(localStorage),
       });
       setUpload(next);
       void next.start();

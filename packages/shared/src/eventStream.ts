@@ -26,7 +26,10 @@ export class EventStreamParser {
       this.buffer = this.buffer.slice(end + 1);
       if (line === "") {
         if (this.data.length > 0) {
-          events.push({ id: this.id, data: JSON.parse(this.data.join("\n")) as JobEvent });
+          events.push({
+            id: this.id,
+            data: JSON.parse(this.data.join("\n")) as JobEvent,
+          });
         }
         this.data = [];
       } else if (!line.startsWith(":")) {
@@ -75,7 +78,9 @@ export async function followEvents(
       const { response }: { response: Response } = await api.GET("/v1/events", {
         parseAs: "stream",
         signal,
-        params: { header: lastEventId === null ? {} : { "Last-Event-ID": lastEventId } },
+        params: {
+          header: lastEventId === null ? {} : { "Last-Event-ID": lastEventId },
+        },
       });
       if (!response.ok || response.body === null) {
         throw new Error(`event stream answered ${response.status}`);
@@ -83,15 +88,16 @@ export async function followEvents(
       failures = 0;
       handlers.onOpen();
       const parser = new EventStreamParser();
-      const reader: ReadableStreamDefaultReader<string> = response.body
-        .pipeThrough(new TextDecoderStream())
-        .getReader();
+      // A `TextDecoder` in streaming mode rather than `TextDecoderStream`, which React Native
+      // lacks: a character split across two chunks is still decoded whole.
+      const decoder = new TextDecoder();
+      const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) {
           break;
         }
-        for (const event of parser.push(value)) {
+        for (const event of parser.push(decoder.decode(value, { stream: true }))) {
           lastEventId = event.id;
           handlers.onEvent(event);
         }

@@ -1,4 +1,3 @@
-/** Bodies as the API returns them (shapes from the generated contract types). */
 import type {
   Job,
   LanguageInfo,
@@ -8,7 +7,9 @@ import type {
   StageName,
   StageState,
   StageStatus,
-} from "../api/types";
+} from "@dubflow/shared";
+
+/** Bodies as the API returns them (shapes from the generated contract types). */
 
 const voices = (code: string) => [{ id: `espeak-${code}`, engine: "espeak-ng" }];
 
@@ -41,7 +42,13 @@ export const LANGUAGES: LanguageInfo[] = [
     voices: voices("fr"),
     translatableFrom: ["en"],
   },
-  { code: "de", name: "German", nativeName: "Deutsch", voices: voices("de"), translatableFrom: [] },
+  {
+    code: "de",
+    name: "German",
+    nativeName: "Deutsch",
+    voices: voices("de"),
+    translatableFrom: [],
+  },
 ];
 
 const preset = (name: string, description: string): PresetInfo => ({

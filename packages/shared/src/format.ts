@@ -30,7 +30,10 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) {
     return "–";
   }
-  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+  return new Date(iso).toLocaleString(undefined, {
+    dateStyle: "medium",
+    timeStyle: "medium",
+  });
 }
 
 /** A signed offset in milliseconds ("+40 ms", "−150 ms"); "–" when there is none. */

@@ -70,7 +70,10 @@ export const PROBLEM_MESSAGES: Record<string, string> = {
 };
 
 /** One sentence for a person, then the server's own detail (which names the specifics). */
-export function describeProblem(problem: ApiProblem): { message: string; detail: string } {
+export function describeProblem(problem: ApiProblem): {
+  message: string;
+  detail: string;
+} {
   const known = PROBLEM_MESSAGES[problem.code];
   if (known !== undefined) {
     return { message: known, detail: problem.detail };

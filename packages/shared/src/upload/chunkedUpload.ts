@@ -11,20 +11,24 @@
  *   which parts it already holds (`GET /v1/uploads/{id}`) and sends only the missing ones; a file
  *   whose upload already completed is not sent again at all.
  */
-import { type ApiProblem, asProblem, ETAG_UNREADABLE } from "../api/problem";
-import type { CompletedPart, UploadSession, UploadState } from "../api/types";
+import { type ApiProblem, asProblem, ETAG_UNREADABLE } from "../problem";
+import type { CompletedPart, UploadSession, UploadState } from "../types";
 
-/** What the upload needs of a `File` (a `File` is one). */
-export interface UploadFile {
+/**
+ * What the upload needs of a file (a browser `File` is one). `slice` names a part's bytes in a
+ * form the transport reads: a `Blob` in the browser, a byte range of the file on disk in the
+ * mobile app (read only when the part is sent, so the whole file is never in memory).
+ */
+export interface UploadFile<Body = Blob> {
   readonly name: string;
   readonly size: number;
   readonly type: string;
   readonly lastModified: number;
-  slice(start: number, end: number): Blob;
+  slice(start: number, end: number): Body;
 }
 
 export interface UploadApi {
-  create(file: UploadFile): Promise<UploadSession>;
+  create(file: UploadFile<unknown>): Promise<UploadSession>;
   state(uploadId: string): Promise<UploadState>;
   partUrls(uploadId: string): Promise<UploadSession>;
   complete(uploadId: string, parts: CompletedPart[]): Promise<UploadState>;
@@ -33,9 +37,9 @@ export interface UploadApi {
 }
 
 /** PUTs one part; resolves with its ETag, rejects with an `ApiProblem` (or on abort). */
-export type SendPart = (
+export type SendPart<Body = Blob> = (
   url: string,
-  body: Blob,
+  body: Body,
   onProgress: (sentBytes: number) => void,
   signal: AbortSignal,
 ) => Promise<string>;
@@ -46,9 +50,9 @@ export interface ResumeRecords {
   forget(fingerprint: string): void;
 }
 
-export interface UploadOptions {
+export interface UploadOptions<Body = Blob> {
   api: UploadApi;
-  sendPart: SendPart;
+  sendPart: SendPart<Body>;
   records: ResumeRecords;
   /** Parts in flight at once. */
   concurrency?: number;
@@ -132,7 +136,7 @@ const FORGET_SESSION = new Set([
   "upload.not_media",
 ]);
 
-export function fingerprint(file: UploadFile): string {
+export function fingerprint(file: UploadFile<unknown>): string {
   return `${file.name}|${file.size}|${file.lastModified}`;
 }
 
@@ -161,10 +165,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export class ChunkedUpload {
-  private readonly file: UploadFile;
+export class ChunkedUpload<Body = Blob> {
+  private readonly file: UploadFile<Body>;
   private readonly api: UploadApi;
-  private readonly sendPart: SendPart;
+  private readonly sendPart: SendPart<Body>;
   private readonly records: ResumeRecords;
   private readonly concurrency: number;
   private readonly maxAttempts: number;
@@ -185,7 +189,7 @@ export class ChunkedUpload {
   private listeners = new Set<() => void>();
   private current: UploadSnapshot;
 
-  constructor(file: UploadFile, options: UploadOptions) {
+  constructor(file: UploadFile<Body>, options: UploadOptions<Body>) {
     this.file = file;
     this.api = options.api;
     this.sendPart = options.sendPart;
@@ -428,7 +432,12 @@ export class ChunkedUpload {
         if (aborted(signal)) {
           return;
         }
-        Object.assign(part, { etag, status: "sent", sentBytes: part.size, problem: null });
+        Object.assign(part, {
+          etag,
+          status: "sent",
+          sentBytes: part.size,
+          problem: null,
+        });
         this.changed();
         return;
       } catch (error) {
@@ -481,7 +490,10 @@ export class ChunkedUpload {
     }
     this.set("completing");
     try {
-      const parts = this.parts.map((part) => ({ partNumber: part.number, etag: part.etag ?? "" }));
+      const parts = this.parts.map((part) => ({
+        partNumber: part.number,
+        etag: part.etag ?? "",
+      }));
       this.result = await this.api.complete(session.id, parts);
       this.set("completed");
     } catch (error) {

@@ -1,5 +1,5 @@
-import { ApiProblem } from "../api/problem";
-import type { UploadSession, UploadState } from "../api/types";
+import { ApiProblem } from "../problem";
+import type { UploadSession, UploadState } from "../types";
 import {
   ChunkedUpload,
   fingerprint,
@@ -13,7 +13,10 @@ const PART = 4;
 
 function file(size = 10): UploadFile & File {
   const bytes = new Uint8Array(size).map((_, i) => i);
-  return new File([bytes], "talk.mp4", { type: "video/mp4", lastModified: 1700000000000 });
+  return new File([bytes], "talk.mp4", {
+    type: "video/mp4",
+    lastModified: 1700000000000,
+  });
 }
 
 function session(id: string, size: number, urlVersion = 1): UploadSession {
@@ -49,7 +52,11 @@ function state(
     sizeBytes: size,
     partSize: PART,
     partCount: count,
-    receivedParts: received.map((n) => ({ partNumber: n, etag: `"server-${n}"`, sizeBytes: PART })),
+    receivedParts: received.map((n) => ({
+      partNumber: n,
+      etag: `"server-${n}"`,
+      sizeBytes: PART,
+    })),
     missingParts: [],
     errorCode: null,
     media: null,
@@ -103,7 +110,13 @@ function fakeSender(fail: (url: string, attempt: number) => ApiProblem | null = 
 }
 
 function upload(f: UploadFile, api: UploadApi, sendPart: SendPart, records: ResumeRecords) {
-  return new ChunkedUpload(f, { api, sendPart, records, concurrency: 2, retryDelayMs: 0 });
+  return new ChunkedUpload(f, {
+    api,
+    sendPart,
+    records,
+    concurrency: 2,
+    retryDelayMs: 0,
+  });
 }
 
 describe("a new upload", () => {
@@ -184,7 +197,9 @@ describe("resuming after a reload", () => {
   });
 
   it("does not send a file whose upload already completed", async () => {
-    const api = fakeApi({ state: vi.fn(() => Promise.resolve(state("old", 10, "completed"))) });
+    const api = fakeApi({
+      state: vi.fn(() => Promise.resolve(state("old", 10, "completed"))),
+    });
     const sender = fakeSender();
     const chunked = upload(
       file(),
@@ -233,7 +248,10 @@ describe("resuming after a reload", () => {
 
     await chunked.start();
 
-    expect(chunked.snapshot()).toMatchObject({ phase: "error", problem: unreachable });
+    expect(chunked.snapshot()).toMatchObject({
+      phase: "error",
+      problem: unreachable,
+    });
     expect(api.create).not.toHaveBeenCalled();
     expect(records.map.get(fingerprint(file()))).toBe("old"); // still resumable later
   });
@@ -317,7 +335,10 @@ describe("cancel", () => {
     expect(sender.signals.every((signal) => signal.aborted)).toBe(true);
     expect(api.abort).toHaveBeenCalledExactlyOnceWith("new");
     expect(records.map.has(fingerprint(file()))).toBe(false);
-    expect(chunked.snapshot()).toMatchObject({ phase: "cancelled", problem: null });
+    expect(chunked.snapshot()).toMatchObject({
+      phase: "cancelled",
+      problem: null,
+    });
     expect(phases.slice(-2)).toEqual(["cancelling", "cancelled"]);
 
     await chunked.resume();
@@ -393,7 +414,10 @@ describe("cancel", () => {
     expect(chunked.snapshot().phase).toBe("preparing");
     await chunked.cancel();
 
-    expect(chunked.snapshot()).toMatchObject({ phase: "cancelled", uploadId: null });
+    expect(chunked.snapshot()).toMatchObject({
+      phase: "cancelled",
+      uploadId: null,
+    });
     expect(api.abort).not.toHaveBeenCalled();
 
     created(session("late", 10));
@@ -423,7 +447,10 @@ describe("cancel", () => {
     refuse(new ApiProblem("network.unreachable", 0, "offline"));
     await started;
 
-    expect(chunked.snapshot()).toMatchObject({ phase: "cancelled", problem: null });
+    expect(chunked.snapshot()).toMatchObject({
+      phase: "cancelled",
+      problem: null,
+    });
   });
 
   it("shows the problem when the API cannot abort, keeps the session and can try again", async () => {
@@ -436,7 +463,10 @@ describe("cancel", () => {
     await chunked.cancel();
     await started;
 
-    expect(chunked.snapshot()).toMatchObject({ phase: "error", problem: unreachable });
+    expect(chunked.snapshot()).toMatchObject({
+      phase: "error",
+      problem: unreachable,
+    });
     expect(sender.signals.every((signal) => signal.aborted)).toBe(true);
     expect(chunked.snapshot().parts.some((part) => part.status === "sending")).toBe(false);
     expect(records.map.get(fingerprint(file()))).toBe("new"); // still resumable
@@ -444,7 +474,10 @@ describe("cancel", () => {
     await chunked.cancel();
 
     expect(abort).toHaveBeenCalledTimes(2);
-    expect(chunked.snapshot()).toMatchObject({ phase: "cancelled", problem: null });
+    expect(chunked.snapshot()).toMatchObject({
+      phase: "cancelled",
+      problem: null,
+    });
     expect(records.map.size).toBe(0);
     expect(sender.send).toHaveBeenCalledTimes(2);
   });
@@ -452,13 +485,18 @@ describe("cancel", () => {
   it.each(["upload.expired", "upload.aborted", "upload.not_found"])(
     "counts an abort answered %s as done",
     async (code) => {
-      const api = fakeApi({ abort: vi.fn(() => Promise.reject(new ApiProblem(code, 409, code))) });
+      const api = fakeApi({
+        abort: vi.fn(() => Promise.reject(new ApiProblem(code, 409, code))),
+      });
       const { chunked, records, started } = await uploadInFlight(api);
 
       await chunked.cancel();
       await started;
 
-      expect(chunked.snapshot()).toMatchObject({ phase: "cancelled", problem: null });
+      expect(chunked.snapshot()).toMatchObject({
+        phase: "cancelled",
+        problem: null,
+      });
       expect(records.map.size).toBe(0);
     },
   );
@@ -553,7 +591,10 @@ describe("failed parts", () => {
 
     await chunked.start();
 
-    expect(chunked.snapshot()).toMatchObject({ phase: "error", problem: notMedia });
+    expect(chunked.snapshot()).toMatchObject({
+      phase: "error",
+      problem: notMedia,
+    });
     expect(records.map.size).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 /** How job and stage states read and look. */
-import type { JobStatus, StageName, StageStatus } from "../api/types";
+import type { JobStatus, StageName, StageStatus } from "./types";
 
 export function isActive(status: JobStatus): boolean {
   return status === "queued" || status === "running";

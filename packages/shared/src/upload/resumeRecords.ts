@@ -1,7 +1,8 @@
 /**
- * Which upload session each file went to, kept in local storage so that a reload (or a closed
- * tab) can resume: a file is known by name, size and modification time. Records of expired
- * sessions are dropped whenever the records are read.
+ * Which upload session each file went to, kept in a key-value store so that a reload, a closed
+ * tab or a killed app can resume: a file is known by name, size and modification time. Records
+ * of expired sessions are dropped whenever the records are read. The web app keeps them in local
+ * storage, the mobile app in a file of its own.
  */
 import type { ResumeRecords } from "./chunkedUpload";
 
@@ -14,7 +15,13 @@ interface UploadRecord {
 
 type Records = Record<string, UploadRecord>;
 
-function load(storage: Storage, now: number): Records {
+/** What the records need of a store: `localStorage` is one. */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+function load(storage: KeyValueStore, now: number): Records {
   let parsed: unknown;
   try {
     parsed = JSON.parse(storage.getItem(KEY) ?? "{}");
@@ -32,7 +39,7 @@ function load(storage: Storage, now: number): Records {
 }
 
 export function storageResumeRecords(
-  storage: Storage = localStorage,
+  storage: KeyValueStore,
   now: () => number = Date.now,
 ): ResumeRecords {
   const save = (records: Records) => storage.setItem(KEY, JSON.stringify(records));

@@ -1,8 +1,21 @@
-import { storageResumeRecords } from "./resumeRecords";
+import { type KeyValueStore, storageResumeRecords } from "./resumeRecords";
+
+function memoryStore(): KeyValueStore {
+  const values = new Map<string, string>();
+  return {
+    getItem: (key) => values.get(key) ?? null,
+    setItem: (key, value) => void values.set(key, value),
+  };
+}
 
 const NOW = Date.parse("2026-05-01T12:00:00Z");
 
 describe("resume records", () => {
+  let localStorage: KeyValueStore;
+  beforeEach(() => {
+    localStorage = memoryStore();
+  });
+
   it("remembers, finds and forgets the session of a file", () => {
     const records = storageResumeRecords(localStorage, () => NOW);
     records.remember("talk.mp4|10|1", "U1", "2026-05-02T00:00:00Z");

@@ -1,8 +1,9 @@
 /**
- * Sends a part with XMLHttpRequest, because fetch reports no upload progress. The part URL
- * carries its own authorization (a signature), so no API key goes with it.
+ * Sends a part with XMLHttpRequest, because fetch reports no upload progress (React Native has
+ * the same XMLHttpRequest, so both apps use this). The part URL carries its own authorization (a
+ * signature), so no API key goes with it.
  */
-import { ApiProblem, ETAG_UNREADABLE, networkProblem, problemFromBody } from "../api/problem";
+import { ApiProblem, ETAG_UNREADABLE, networkProblem, problemFromBody } from "../problem";
 import type { SendPart } from "./chunkedUpload";
 
 function responseBody(xhr: XMLHttpRequest): unknown {
@@ -17,7 +18,7 @@ function responseBody(xhr: XMLHttpRequest): unknown {
   return xhr.responseText;
 }
 
-export const sendPartWithXhr: SendPart = (url, body, onProgress, signal) =>
+export const sendPartWithXhr: SendPart<XMLHttpRequestBodyInit> = (url, body, onProgress, signal) =>
   new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("PUT", url);
