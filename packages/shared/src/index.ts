@@ -5,6 +5,7 @@
  */
 export * from "./eventStream";
 export * from "./format";
+export * from "./jobForm";
 export * from "./problem";
 export * from "./problemMessages";
 export * from "./status";

@@ -4,6 +4,7 @@
  * lists and details update without a reload.
  */
 import {
+  type Catalogue,
   isActive,
   type JobCreate,
   type JobStatus,
@@ -21,7 +22,6 @@ import {
 import { useCallback } from "react";
 
 import { useApi } from "../auth/AuthProvider";
-import type { Catalogue } from "../jobs/jobForm";
 import { useLiveEvents } from "./LiveEvents";
 
 /** How often a job that is still moving is asked for again when no live stream is open. */

@@ -1,9 +1,15 @@
-import { asProblem, type Job } from "@dubflow/shared";
+import {
+  asProblem,
+  type Catalogue,
+  type Job,
+  type TargetChoice,
+  toTargetSpecs,
+  validateTargets,
+} from "@dubflow/shared";
 import { Button, Group, Stack } from "@mantine/core";
 import { useState } from "react";
 
 import { useAddLanguages } from "../api/queries";
-import { type Catalogue, type TargetChoice, toTargetSpecs, validateTargets } from "../jobs/jobForm";
 import { ProblemAlert } from "./ProblemAlert";
 import { TargetsEditor } from "./TargetsEditor";
 

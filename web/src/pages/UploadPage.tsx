@@ -1,4 +1,14 @@
-import { asProblem, type ChunkedUpload, formatBytes } from "@dubflow/shared";
+import {
+  asProblem,
+  AUTO,
+  type ChunkedUpload,
+  formatBytes,
+  idempotencyKey,
+  languageLabel,
+  type TargetChoice,
+  toTargetSpecs,
+  validateTargets,
+} from "@dubflow/shared";
 import { Button, Group, Loader, Paper, Select, Stack, Text, Title } from "@mantine/core";
 import { useRef, useState } from "react";
 import { useNavigate } from "react-router";
@@ -8,14 +18,6 @@ import { FileDrop, type FileDropHandle } from "../components/FileDrop";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { TargetsEditor } from "../components/TargetsEditor";
 import { UploadProgress } from "../components/UploadProgress";
-import {
-  AUTO,
-  idempotencyKey,
-  languageLabel,
-  type TargetChoice,
-  toTargetSpecs,
-  validateTargets,
-} from "../jobs/jobForm";
 import { useChunkedUpload } from "../upload/useChunkedUpload";
 
 /** A new dub: upload a video (in parts, resumable) while choosing its languages and presets. */

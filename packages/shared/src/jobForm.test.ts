@@ -1,4 +1,4 @@
-import { CATALOGUE } from "@dubflow/shared/src/testing/fixtures";
+import { CATALOGUE } from "./testing/fixtures";
 import { AUTO, idempotencyKey, validateTargets } from "./jobForm";
 
 const messages = (

@@ -1,4 +1,4 @@
-import type { LanguageInfo, PresetInfo, TargetSpec } from "@dubflow/shared";
+import type { LanguageInfo, PresetInfo, TargetSpec } from "./types";
 
 /**
  * The choices of a new job (or of languages added to one), checked against what the API says
