@@ -23,6 +23,6 @@ export function typedConfig(rootDir) {
         ],
       },
     },
-    { files: ["**/*.js", "**/*.cjs"], ...tseslint.configs.disableTypeChecked },
+    { files: ["**/*.js", "**/*.cjs", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
   ];
 }
