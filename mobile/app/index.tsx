@@ -8,7 +8,7 @@ import {
 } from "@dubflow/shared";
 import { Link, router } from "expo-router";
 import { useState } from "react";
-import { FlatList, Pressable, RefreshControl, TextInput, View } from "react-native";
+import { FlatList, Pressable, RefreshControl, StyleSheet, TextInput, View } from "react-native";
 
 import { Button, Label, ProblemNotice, Screen, StatusPill, styles } from "../src/components/ui";
 import { type JobFilters, useJobList } from "../src/queries";
@@ -25,7 +25,11 @@ function JobRow({ job }: { job: JobSummary }) {
       <Pressable
         accessibilityRole="link"
         accessibilityLabel={`Job ${job.id}, ${job.status}, ${job.sourceLanguage} to ${languages}, ${formatPercent(job.progress)}`}
-        style={[styles.problem, { borderColor: palette.border, backgroundColor: palette.surface }]}
+        // One style object: the link passes it on to the pressable as it is.
+        style={StyleSheet.flatten([
+          styles.problem,
+          { borderColor: palette.border, backgroundColor: palette.surface },
+        ])}
       >
         <View style={styles.row}>
           <StatusPill status={job.status} />
