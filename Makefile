@@ -1,4 +1,4 @@
-.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test bench ui smoke clean
+.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test mobile-test mobile-bundles bench ui smoke clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,12 +18,12 @@ demo: setup
 dev: setup $(WEB_BUILD)
 	./scripts/dev.sh
 
-test: setup lint typecheck contract web-test pytest
+test: setup lint typecheck contract web-test mobile-test mobile-bundles pytest
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	npm run lint --workspace packages/shared --workspace web --silent
+	npm run lint --workspace packages/shared --workspace web --workspace mobile --silent
 	$(BIN)/hadolint Dockerfile deploy/docker/*.Dockerfile
 	$(BIN)/actionlint
 
@@ -57,6 +57,16 @@ $(WEB_BUILD): $(WEB_SOURCES)
 # Unit tests of what the apps share, and component tests of the web app (vitest, jsdom).
 web-test:
 	npm run test --workspace packages/shared --workspace web --silent
+
+# The mobile app's screen, hook and upload tests (jest-expo, React Native Testing Library).
+mobile-test:
+	npm run test --workspace mobile --silent -- --ci
+
+# The mobile app's native JavaScript bundles compile (Android and iOS, one Metro run for both;
+# docs/mobile.md says what this takes). Offline: nothing is fetched at build time.
+mobile-bundles:
+	cd mobile && EXPO_OFFLINE=1 CI=1 npx --no-install expo export --platform android \
+	  --platform ios --output-dir $(CURDIR)/data/mobile-bundles >/dev/null
 
 # Benchmarks (not part of `make test`): bench/results/latest.json and a summary table; what the
 # figures mean is in docs/performance.md. BENCH_REPEATS sets the alternated repetitions (3).
