@@ -5,7 +5,7 @@ import { StatusBar } from "expo-status-bar";
 import { type ReactNode, useEffect, useState } from "react";
 
 import { registerBackgroundPoll } from "../src/backgroundPoll";
-import { LiveEventsProvider } from "../src/live";
+import { LiveEvents } from "../src/live";
 import { useNotificationOpens } from "../src/notifications";
 import { SessionProvider, useSession } from "../src/session";
 import { usePalette } from "../src/theme";
@@ -17,7 +17,7 @@ function SignedIn({ children }: { children: ReactNode }) {
       void registerBackgroundPoll().catch(() => undefined); // not offered: notifications need the app open
     }
   }, [credentials]);
-  return credentials === null ? children : <LiveEventsProvider>{children}</LiveEventsProvider>;
+  return credentials === null ? children : <LiveEvents>{children}</LiveEvents>;
 }
 
 function Screens() {

@@ -7,10 +7,11 @@ import {
   type StageName,
   type TargetSpec,
   unwrap,
+  useJobMutation,
+  useLiveEvents,
 } from "@dubflow/shared";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { useLiveEvents } from "./live";
 import { useApi } from "./session";
 
 export const ACTIVE_POLL_MS = 2000;
@@ -97,20 +98,6 @@ export function useCatalogue() {
     presets: presets.data,
     error: languages.error ?? presets.error,
   };
-}
-
-function useJobMutation<Variables, Result>(
-  jobId: string,
-  mutate: (v: Variables) => Promise<Result>,
-) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: mutate,
-    onSettled: async () => {
-      await queryClient.invalidateQueries({ queryKey: ["job", jobId] });
-      await queryClient.invalidateQueries({ queryKey: ["jobs"] });
-    },
-  });
 }
 
 export function useCancelJob(jobId: string) {

@@ -14,3 +14,6 @@ export * from "./upload/chunkedUpload";
 export * from "./upload/resumeRecords";
 export * from "./upload/uploadApi";
 export * from "./upload/xhrPartSender";
+export * from "./react/liveEvents";
+export * from "./react/useChunkedUpload";
+export * from "./react/useJobMutation";

@@ -1,9 +1,9 @@
+import { LiveEventsProvider } from "@dubflow/shared";
 import { AppShell, Box, Burger, Button, Group, Menu, Text } from "@mantine/core";
 import { useEffect, useRef, useState } from "react";
 import { NavLink as RouterLink, Outlet, useLocation } from "react-router";
 
-import { LiveEventsProvider } from "../api/LiveEvents";
-import { useAuth } from "../auth/AuthProvider";
+import { useApi, useAuth } from "../auth/AuthProvider";
 
 const NAV = [
   { to: "/upload", label: "New dub" },
@@ -52,6 +52,7 @@ function PhoneMenu({ onSignOut }: { onSignOut: () => void }) {
  * live event stream its pages follow. */
 export function Layout() {
   const { signOut } = useAuth();
+  const api = useApi();
   const main = useFocusMainOnNavigation();
   return (
     <AppShell header={{ height: 60 }} padding={{ base: "sm", sm: "lg" }}>
@@ -86,7 +87,7 @@ export function Layout() {
       </AppShell.Header>
       {/* Focusable from script only: the skip link and page changes move focus here. */}
       <AppShell.Main id="main" ref={main} tabIndex={-1}>
-        <LiveEventsProvider>
+        <LiveEventsProvider api={api}>
           <Outlet />
         </LiveEventsProvider>
       </AppShell.Main>

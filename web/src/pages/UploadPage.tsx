@@ -18,12 +18,12 @@ import { FileDrop, type FileDropHandle } from "../components/FileDrop";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { TargetsEditor } from "../components/TargetsEditor";
 import { UploadProgress } from "../components/UploadProgress";
-import { useChunkedUpload } from "../upload/useChunkedUpload";
+import { useBrowserUpload } from "../upload/useBrowserUpload";
 
 /** A new dub: upload a video (in parts, resumable) while choosing its languages and presets. */
 export function UploadPage() {
   const { catalogue, error: catalogueError } = useCatalogue();
-  const { upload, snapshot, begin, clear } = useChunkedUpload();
+  const { upload, snapshot, begin, clear } = useBrowserUpload();
   const [file, setFile] = useState<File | null>(null);
   const [source, setSource] = useState(AUTO);
   const [targets, setTargets] = useState<TargetChoice[]>([{ language: "", preset: "default" }]);

@@ -1,20 +1,33 @@
 /**
  * The signed-in app follows `GET /v1/events`: each event refreshes the job it names and the job
- * list, so pages update within a second of a stage change. While the stream is down the queries
- * poll (`ACTIVE_POLL_MS`), as they do without it.
+ * list, so screens update within a second of a stage change, and is handed to `onEvent` (the
+ * mobile app notifies finished jobs). While the stream is down the queries poll, as they do
+ * without it.
  */
-import { followEvents } from "@dubflow/shared";
+import type { DubflowClient, JobEvent } from "@dubflow/api-client";
 import { useQueryClient } from "@tanstack/react-query";
-import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
 
-import { useApi } from "../auth/AuthProvider";
+import { followEvents } from "../eventStream";
 
 const LiveContext = createContext(false);
 
-export function LiveEventsProvider({ children }: { children: ReactNode }) {
-  const api = useApi();
+export function LiveEventsProvider({
+  api,
+  onEvent,
+  children,
+}: {
+  api: DubflowClient;
+  onEvent?: (event: JobEvent) => void;
+  children: ReactNode;
+}) {
   const queryClient = useQueryClient();
   const [live, setLive] = useState(false);
+  // A ref, so that a new handler does not reconnect the stream.
+  const handler = useRef(onEvent);
+  useEffect(() => {
+    handler.current = onEvent;
+  }, [onEvent]);
 
   useEffect(() => {
     const stop = new AbortController();
@@ -31,6 +44,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
         onEvent: ({ data }) => {
           void queryClient.invalidateQueries({ queryKey: ["job", data.jobId] });
           void queryClient.invalidateQueries({ queryKey: ["jobs"] });
+          handler.current?.(data);
         },
       },
       stop.signal,

@@ -1,31 +1,21 @@
-import {
-  ChunkedUpload,
-  clientUploadApi,
-  sendPartWithXhr,
-  storageResumeRecords,
-  type UploadFile,
-  type UploadSnapshot,
-} from "@dubflow/shared";
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 
-import { useApi } from "../auth/AuthProvider";
+import type { ChunkedUpload, UploadSnapshot } from "../upload/chunkedUpload";
 
-/** The upload of the file picked last (a new pick replaces it); paused when the page goes. */
-export function useChunkedUpload() {
-  const client = useApi();
-  const [upload, setUpload] = useState<ChunkedUpload | null>(null);
+/**
+ * The upload of the file picked last (a new pick replaces it); paused when the screen goes.
+ * `create` (stable across renders) builds the upload with the app's transport for what was picked.
+ */
+export function useChunkedUpload<Picked, Body>(create: (picked: Picked) => ChunkedUpload<Body>) {
+  const [upload, setUpload] = useState<ChunkedUpload<Body> | null>(null);
 
   const begin = useCallback(
-    (file: UploadFile) => {
-      const next = new ChunkedUpload(file, {
-        api: clientUploadApi(client),
-        sendPart: sendPartWithXhr,
-        records: storageResumeRecords(localStorage),
-      });
+    (picked: Picked) => {
+      const next = create(picked);
       setUpload(next);
       void next.start();
     },
-    [client],
+    [create],
   );
 
   useEffect(() => () => upload?.pause(), [upload]);
@@ -38,7 +28,7 @@ export function useChunkedUpload() {
   const snapshot = useSyncExternalStore(subscribe, current);
   /** Forgets the upload (`which`: only if it is still the current one), back to picking a file. */
   const clear = useCallback(
-    (which?: ChunkedUpload) =>
+    (which?: ChunkedUpload<Body>) =>
       setUpload((current) => (which === undefined || current === which ? null : current)),
     [],
   );
