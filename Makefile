@@ -1,4 +1,4 @@
-.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test gateway-test bench bench-long ui smoke clean
+.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test gateway-test mobile-test mobile-bundles bench bench-long ui smoke clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +6,8 @@ CLIENT_CHECK := node_modules/.cache/api-client-check.ts
 # The built web app (the API serves it under /app/); rebuilt when a source of it changes.
 WEB_BUILD := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
-  web/vite.config.ts web/tsconfig.json web/package.json packages/api-client/src/*.ts package-lock.json
+  web/vite.config.ts web/tsconfig.json web/package.json packages/api-client/src/*.ts \
+  $(shell find packages/shared/src -type f) package-lock.json
 
 setup:
 	./scripts/setup.sh
@@ -17,12 +18,12 @@ demo: setup
 dev: setup $(WEB_BUILD)
 	./scripts/dev.sh
 
-test: setup lint typecheck contract web-test gateway-test pytest
+test: setup lint typecheck contract web-test gateway-test mobile-test mobile-bundles pytest
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	npm run lint --workspace web --workspace express-gw --silent
+	npm run lint --workspace packages/shared --workspace web --workspace express-gw --workspace mobile --silent
 	$(BIN)/hadolint Dockerfile deploy/docker/*.Dockerfile
 	$(BIN)/actionlint
 
@@ -53,9 +54,19 @@ web: $(WEB_BUILD)
 $(WEB_BUILD): $(WEB_SOURCES)
 	npm run build --workspace web --silent
 
-# Component and unit tests of the web app (vitest, jsdom).
+# Unit tests of what the apps share, and component tests of the web app (vitest, jsdom).
 web-test:
-	npm run test --workspace web --silent
+	npm run test --workspace packages/shared --workspace web --silent
+
+# The mobile app's screen, hook and upload tests (jest-expo, React Native Testing Library).
+mobile-test:
+	npm run test --workspace mobile --silent -- --ci
+
+# The mobile app's native JavaScript bundles compile (Android and iOS, one Metro run for both;
+# docs/mobile.md says what this takes). Offline: nothing is fetched at build time.
+mobile-bundles:
+	cd mobile && EXPO_OFFLINE=1 CI=1 npx --no-install expo export --platform android \
+	  --platform ios --output-dir $(CURDIR)/data/mobile-bundles >/dev/null
 
 # The Express gateway (docs/gateway.md) in front of the real API, which the tests start.
 gateway-test:

@@ -107,7 +107,7 @@ interface Call {
   params?: Record<string, string>;
   query?: string;
   body?: unknown;
-  raw?: Uint8Array;
+  raw?: Uint8Array<ArrayBuffer>;
   /** A signed URL the API gave: its own path and query, asked of this side's base. */
   url?: string;
   authorization?: string | null;
@@ -171,7 +171,7 @@ class Side {
     const authorization =
       call.authorization === undefined ? `Bearer ${this.key}` : call.authorization;
     if (authorization !== null) headers.authorization = authorization;
-    let body: Uint8Array | string | undefined;
+    let body: Uint8Array<ArrayBuffer> | string | undefined;
     if (call.raw !== undefined) {
       body = call.raw;
     } else if (call.body !== undefined) {
@@ -199,7 +199,7 @@ async function scenario(side: Side): Promise<void> {
     const start = (part.partNumber - 1) * session.partSize;
     const received = (await side.call("putUploadPart", {
       url: part.url,
-      raw: video.subarray(start, start + session.partSize),
+      raw: new Uint8Array(video.subarray(start, start + session.partSize)),
       authorization: null,
     })) as { etag: string };
     parts.push({ partNumber: part.partNumber, etag: received.etag });

@@ -211,12 +211,15 @@ describe("request shaping", () => {
     expect(announced.status).toBe(413);
     expect(announced.body).toMatchObject({ code: "request.too_large", limit: 64 * 1024 });
 
-    const chunked = await fetch(`${gatewayUrl}/v1/jobs`, {
+    // A streamed body needs `duplex`, which the DOM's RequestInit (also in scope: vitest's
+    // optional jsdom types) does not declare.
+    const streamed: RequestInit & { duplex: "half" } = {
       method: "POST",
       headers: { authorization: bearer(BEN), "content-type": "application/json" },
       body: new Blob([big]).stream(),
       duplex: "half",
-    });
+    };
+    const chunked = await fetch(`${gatewayUrl}/v1/jobs`, streamed);
     expect(chunked.status).toBe(413);
     expect(await chunked.json()).toMatchObject({ code: "request.too_large" });
   });

@@ -2,11 +2,11 @@ import "@mantine/core/styles.css";
 import "@mantine/dropzone/styles.css";
 import "./app.css";
 
+import { ApiProblem } from "@dubflow/shared";
 import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 
-import { ApiProblem } from "./api/problem";
 import { AuthProvider } from "./auth/AuthProvider";
 import { cssVariablesResolver, theme } from "./theme";
 

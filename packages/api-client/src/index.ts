@@ -17,9 +17,16 @@ export type UploadSession = Schemas["UploadSession"];
 
 export type DubflowClient = Client<paths>;
 
-/** A client for `baseUrl` that sends `apiKey` (when given) as a bearer token. */
-export function createClient(baseUrl: string, apiKey?: string): DubflowClient {
-  const client = createFetchClient<paths>({ baseUrl });
+/**
+ * A client for `baseUrl` that sends `apiKey` (when given) as a bearer token. `fetch` replaces the
+ * global one (the mobile app passes Expo's, whose responses stream, for the live events).
+ */
+export function createClient(
+  baseUrl: string,
+  apiKey?: string,
+  fetch?: (request: Request) => Promise<Response>,
+): DubflowClient {
+  const client = createFetchClient<paths>(fetch === undefined ? { baseUrl } : { baseUrl, fetch });
   if (apiKey !== undefined) {
     const auth: Middleware = {
       onRequest({ request }) {

@@ -4,6 +4,17 @@
  * lists and details update without a reload.
  */
 import {
+  type Catalogue,
+  isActive,
+  type JobCreate,
+  type JobStatus,
+  type StageName,
+  type TargetSpec,
+  unwrap,
+  useJobMutation,
+  useLiveEvents,
+} from "@dubflow/shared";
+import {
   keepPreviousData,
   useInfiniteQuery,
   useMutation,
@@ -13,11 +24,6 @@ import {
 import { useCallback } from "react";
 
 import { useApi } from "../auth/AuthProvider";
-import type { Catalogue } from "../jobs/jobForm";
-import { isActive } from "../jobs/status";
-import { useLiveEvents } from "./LiveEvents";
-import { unwrap } from "./problem";
-import type { JobCreate, JobStatus, StageName, TargetSpec } from "./types";
 
 /** How often a job that is still moving is asked for again when no live stream is open. */
 export const ACTIVE_POLL_MS = 2000;
@@ -155,20 +161,6 @@ export function useCatalogue(): { catalogue: Catalogue | null; error: Error | nu
   const catalogue =
     languages.data && presets.data ? { languages: languages.data, presets: presets.data } : null;
   return { catalogue, error: languages.error ?? presets.error };
-}
-
-function useJobMutation<Variables, Result>(
-  jobId: string,
-  mutate: (variables: Variables) => Promise<Result>,
-) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: mutate,
-    onSettled: async () => {
-      await queryClient.invalidateQueries({ queryKey: ["job", jobId] });
-      await queryClient.invalidateQueries({ queryKey: ["jobs"] });
-    },
-  });
 }
 
 export function useCancelJob(jobId: string) {

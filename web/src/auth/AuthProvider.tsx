@@ -1,9 +1,9 @@
 import type { DubflowClient } from "@dubflow/api-client";
+import { ApiProblem, unwrap } from "@dubflow/shared";
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
 
 import { createAppClient } from "../api/client";
-import { ApiProblem, unwrap } from "../api/problem";
 import { forgetApiKey, storeApiKey, storedApiKey } from "./keyStorage";
 
 interface Auth {

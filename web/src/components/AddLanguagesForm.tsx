@@ -1,10 +1,15 @@
+import {
+  asProblem,
+  type Catalogue,
+  type Job,
+  type TargetChoice,
+  toTargetSpecs,
+  validateTargets,
+} from "@dubflow/shared";
 import { Button, Group, Stack } from "@mantine/core";
 import { useState } from "react";
 
-import { asProblem } from "../api/problem";
 import { useAddLanguages } from "../api/queries";
-import type { Job } from "../api/types";
-import { type Catalogue, type TargetChoice, toTargetSpecs, validateTargets } from "../jobs/jobForm";
 import { ProblemAlert } from "./ProblemAlert";
 import { TargetsEditor } from "./TargetsEditor";
 

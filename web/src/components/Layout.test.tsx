@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import { fakeApi } from "../test/fakeApi";
-import { LANGUAGES } from "../test/fixtures";
+import { LANGUAGES } from "@dubflow/shared/src/testing/fixtures";
 import { renderApp } from "../test/render";
 
 function server() {

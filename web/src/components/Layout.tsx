@@ -1,8 +1,8 @@
+import { LiveEventsProvider } from "@dubflow/shared";
 import { AppShell, Box, Burger, Button, Group, Menu, Text } from "@mantine/core";
 import { useEffect, useRef, useState } from "react";
 import { NavLink as RouterLink, Outlet, useLocation } from "react-router";
 
-import { LiveEventsProvider } from "../api/LiveEvents";
 import { useAuth } from "../auth/AuthProvider";
 
 const NAV = [
@@ -52,7 +52,8 @@ function PhoneMenu({ onSignOut }: { onSignOut: () => void }) {
 /** The signed-in frame: a skip link, brand, navigation, sign-out, the page as `main`, and the
  * live event stream its pages follow. */
 export function Layout() {
-  const { signOut } = useAuth();
+  // The client, not `useApi`: on sign-out this renders once more without one.
+  const { client, signOut } = useAuth();
   const main = useFocusMainOnNavigation();
   return (
     <AppShell header={{ height: 60 }} padding={{ base: "sm", sm: "lg" }}>
@@ -87,9 +88,13 @@ export function Layout() {
       </AppShell.Header>
       {/* Focusable from script only: the skip link and page changes move focus here. */}
       <AppShell.Main id="main" ref={main} tabIndex={-1}>
-        <LiveEventsProvider>
+        {client === null ? (
           <Outlet />
-        </LiveEventsProvider>
+        ) : (
+          <LiveEventsProvider api={client}>
+            <Outlet />
+          </LiveEventsProvider>
+        )}
       </AppShell.Main>
     </AppShell>
   );

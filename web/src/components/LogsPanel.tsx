@@ -1,10 +1,8 @@
+import { asProblem, type LogLine, STAGE_LABELS, STAGES } from "@dubflow/shared";
 import { Button, Code, Group, Select, Stack, Table, Text } from "@mantine/core";
 import { useState } from "react";
 
 import { type LogFilters, useJobLogs } from "../api/queries";
-import { asProblem } from "../api/problem";
-import type { LogLine } from "../api/types";
-import { STAGE_LABELS, STAGES } from "../jobs/status";
 import { ProblemAlert } from "./ProblemAlert";
 import { TableScroll } from "./TableScroll";
 

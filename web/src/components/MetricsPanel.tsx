@@ -1,8 +1,6 @@
+import { formatSeconds, type Job, STAGE_LABELS, type StageName, STAGES } from "@dubflow/shared";
 import { Group, Progress, SimpleGrid, Stack, Text } from "@mantine/core";
 
-import type { Job, StageName } from "../api/types";
-import { formatSeconds } from "../format";
-import { STAGE_LABELS, STAGES } from "../jobs/status";
 import { Stat } from "./Stat";
 
 /** Where the job's time went: wall clock, stage time in total and per stage. */

@@ -1,6 +1,5 @@
+import type { LanguageOutputs } from "@dubflow/shared";
 import { Anchor, Group } from "@mantine/core";
-
-import type { LanguageOutputs } from "../api/types";
 
 /** Downloads of one finished language (signed URLs, valid for a few minutes). */
 export function OutputLinks({ language, outputs }: { language: string; outputs: LanguageOutputs }) {

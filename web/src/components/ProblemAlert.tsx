@@ -1,7 +1,5 @@
+import { type ApiProblem, describeProblem } from "@dubflow/shared";
 import { Alert, List, Text } from "@mantine/core";
-
-import type { ApiProblem } from "../api/problem";
-import { describeProblem } from "../api/problemMessages";
 
 /** A problem as a person reads it: what happened, the server's specifics, and its code. */
 export function ProblemAlert({ problem, title }: { problem: ApiProblem; title?: string }) {

@@ -1,14 +1,17 @@
+import {
+  asProblem,
+  formatMeasure,
+  formatOffsetMs,
+  formatPercent,
+  formatSeconds,
+  type LanguageQuality,
+  type QualitySummary,
+  type QualityUnit,
+  type UntranscribedRegion,
+} from "@dubflow/shared";
 import { Loader, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 
-import { asProblem } from "../api/problem";
 import { useJobQuality, useLanguageName } from "../api/queries";
-import type {
-  LanguageQuality,
-  QualitySummary,
-  QualityUnit,
-  UntranscribedRegion,
-} from "../api/types";
-import { formatMeasure, formatOffsetMs, formatPercent, formatSeconds } from "../format";
 import { ProblemAlert } from "./ProblemAlert";
 import { QualityTimeline } from "./QualityTimeline";
 import { SpeedRatioHistogram } from "./SpeedRatioHistogram";

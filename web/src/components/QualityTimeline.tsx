@@ -1,5 +1,5 @@
-import type { QualityUnit } from "../api/types";
-import { formatOffsetMs, formatSeconds } from "../format";
+import { formatOffsetMs, formatSeconds, type QualityUnit } from "@dubflow/shared";
+
 import { isOffTime, PLOT_COLORS, plotDuration, timeScale, timeTicks } from "../quality/plots";
 
 const LABEL_WIDTH = 110;

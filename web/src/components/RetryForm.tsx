@@ -1,10 +1,8 @@
+import { asProblem, type Job, type RetryPlan, STAGE_LABELS, type StageName } from "@dubflow/shared";
 import { Button, Checkbox, Group, Select, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 
-import { asProblem } from "../api/problem";
 import { useLanguageName, useRetryJob } from "../api/queries";
-import type { Job, RetryPlan, StageName } from "../api/types";
-import { STAGE_LABELS } from "../jobs/status";
 import { ProblemAlert } from "./ProblemAlert";
 
 function planText(plan: RetryPlan): string[] {

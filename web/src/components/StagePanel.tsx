@@ -1,9 +1,15 @@
+import {
+  formatDateTime,
+  formatPercent,
+  formatSeconds,
+  STAGE_LABELS,
+  type StageAttempt,
+  type StageState,
+  STATUS_COLORS,
+} from "@dubflow/shared";
 import { Anchor, Code, Progress, Table, Text } from "@mantine/core";
 import { Fragment, useState } from "react";
 
-import type { StageAttempt, StageState } from "../api/types";
-import { formatDateTime, formatPercent, formatSeconds } from "../format";
-import { STAGE_LABELS, STATUS_COLORS } from "../jobs/status";
 import { StatusBadge } from "./StatusBadge";
 import { TableScroll } from "./TableScroll";
 

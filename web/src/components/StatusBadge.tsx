@@ -1,7 +1,5 @@
+import { type JobStatus, type StageStatus, STATUS_COLORS } from "@dubflow/shared";
 import { Badge } from "@mantine/core";
-
-import type { JobStatus, StageStatus } from "../api/types";
-import { STATUS_COLORS } from "../jobs/status";
 
 export function StatusBadge({ status }: { status: JobStatus | StageStatus }) {
   return (

@@ -1,7 +1,12 @@
 import { ActionIcon, Button, Group, Select, Stack, Text } from "@mantine/core";
 
-import type { Catalogue, FormIssue, TargetChoice } from "../jobs/jobForm";
-import { languageLabel, unreachableReason } from "../jobs/jobForm";
+import {
+  type Catalogue,
+  type FormIssue,
+  languageLabel,
+  type TargetChoice,
+  unreachableReason,
+} from "@dubflow/shared";
 
 interface TargetsEditorProps {
   catalogue: Catalogue;

@@ -1,8 +1,13 @@
+import {
+  CANCELLABLE,
+  type ChunkedUpload,
+  describeProblem,
+  formatBytes,
+  formatSeconds,
+  type UploadSnapshot,
+} from "@dubflow/shared";
 import { Alert, Button, Group, List, Progress, Stack, Text } from "@mantine/core";
 
-import { describeProblem } from "../api/problemMessages";
-import { formatBytes, formatSeconds } from "../format";
-import { CANCELLABLE, type ChunkedUpload, type UploadSnapshot } from "../upload/chunkedUpload";
 import { ProblemAlert } from "./ProblemAlert";
 
 const PHASE_TEXT: Record<UploadSnapshot["phase"], string> = {

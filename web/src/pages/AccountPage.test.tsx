@@ -1,7 +1,7 @@
 import { screen, within } from "@testing-library/react";
 
 import { fakeApi, problem } from "../test/fakeApi";
-import { me } from "../test/fixtures";
+import { me } from "@dubflow/shared/src/testing/fixtures";
 import { renderApp } from "../test/render";
 
 const row = (table: string, name: string) =>

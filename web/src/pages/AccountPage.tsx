@@ -1,12 +1,16 @@
+import {
+  asProblem,
+  formatBytes,
+  formatSeconds,
+  type QuotaState,
+  type RateLimitState,
+} from "@dubflow/shared";
 import { Group, Loader, Paper, Progress, Stack, Table, Text, Title } from "@mantine/core";
 import type { ReactNode } from "react";
 
-import { asProblem } from "../api/problem";
 import { useMe } from "../api/queries";
-import type { QuotaState, RateLimitState } from "../api/types";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { TableScroll } from "../components/TableScroll";
-import { formatBytes, formatSeconds } from "../format";
 
 const QUOTA_LABELS: Record<string, string> = {
   uploadBytes: "Largest upload",

@@ -1,9 +1,17 @@
+import type { Job, LogLine } from "@dubflow/shared";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import type { Job, LogLine } from "../api/types";
 import { fakeApi } from "../test/fakeApi";
-import { job, language, LANGUAGES, me, PRESETS, quality, stage } from "../test/fixtures";
+import {
+  job,
+  language,
+  LANGUAGES,
+  me,
+  PRESETS,
+  quality,
+  stage,
+} from "@dubflow/shared/src/testing/fixtures";
 import { renderApp } from "../test/render";
 
 function failedJob(): Job {

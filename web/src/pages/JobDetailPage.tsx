@@ -1,4 +1,13 @@
 import {
+  asProblem,
+  formatDateTime,
+  formatPercent,
+  isActive,
+  type Job,
+  type LanguageState,
+  STATUS_COLORS,
+} from "@dubflow/shared";
+import {
   Alert,
   Anchor,
   Badge,
@@ -19,9 +28,7 @@ import {
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 
-import { asProblem } from "../api/problem";
 import { useCancelJob, useCatalogue, useJob, useLanguageName, useMe } from "../api/queries";
-import type { Job, LanguageState } from "../api/types";
 import { AddLanguagesForm } from "../components/AddLanguagesForm";
 import { LogsPanel } from "../components/LogsPanel";
 import { MetricsPanel } from "../components/MetricsPanel";
@@ -31,8 +38,6 @@ import { QualityPanel } from "../components/QualityPanel";
 import { RetryForm } from "../components/RetryForm";
 import { StagePanel } from "../components/StagePanel";
 import { StatusBadge } from "../components/StatusBadge";
-import { formatDateTime, formatPercent } from "../format";
-import { isActive, STATUS_COLORS } from "../jobs/status";
 
 function LanguageSection({ jobId, language }: { jobId: string; language: LanguageState }) {
   const languageName = useLanguageName();

@@ -1,9 +1,9 @@
+import type { JobSummary } from "@dubflow/shared";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import type { JobSummary } from "../api/types";
 import { fakeApi } from "../test/fakeApi";
-import { LANGUAGES } from "../test/fixtures";
+import { LANGUAGES } from "@dubflow/shared/src/testing/fixtures";
 import { renderApp } from "../test/render";
 
 function summary(id: string, status: JobSummary["status"], progress = 1): JobSummary {

@@ -1,4 +1,12 @@
 import {
+  asProblem,
+  formatDateTime,
+  formatPercent,
+  JOB_STATUSES,
+  type JobStatus,
+  STATUS_COLORS,
+} from "@dubflow/shared";
+import {
   Anchor,
   Badge,
   Button,
@@ -14,14 +22,10 @@ import {
 import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
-import { asProblem } from "../api/problem";
 import { type JobFilters, useJobPage, useLanguages } from "../api/queries";
-import type { JobStatus } from "../api/types";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { StatusBadge } from "../components/StatusBadge";
 import { TableScroll } from "../components/TableScroll";
-import { formatDateTime, formatPercent } from "../format";
-import { JOB_STATUSES, STATUS_COLORS } from "../jobs/status";
 
 function filtersOf(params: URLSearchParams): JobFilters {
   const status = params.get("status");

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 
 import { storedApiKey } from "../auth/keyStorage";
 import { fakeApi, problem } from "../test/fakeApi";
-import { LANGUAGES, PRESETS } from "../test/fixtures";
+import { LANGUAGES, PRESETS } from "@dubflow/shared/src/testing/fixtures";
 import { renderApp } from "../test/render";
 
 function api(validKey: string) {

@@ -1,8 +1,8 @@
+import { type ApiProblem, asProblem } from "@dubflow/shared";
 import { Button, Code, Container, Paper, PasswordInput, Stack, Text, Title } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 import { Navigate, useLocation, useNavigate } from "react-router";
 
-import { type ApiProblem, asProblem } from "../api/problem";
 import { useAuth } from "../auth/AuthProvider";
 import { ProblemAlert } from "../components/ProblemAlert";
 

@@ -1,15 +1,19 @@
+import {
+  fingerprint,
+  sendPartWithXhr,
+  type UploadSession,
+  type UploadState,
+} from "@dubflow/shared";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
-import type { UploadSession, UploadState } from "../api/types";
 import { fakeApi, problem } from "../test/fakeApi";
-import { job, LANGUAGES, PRESETS } from "../test/fixtures";
+import { job, LANGUAGES, PRESETS } from "@dubflow/shared/src/testing/fixtures";
 import { renderApp } from "../test/render";
-import { fingerprint } from "../upload/chunkedUpload";
-import { sendPartWithXhr } from "../upload/xhrPartSender";
 
 // The browser transport of parts (XMLHttpRequest) is the boundary: parts "arrive" at once.
-vi.mock("../upload/xhrPartSender", () => ({
+vi.mock("@dubflow/shared", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@dubflow/shared")>()),
   sendPartWithXhr: vi.fn((url: string) => Promise.resolve(`"etag-${url.slice(-1)}"`)),
 }));
 
@@ -173,7 +177,7 @@ describe("the upload page", () => {
   /** Parts that never arrive (until the page aborts them): the upload stays under way. */
   function holdParts() {
     const signals: AbortSignal[] = [];
-    const hold = (_url: string, _body: Blob, _progress: unknown, signal: AbortSignal) => {
+    const hold = (_url: string, _body: unknown, _progress: unknown, signal: AbortSignal) => {
       signals.push(signal);
       return new Promise<string>((_, reject) => {
         signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));

@@ -1,29 +1,29 @@
-import { Button, Group, Loader, Paper, Select, Stack, Text, Title } from "@mantine/core";
-import { useRef, useState } from "react";
-import { useNavigate } from "react-router";
-
-import { asProblem } from "../api/problem";
-import { useCatalogue, useCreateJob } from "../api/queries";
-import { FileDrop, type FileDropHandle } from "../components/FileDrop";
-import { ProblemAlert } from "../components/ProblemAlert";
-import { TargetsEditor } from "../components/TargetsEditor";
-import { UploadProgress } from "../components/UploadProgress";
-import { formatBytes } from "../format";
 import {
+  asProblem,
   AUTO,
+  type ChunkedUpload,
+  formatBytes,
   idempotencyKey,
   languageLabel,
   type TargetChoice,
   toTargetSpecs,
   validateTargets,
-} from "../jobs/jobForm";
-import type { ChunkedUpload } from "../upload/chunkedUpload";
-import { useChunkedUpload } from "../upload/useChunkedUpload";
+} from "@dubflow/shared";
+import { Button, Group, Loader, Paper, Select, Stack, Text, Title } from "@mantine/core";
+import { useRef, useState } from "react";
+import { useNavigate } from "react-router";
+
+import { useCatalogue, useCreateJob } from "../api/queries";
+import { FileDrop, type FileDropHandle } from "../components/FileDrop";
+import { ProblemAlert } from "../components/ProblemAlert";
+import { TargetsEditor } from "../components/TargetsEditor";
+import { UploadProgress } from "../components/UploadProgress";
+import { useBrowserUpload } from "../upload/useBrowserUpload";
 
 /** A new dub: upload a video (in parts, resumable) while choosing its languages and presets. */
 export function UploadPage() {
   const { catalogue, error: catalogueError } = useCatalogue();
-  const { upload, snapshot, begin, clear } = useChunkedUpload();
+  const { upload, snapshot, begin, clear } = useBrowserUpload();
   const [file, setFile] = useState<File | null>(null);
   const [source, setSource] = useState(AUTO);
   const [targets, setTargets] = useState<TargetChoice[]>([{ language: "", preset: "default" }]);

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import { fakeApi } from "../test/fakeApi";
-import { job, language } from "../test/fixtures";
+import { job, language } from "@dubflow/shared/src/testing/fixtures";
 import { renderApp } from "../test/render";
 
 // The player itself is tested in player/VideoPlayer.test.tsx; here it only shows what it got.

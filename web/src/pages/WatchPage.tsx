@@ -1,12 +1,11 @@
+import { asProblem, formatPercent } from "@dubflow/shared";
 import { Alert, Anchor, Group, Loader, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { lazy, Suspense, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 
-import { asProblem } from "../api/problem";
 import { useJob, useLanguageName, usePlayback } from "../api/queries";
 import { OutputLinks } from "../components/OutputLinks";
 import { ProblemAlert } from "../components/ProblemAlert";
-import { formatPercent } from "../format";
 
 const VideoPlayer = lazy(() => import("../player/VideoPlayer"));
 

@@ -7,7 +7,7 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import { fakeApi } from "../test/fakeApi";
-import { job, LANGUAGES, me, PRESETS } from "../test/fixtures";
+import { job, LANGUAGES, me, PRESETS } from "@dubflow/shared/src/testing/fixtures";
 import { renderApp } from "../test/render";
 
 function server() {

@@ -1,4 +1,5 @@
-import type { QualityUnit } from "../api/types";
+import type { QualityUnit } from "@dubflow/shared";
+
 import { isOffTime, plotDuration, speedRatioBins, timeScale, timeTicks } from "./plots";
 
 function unit(extra: Partial<QualityUnit> = {}): QualityUnit {

@@ -1,5 +1,6 @@
+import type { QualityUnit } from "@dubflow/shared";
+
 /** The arithmetic of the quality plots, apart from their drawing. */
-import type { QualityUnit } from "../api/types";
 
 /** The plots' colours: Mantine's palette at shades with at least 3:1 contrast on the light
  * background. */

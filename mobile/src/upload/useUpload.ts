@@ -1,0 +1,13 @@
+import { useChunkedUpload } from "@dubflow/shared";
+import { useCallback } from "react";
+
+import { useApi } from "../session";
+import type { PickedFile } from "./diskUpload";
+import { createUpload } from "./startUpload";
+
+/** The upload of the video picked last, with this platform's transport (`startUpload`). */
+export function useUpload() {
+  const api = useApi();
+  const create = useCallback((picked: PickedFile) => createUpload(api, picked), [api]);
+  return useChunkedUpload(create);
+}

@@ -1,0 +1,19 @@
+/**
+ * What the web and mobile apps share, so that neither keeps a copy: the resumable chunked
+ * upload (its transport is injected by each app), API problems and their messages, job and
+ * stage states, the live event stream and number formatting.
+ */
+export * from "./eventStream";
+export * from "./format";
+export * from "./jobForm";
+export * from "./problem";
+export * from "./problemMessages";
+export * from "./status";
+export * from "./types";
+export * from "./upload/chunkedUpload";
+export * from "./upload/resumeRecords";
+export * from "./upload/uploadApi";
+export * from "./upload/xhrPartSender";
+export * from "./react/liveEvents";
+export * from "./react/useChunkedUpload";
+export * from "./react/useJobMutation";

@@ -1,0 +1,26 @@
+import {
+  ChunkedUpload,
+  clientUploadApi,
+  sendPartWithXhr,
+  storageResumeRecords,
+  type UploadFile,
+  useChunkedUpload,
+} from "@dubflow/shared";
+import { useCallback } from "react";
+
+import { useApi } from "../auth/AuthProvider";
+
+/** The upload of the file picked last, sent from the browser (XMLHttpRequest, local storage). */
+export function useBrowserUpload() {
+  const client = useApi();
+  const create = useCallback(
+    (file: UploadFile) =>
+      new ChunkedUpload(file, {
+        api: clientUploadApi(client),
+        sendPart: sendPartWithXhr,
+        records: storageResumeRecords(localStorage),
+      }),
+    [client],
+  );
+  return useChunkedUpload(create);
+}
