@@ -68,6 +68,14 @@ PRESETS: dict[str, Preset] = {
             duck_db=20.0,
             background_gain_db=-6.0,
         ),
+        Preset(
+            name="dub-only",
+            description="The original removed under the dub and over speech not dubbed (80 dB "
+            "down); its background kept between sentences.",
+            # The only depth whose Whisper round trip matched the dub alone (docs/performance.md,
+            # family 8); the background under the sentences is lost with the speech.
+            duck_db=80.0,
+        ),
     )
 }
 
