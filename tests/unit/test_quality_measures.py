@@ -75,8 +75,8 @@ def test_the_envelope_ducks_each_span_by_the_presets_depth_and_nothing_else():
     assert np.all(np.abs(np.diff(gain)) < 0.05)  # ramps, no steps
 
 
-def test_the_dub_only_preset_removes_the_original_under_units_and_keeps_it_between():
-    depth = get_preset("dub-only").duck_db
+def test_the_default_preset_removes_the_original_under_units_and_keeps_it_between():
+    depth = get_preset("default").duck_db
     gain = ducking.envelope([(1.0, 2.0), (5.0, 6.0)], 8.0, duck_db=depth)
     at = {t: float(gain[round(t * ducking.ENVELOPE_RATE)]) for t in (1.5, 3.5, 5.5, 7.5)}
     # 80 dB down is under the noise of any recording: the original's speech is gone.
