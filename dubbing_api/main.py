@@ -4,6 +4,7 @@ import asyncio
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,17 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from dubbing_api.api.routes import catalog, events, health, jobs, me, playback, uploads, web
+from dubbing_api.api.routes import (
+    api_docs,
+    catalog,
+    events,
+    health,
+    jobs,
+    me,
+    playback,
+    uploads,
+    web,
+)
 from dubbing_api.core import metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.headers import SecurityHeaders
@@ -19,7 +30,7 @@ from dubbing_api.core.limits import BodyLimit
 from dubbing_api.core.observability import RequestObserver
 from dubbing_api.core.rate_limits import RateLimits
 from dubbing_api.core.tokens import TokenVerifier
-from dubbing_api.services.events import ChangeFeed, StreamLimits
+from dubbing_api.services.events import ChangeFeed, StreamLimits, prune_progress
 from dubbing_api.services.uploads import discard_expired
 from dubbing_api.storage import Storage
 from dubbing_core.db import migrate
@@ -54,7 +65,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # (see dubbing_core/db/session.py).
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     app.state.part_threads = anyio.CapacityLimiter(UPLOAD_THREADS)
-    sweeper = asyncio.create_task(_discard_expired_uploads(app))
+    sweeper = asyncio.create_task(_sweep(app))
     try:
         yield
     finally:
@@ -62,21 +73,28 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.change_feed.stop()
 
 
-async def _discard_expired_uploads(app: FastAPI) -> None:
-    """Every few minutes, expired upload sessions lose their parts (every replica does it; the
-    work is idempotent)."""
+async def _sweep(app: FastAPI) -> None:
+    """Every few minutes, expired upload sessions lose their parts, stale rate-limit counters
+    are deleted and jobs finished long ago lose their progress events (every replica does it;
+    the work is idempotent)."""
     settings: ApiSettings = app.state.settings
+    rate_limits: RateLimits = app.state.rate_limits
+    url = settings.resolved_database_url
     log = get_logger(component="api")
     while True:
         try:
-            count = await run_in_threadpool(
-                discard_expired, settings.resolved_database_url, app.state.storage
-            )
+            count = await run_in_threadpool(discard_expired, url, app.state.storage)
             if count:
                 log.info("uploads.expired_discarded", count=count)
+            if purged := await run_in_threadpool(rate_limits.purge_expired):
+                log.info("rate_limits.purged", count=purged)
+            cutoff = datetime.now(UTC) - timedelta(hours=settings.events_progress_retention_hours)
+            pruned = await run_in_threadpool(prune_progress, url, cutoff)
+            if pruned:
+                log.info("events.progress_pruned", count=pruned)
         except Exception as error:  # the next sweep tries again; the API stays up
-            log.error("uploads.sweep_failed", error=type(error).__name__)
-        await asyncio.sleep(settings.upload_sweep_seconds)
+            log.error("api.sweep_failed", error=type(error).__name__)
+        await asyncio.sleep(settings.sweep_seconds)
 
 
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
@@ -92,6 +110,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         servers=[{"url": settings.public_url, "description": "this deployment"}],
         contact={"name": "dubflow", "url": "https://github.com/dubflow/dubflow"},
         lifespan=_lifespan,
+        # Served from this origin by the api_docs router, not from FastAPI's CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.storage = Storage(settings)
@@ -117,6 +138,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         me.router,
         health.router,
         web.router,
+        api_docs.router,
     ):
         app.include_router(router)
     return app

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dubbing_api.core.config import ApiSettings
@@ -60,9 +60,11 @@ def _job_counts(session: Session, user: User) -> tuple[int, int]:
 
 
 def _stored_bytes(session: Session, user: User) -> int:
-    query = select(func.coalesce(func.sum(Upload.size_bytes), 0))
-    query = query.where(Upload.user_id == user.id, Upload.status.in_(_STORING))
-    return int(session.scalar(query) or 0)
+    """The user's uploads and their jobs' artifacts and outputs (as the pipeline measured them)."""
+    uploads = select(func.coalesce(func.sum(Upload.size_bytes), 0))
+    uploads = uploads.where(Upload.user_id == user.id, Upload.status.in_(_STORING))
+    jobs = select(func.coalesce(func.sum(Job.stored_bytes), 0)).where(Job.user_id == user.id)
+    return int(session.scalar(uploads) or 0) + int(session.scalar(jobs) or 0)
 
 
 def _source_seconds() -> Any:
@@ -126,10 +128,16 @@ def _over(
 
 
 def _one_check_at_a_time(session: Session, user: User) -> None:
-    """Lock the user's row until the caller's transaction ends (PostgreSQL), so two creates at
-    the same moment cannot both pass a quota. SQLite has no row locks (its writes are serial,
-    but its reads are not: see docs/security/quotas.md)."""
-    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    """Hold the user's row until the caller's transaction ends, so two creates at the same moment
+    cannot both pass a quota. A write that changes nothing does it on every database: PostgreSQL
+    locks the row; SQLite, which has no row locks, takes its write lock, and the counts that
+    follow are read inside that write transaction (a plain SELECT would not start one)."""
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(id=User.id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def check_upload(session: Session, settings: ApiSettings, user: User, size: int) -> None:
@@ -151,7 +159,7 @@ def check_upload(session: Session, settings: ApiSettings, user: User, size: int)
             403,
             stored_limit,
             stored,
-            "your uploads would take more storage than your quota: delete or abort some",
+            "your uploads and jobs would take more storage than your quota: delete some",
             None,
         )
 
