@@ -67,7 +67,7 @@ def test_the_original_is_not_heard_under_or_around_the_dub(dubbed, name):
     source, speech, mix = sources(dubbed[name])
     leak = listening.leak(source, speech, mix)
     assert leak.share <= 0.05, leak
-    # Where the dub is silent inside a sentence, the original is down by the preset's 12 dB.
+    # Where the dub is silent inside a sentence, the original is down by the preset's depth.
     assert leak.duck_db >= 10.0, leak
 
 
@@ -154,12 +154,13 @@ def test_the_background_between_units_stays_at_its_level(dubbed):
     original, dub, final = (listening.power(listening.decode(p)) for p in (source, speech, mix))
     leak = listening.leak(source, speech, mix)
     # The bed plays alone for the first 1.5 s: the mix keeps it at its level (beyond the mix's
-    # overall gain), and under the dub it is down by the preset's 12 dB.
+    # overall gain), and under the dub it is down by at least 12 dB (the default
+    # preset removes it).
     alone = slice(int(0.2 / listening.FRAME), int(1.2 / listening.FRAME))
     assert float(listening.db(dub[alone]).max()) < -60
     kept = float(listening.db(final[alone]).mean() - listening.db(original[alone]).mean())
     assert kept - leak.gain_db == pytest.approx(0.0, abs=1.0)
-    assert leak.duck_db == pytest.approx(12.0, abs=2.0)
+    assert leak.duck_db >= 12.0, leak
 
 
 def test_a_clip_under_three_seconds_is_normalised_like_any_other(dubbed):

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from dubbing_assets import quality
+from dubbing_core.presets import get_preset
 from resources.ffmpeg import ducking
 
 RATE = quality.RATE
@@ -72,3 +73,12 @@ def test_the_envelope_ducks_each_span_by_the_presets_depth_and_nothing_else():
     assert at[0.5] == 1.0 and at[4.5] == 1.0
     assert len(gain) == 10 * ducking.ENVELOPE_RATE + 1
     assert np.all(np.abs(np.diff(gain)) < 0.05)  # ramps, no steps
+
+
+def test_the_default_preset_removes_the_original_under_units_and_keeps_it_between():
+    depth = get_preset("default").duck_db
+    gain = ducking.envelope([(1.0, 2.0), (5.0, 6.0)], 8.0, duck_db=depth)
+    at = {t: float(gain[round(t * ducking.ENVELOPE_RATE)]) for t in (1.5, 3.5, 5.5, 7.5)}
+    # 80 dB down is under the noise of any recording: the original's speech is gone.
+    assert at[1.5] <= 10 ** (-79 / 20) and at[5.5] <= 10 ** (-79 / 20)
+    assert at[3.5] == 1.0 and at[7.5] == 1.0
