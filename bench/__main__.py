@@ -3,6 +3,7 @@ writes bench/results/latest.json (and the table as latest.md, for docs/performan
 prints the summary table.
 
     python -m bench [--only stages,baseline,live,scale,events] [--output PATH]
+    python -m bench --only compose    (opt-in: Docker, the compose stack against the local one)
 
 Phases, in order: the stage and video-packaging comparisons and the round trip in this
 process; the baseline script; the stack (API + daemon) for the end-to-end jobs and the resume;
@@ -21,6 +22,7 @@ from bench import (
     abuse,
     api_load,
     baseline,
+    compose,
     end_to_end,
     events,
     packaging,
@@ -44,6 +46,7 @@ LIST_SECONDS, CREATE_SECONDS = 2.0, 3.0
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    # "compose" only when named: it needs Docker and builds the images.
     parser.add_argument("--only", default=",".join(PHASES), help="phases to run, comma-separated")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
@@ -146,6 +149,10 @@ def main() -> None:
             with results.phase("abuse"):
                 say(f"9: the API under {abuse.UPLOADS} slow part uploads, a huge job request")
                 results.add(abuse.run_family(work / "abuse"))
+
+        if "compose" in only:
+            with results.phase("compose"):
+                results.add(compose.run_family(work / "compose"))
 
     results.figures.sort(key=lambda figure: figure.family)
     results.write(args.output)

@@ -12,12 +12,19 @@ if docker buildx version >/dev/null 2>&1; then
 else
   export DOCKER_BUILDKIT=0
 fi
+# Each build's output goes to a log of its own (a CI artifact); a failing build prints its end.
+logs=${IMAGE_BUILD_LOGS:-test-artifacts/images}
+mkdir -p "$logs"
 build() {
   local image=$1
   shift
   local start=$SECONDS
-  docker build -q --network host -t "$image:$tag" "$@" . >/dev/null
-  echo "images: $image:$tag built in $((SECONDS - start)) s"
+  if ! docker build --network host -t "$image:$tag" "$@" . >"$logs/$image.log" 2>&1; then
+    tail -n 40 "$logs/$image.log" >&2
+    echo "images: building $image:$tag failed (log: $logs/$image.log)" >&2
+    return 1
+  fi
+  echo "images: $image:$tag built in $((SECONDS - start)) s ($(docker image inspect -f '{{.Size}}' "$image:$tag" | numfmt --to=iec))"
 }
 build dubflow-pipeline --target pipeline
 build dubflow-api --target api
