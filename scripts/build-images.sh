@@ -2,6 +2,9 @@
 # Builds dubflow's images (docs/deployment.md): dubflow-api, dubflow-pipeline, and the compose
 # stack's dubflow-postgres and dubflow-s3, tagged DUBFLOW_IMAGE_TAG (default "local"). Layers
 # are cached by the Docker daemon, so a rebuild after a code change redoes only the last steps.
+# Nothing is pruned here: with the classic builder the cache *is* the untagged images of the
+# build stages, and `docker image prune` would delete it (reclaim space by hand, see
+# docs/deployment.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=${DUBFLOW_IMAGE_TAG:-local}
@@ -30,5 +33,3 @@ build dubflow-pipeline --target pipeline
 build dubflow-api --target api
 build dubflow-postgres -f deploy/docker/postgres.Dockerfile
 build dubflow-s3 -f deploy/docker/s3.Dockerfile
-# vfs and overlay alike keep every superseded layer of a rebuilt image: drop the untagged ones.
-docker image prune -f >/dev/null

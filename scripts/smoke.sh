@@ -48,8 +48,8 @@ export DUBFLOW_CODE_SERVER_PORT=${SMOKE_CODE_SERVER_PORT:-24000}
 export DUBFLOW_API_HOST=127.0.0.1
 export DUBFLOW_PUBLIC_URL=http://127.0.0.1:$DUBFLOW_API_PORT
 export DUBFLOW_DAGSTER_UI_URL=http://127.0.0.1:$DUBFLOW_DAGSTER_PORT
-# Several parts even for the short sample.
-export DUBFLOW_PART_SIZE_BYTES=262144
+# S3's smallest part: the sample (7 MB) goes up in two.
+export DUBFLOW_PART_SIZE_BYTES=5242880
 DOCKER_GID=$(stat -c %g /var/run/docker.sock)
 export DOCKER_GID
 

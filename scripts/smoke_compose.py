@@ -168,7 +168,10 @@ def main() -> None:
     client = DubflowClient(args.api, create_key(args.app_db, "smoke@dubflow.local", "smoke"))
 
     sample = args.workdir / "sample_en.mp4"
-    make_video(sample, MEDIA / "multilingual.mp3", seconds=args.seconds)
+    # Over S3's 5 MiB minimum part size, so the upload takes several parts.
+    make_video(
+        sample, MEDIA / "multilingual.mp3", seconds=args.seconds, size="640x360", lossless=True
+    )
     parts: list[int] = []
     upload_id = client.upload(sample, on_part=lambda n, total: parts.append(total))
     if len(parts) < 2:
