@@ -164,7 +164,8 @@ def main() -> None:
     wait_for_url(f"{args.dagster}/server_info", 300)
     report["stack_ready_s"] = round(time.monotonic() - started, 1)
     with contextlib.suppress(typer.BadParameter):  # the user exists from an earlier attempt
-        create_user(args.app_db, "smoke@dubflow.local", "compose smoke")
+        # An admin: the API shows a job's Dagster runs to admins only, and the smoke checks them.
+        create_user(args.app_db, "smoke@dubflow.local", "compose smoke", role="admin")
     client = DubflowClient(args.api, create_key(args.app_db, "smoke@dubflow.local", "smoke"))
 
     sample = args.workdir / "sample_en.mp4"
