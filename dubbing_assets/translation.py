@@ -1,4 +1,5 @@
-"""Per-language translation of every transcript segment, in one batched engine call."""
+"""Per-language translation of every transcript segment, in one batched engine call per source
+language (a code-switching source has units in several; each unit is translated from its own)."""
 
 import time
 
@@ -21,7 +22,7 @@ DUB_GROUP = "dub"
     partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[dg.AssetDep(transcript, partition_mapping=FROM_JOB)],
-    code_version=RESOURCES["translation"].version(),
+    code_version=f"{RESOURCES['translation'].version()}:unit-language-1",
     retry_policy=TRANSIENT_RETRY,
     description="{lang}/segments.json: one translation per transcript segment, same timing.",
 )
@@ -34,35 +35,48 @@ def translation(
     with tracked(context, jobstore, store):
         job, lang = split_job_lang(context.partition_key)
         source = store.read_json(keys.transcript(job))
-        texts = [segment["text"] for segment in source["segments"]]
+        # Transcripts written before units carried a language have the job's language only.
+        spoken = [segment.get("language") or source["language"] for segment in source["segments"]]
+        texts: list[str] = [""] * len(spoken)
+        engines = {}
         started = time.perf_counter()
-        try:
-            result = translation.translate(texts, source["language"], lang)
-        except TranslationError as error:
-            if error.code == "translation.unsupported_pair":
-                raise rejected(error.code, error.message) from error
-            raise
+        for language in dict.fromkeys(spoken):
+            positions = [i for i, unit_language in enumerate(spoken) if unit_language == language]
+            try:
+                result = translation.translate(
+                    [source["segments"][i]["text"] for i in positions], language, lang
+                )
+            except TranslationError as error:
+                if error.code == "translation.unsupported_pair":
+                    raise rejected(error.code, error.message) from error
+                raise
+            engines[language] = result.engine
+            for position, text in zip(positions, result.texts, strict=True):
+                texts[position] = text
         segments = [
             {
                 "id": segment["id"],
                 "start": segment["start"],
                 "end": segment["end"],
+                "source_language": unit_language,
                 "source_text": segment["text"],
                 "text": text,
             }
-            for segment, text in zip(source["segments"], result.texts, strict=True)
+            for segment, unit_language, text in zip(source["segments"], spoken, texts, strict=True)
         ]
+        engine = ", ".join(dict.fromkeys(engines.values()))
         document = {
             "language": lang,
             "source_language": source["language"],
-            "engine": result.engine,
+            "engine": engine,
+            "engines": engines,
             "segments": segments,
         }
         store.write_json(keys.translation(job, lang), document)
         return materialized(
             store,
             keys.translation(job, lang),
-            engine=result.engine,
+            engine=engine,
             segments=len(segments),
             source_language=source["language"],
             language=lang,

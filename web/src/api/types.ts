@@ -21,3 +21,4 @@ export type JobQuality = Schemas["JobQuality"];
 export type LanguageQuality = Schemas["LanguageQuality"];
 export type QualitySummary = Schemas["QualitySummary"];
 export type QualityUnit = Schemas["QualityUnit"];
+export type UntranscribedRegion = Schemas["UntranscribedRegion"];
