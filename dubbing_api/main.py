@@ -11,7 +11,17 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from dubbing_api.api.routes import catalog, events, health, jobs, me, playback, uploads, web
+from dubbing_api.api.routes import (
+    api_docs,
+    catalog,
+    events,
+    health,
+    jobs,
+    me,
+    playback,
+    uploads,
+    web,
+)
 from dubbing_api.core import metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.headers import SecurityHeaders
@@ -54,7 +64,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # (see dubbing_core/db/session.py).
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     app.state.part_threads = anyio.CapacityLimiter(UPLOAD_THREADS)
-    sweeper = asyncio.create_task(_discard_expired_uploads(app))
+    sweeper = asyncio.create_task(_sweep(app))
     try:
         yield
     finally:
@@ -62,10 +72,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.change_feed.stop()
 
 
-async def _discard_expired_uploads(app: FastAPI) -> None:
-    """Every few minutes, expired upload sessions lose their parts (every replica does it; the
-    work is idempotent)."""
+async def _sweep(app: FastAPI) -> None:
+    """Every few minutes, expired upload sessions lose their parts and stale rate-limit
+    counters are deleted (every replica does it; the work is idempotent)."""
     settings: ApiSettings = app.state.settings
+    rate_limits: RateLimits = app.state.rate_limits
     log = get_logger(component="api")
     while True:
         try:
@@ -74,9 +85,11 @@ async def _discard_expired_uploads(app: FastAPI) -> None:
             )
             if count:
                 log.info("uploads.expired_discarded", count=count)
+            if purged := await run_in_threadpool(rate_limits.purge_expired):
+                log.info("rate_limits.purged", count=purged)
         except Exception as error:  # the next sweep tries again; the API stays up
-            log.error("uploads.sweep_failed", error=type(error).__name__)
-        await asyncio.sleep(settings.upload_sweep_seconds)
+            log.error("api.sweep_failed", error=type(error).__name__)
+        await asyncio.sleep(settings.sweep_seconds)
 
 
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
@@ -92,6 +105,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         servers=[{"url": settings.public_url, "description": "this deployment"}],
         contact={"name": "dubflow", "url": "https://github.com/dubflow/dubflow"},
         lifespan=_lifespan,
+        # Served from this origin by the api_docs router, not from FastAPI's CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.storage = Storage(settings)
@@ -117,6 +133,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         me.router,
         health.router,
         web.router,
+        api_docs.router,
     ):
         app.include_router(router)
     return app

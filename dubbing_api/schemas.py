@@ -390,8 +390,15 @@ class QuotaState(ApiModel):
     unit: Literal["bytes", "jobs", "minutes"]
 
 
+class RateLimitState(ApiModel):
+    limit: int = Field(description="Requests counted per window")
+    window_seconds: int
+    remaining: int = Field(description="What is left of the current window")
+    reset_seconds: int = Field(description="Seconds until the current window ends")
+
+
 class Me(ApiModel):
-    """The caller: who they are, and their quotas with current usage."""
+    """The caller: who they are, their quotas with current usage, and their rate limits."""
 
     id: str
     email: str
@@ -399,6 +406,10 @@ class Me(ApiModel):
     role: Literal["user", "admin"]
     quotas: dict[str, QuotaState] = Field(
         description="uploadBytes, storedBytes, concurrentJobs, queuedJobs, mediaMinutesPerDay"
+    )
+    rate_limits: dict[str, RateLimitState] = Field(
+        description="writes (yours: POST, PUT, PATCH and DELETE requests), authFailures (from "
+        "your address: requests with a bad key or token)"
     )
 
 

@@ -67,3 +67,4 @@ def tracked(
         record.succeeded(time.perf_counter() - started)
     finally:
         record.archive()
+        record.measure_storage()

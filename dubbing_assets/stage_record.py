@@ -96,3 +96,14 @@ class StageRecorder:
             archive_lines(self._store, self.job, self.run_id, self._lines)
         except Exception as error:  # the archive is a copy: never let it fail the stage
             self._context.log.warning(f"could not archive the stage's log lines: {error}")
+
+    def measure_storage(self) -> None:
+        """Record what the job now takes in storage, for the user's stored-bytes quota (its
+        source is the upload's bytes, counted with the upload)."""
+        try:
+            stored = self._store.bytes_under(
+                keys.job_prefix(self.job), excluding=keys.upload(self.job)
+            )
+            self._jobstore.set_stored_bytes(self.job, stored)
+        except Exception as error:  # a measure for the quota: never let it fail the stage
+            self._context.log.warning(f"could not measure the job's storage: {error}")

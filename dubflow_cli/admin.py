@@ -79,7 +79,7 @@ def set_quota(url: str, email: str, **limits: float | None) -> None:
 def users_set_quota(
     email: str,
     upload_bytes: Annotated[int | None, typer.Option(help="Largest upload")] = None,
-    stored_bytes: Annotated[int | None, typer.Option(help="Uploads kept at once")] = None,
+    stored_bytes: Annotated[int | None, typer.Option(help="Uploads and job outputs kept")] = None,
     concurrent_jobs: Annotated[int | None, typer.Option(help="Jobs queued or running")] = None,
     queued_jobs: Annotated[int | None, typer.Option(help="Jobs waiting to start")] = None,
     media_minutes: Annotated[

@@ -200,6 +200,10 @@ class JobStore(dg.ConfigurableResource):
             if status == "succeeded":
                 row.progress = 1.0
 
+    def set_stored_bytes(self, job: str, stored_bytes: int) -> None:
+        with session_scope(self.url) as session:
+            session.execute(update(Job).where(Job.id == job).values(stored_bytes=stored_bytes))
+
     def set_detected_language(self, job: str, language: str) -> None:
         with session_scope(self.url) as session:
             session.execute(update(Job).where(Job.id == job).values(detected_language=language))

@@ -237,6 +237,19 @@ class MediaStore(dg.ConfigurableResource):
         return sorted(str(p)[len(base) + 1 :] for p in found)
 
     @_reaching_the_store
+    def bytes_under(self, prefix: str, *, excluding: str | None = None) -> int:
+        """The bytes of every key under `prefix` but `excluding` (one listing, also on S3)."""
+        if not self.exists(prefix):
+            return 0
+        base = self._fs_and_base()[1]
+        found = self.fs.find(self.path(prefix), detail=True)
+        return sum(
+            int(info["size"] or 0)
+            for path, info in found.items()
+            if str(path)[len(base) + 1 :] != excluding
+        )
+
+    @_reaching_the_store
     def delete_prefix(self, prefix: str) -> None:
         if self.exists(prefix):
             self.fs.rm(self.path(prefix), recursive=True)

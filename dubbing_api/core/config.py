@@ -22,8 +22,9 @@ class ApiSettings(DubflowSettings):
     upload_url_ttl_seconds: int = 3600
     playback_url_ttl_seconds: int = 900
     upload_expiry_hours: int = 24
-    # How often the API discards expired upload sessions (their parts, S3 multipart uploads).
-    upload_sweep_seconds: float = 300.0
+    # How often the API discards expired upload sessions (their parts, S3 multipart uploads)
+    # and deletes stale rate-limit counters from the database store.
+    sweep_seconds: float = 300.0
     # Quotas, per user (docs/security/quotas.md); `dubflow users set-quota` overrides them.
     max_upload_bytes: int = 4 * 1024 * MiB
     quota_stored_bytes: int = 50 * 1024 * MiB

@@ -82,6 +82,13 @@ class DatabaseStorage(Storage):
         with session_scope(self.database_url) as session:
             session.execute(delete(RateLimitCounter).where(RateLimitCounter.key == key))
 
+    def purge_expired(self) -> int:
+        """Delete the counters whose window has ended (a new hit starts a new row): without
+        this, every address and key prefix ever seen would keep a row. The number deleted."""
+        with session_scope(self.database_url) as session:
+            stale = delete(RateLimitCounter).where(RateLimitCounter.expires_at <= time.time())
+            return int(session.execute(stale).rowcount)  # type: ignore[attr-defined]
+
 
 class RateLimits:
     def __init__(self, settings: ApiSettings) -> None:
@@ -90,9 +97,15 @@ class RateLimits:
             if settings.rate_limit_storage == "database"
             else MemoryStorage()
         )
+        self.storage = storage
         self.limiter = FixedWindowRateLimiter(storage)
         self.auth_failures = parse(settings.rate_limit_auth_failures)
         self.writes = parse(settings.rate_limit_writes)
+
+    def purge_expired(self) -> int:
+        """Stale counters deleted from the database store (memory counters expire by
+        themselves)."""
+        return self.storage.purge_expired() if isinstance(self.storage, DatabaseStorage) else 0
 
     def refuse_if_blocked(self, address: str, key_prefix: str | None) -> None:
         """Before checking a credential: refuse an address (or key) that failed too often."""
@@ -114,6 +127,18 @@ class RateLimits:
             if not self.limiter.hit(self.writes, *scope):
                 raise self._refusal("rate_limit.writes", self.writes, scope)
         return self._headers(self.writes, ("write-user", user_id))
+
+    def windows(self, user_id: str, address: str) -> dict[str, tuple[RateLimitItem, int, int]]:
+        """Each limit that applies to a caller: (limit, remaining, seconds until it resets)."""
+        windows = {}
+        for name, item, scope in (
+            ("writes", self.writes, ("write-user", user_id)),
+            ("auth_failures", self.auth_failures, ("auth-address", address)),
+        ):
+            stats = self.limiter.get_window_stats(item, *scope)
+            reset = max(int(stats.reset_time - time.time()) + 1, 1)
+            windows[name] = (item, stats.remaining, reset)
+        return windows
 
     def _headers(self, item: RateLimitItem, scope: tuple[str, str]) -> dict[str, str]:
         stats = self.limiter.get_window_stats(item, *scope)

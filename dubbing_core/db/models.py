@@ -111,7 +111,10 @@ class UploadPart(Base):
 
 class Job(Base):
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_user_created", "user_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_jobs_user_created", "user_id", "created_at", "id"),
+        Index("ix_jobs_user_status", "user_id", "status"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -126,6 +129,9 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Bytes of the job's artifacts and outputs in storage (not its source, which is the
+    # upload's): measured by the pipeline after every stage, counted in the stored-bytes quota.
+    stored_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     languages: Mapped[list["JobLanguage"]] = relationship(
         cascade="all, delete-orphan", order_by="JobLanguage.position"

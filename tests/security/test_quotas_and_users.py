@@ -56,6 +56,11 @@ def test_me_shows_quotas_and_usage(live_api: LiveApi, sample_video: Path):
     assert quotas["storedBytes"]["usage"] == sample_video.stat().st_size
     assert 0.05 < quotas["mediaMinutesPerDay"]["usage"] < 0.1  # a 4 s video
     assert quotas["concurrentJobs"]["limit"] == live_api.settings.quota_concurrent_jobs
+    # Three writes so far (the upload, its completion, the job; parts are not counted).
+    writes = me["rateLimits"]["writes"]
+    assert (writes["limit"], writes["windowSeconds"], writes["remaining"]) == (10000, 60, 9997)
+    assert 1 <= writes["resetSeconds"] <= 61
+    assert me["rateLimits"]["authFailures"]["remaining"] == 10000
 
 
 def test_concurrent_and_queued_job_quotas(live_api: LiveApi, sample_video: Path):

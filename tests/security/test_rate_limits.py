@@ -8,9 +8,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from dubbing_api.core.rate_limits import DatabaseStorage
 from dubbing_core.db import migrate
+from dubbing_core.db.models import RateLimitCounter
+from dubbing_core.db.session import session_scope
 from tests.api.conftest import DATABASES, _database_url
 from tests.security.conftest import LiveApi, running_api
 
@@ -69,6 +72,9 @@ def test_writes_are_limited_per_user(replicas):
         _problem(over, "rate_limit.writes")
         # Reads are not writes.
         assert http.get(f"{first.url}/v1/jobs", headers=alice).status_code == 200
+        # The user sees where they stand, on either replica.
+        writes = http.get(f"{second.url}/v1/me", headers=alice).json()["rateLimits"]["writes"]
+        assert (writes["limit"], writes["remaining"]) == (5, 0)
 
 
 @pytest.mark.parametrize("kind", DATABASES)
@@ -82,3 +88,41 @@ def test_database_counters_count_once_per_window(kind: str, tmp_path: Path):
     assert storage.incr("short", 0) == 1
     storage.clear("k")
     assert storage.get("k") == 0
+
+
+def _counter_keys(url: str) -> set[str]:
+    with session_scope(url) as session:
+        return set(session.scalars(select(RateLimitCounter.key)))
+
+
+@pytest.mark.parametrize("kind", DATABASES)
+def test_stale_counters_are_purged(kind: str, tmp_path: Path):
+    url = _database_url(kind, tmp_path)
+    migrate(url)
+    storage = DatabaseStorage(url)
+    storage.incr("current", 60)
+    storage.incr("ended", 0)
+    assert storage.purge_expired() == 1
+    assert _counter_keys(url) == {"current"}
+
+
+def test_the_api_purges_stale_counters(tmp_path: Path):
+    """Finding: a row per address and key prefix ever seen, kept forever. The API's sweep
+    deletes the counters of ended windows (one-second windows here)."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    with running_api(
+        tmp_path,
+        database_url=url,
+        rate_limit_storage="database",
+        rate_limit_auth_failures="100/second",
+        sweep_seconds="0.5",
+    ) as api:
+        for address in ("127.0.0.3", "127.0.0.4"):
+            transport = httpx.HTTPTransport(local_address=address)
+            with httpx.Client(transport=transport) as http:
+                assert http.get(f"{api.url}/v1/jobs", headers=BAD_KEY).status_code == 401
+        deadline = time.monotonic() + 60
+        while _counter_keys(url) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _counter_keys(url) == set()
+        assert '"rate_limits.purged"' in api.log.read_text()

@@ -16,7 +16,7 @@ from tests.security.conftest import PART_SIZE, LiveApi, running_api
 
 @pytest.fixture(scope="module")
 def sweeping_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
-    with running_api(tmp_path_factory.mktemp("sweep"), upload_sweep_seconds="0.5") as api:
+    with running_api(tmp_path_factory.mktemp("sweep"), sweep_seconds="0.5") as api:
         yield api
 
 

@@ -4,6 +4,7 @@ import { Link, Navigate, Outlet, type RouteObject, useMatches } from "react-rout
 
 import { RequireAuth } from "./auth/RequireAuth";
 import { Layout } from "./components/Layout";
+import { AccountPage } from "./pages/AccountPage";
 import { JobDetailPage } from "./pages/JobDetailPage";
 import { JobsPage } from "./pages/JobsPage";
 import { SignInPage } from "./pages/SignInPage";
@@ -55,6 +56,7 @@ export const routes: RouteObject[] = [
           { path: "/jobs", element: <JobsPage />, handle: { title: "Jobs" } },
           { path: "/jobs/:jobId", element: <JobDetailPage />, handle: { title: "Job" } },
           { path: "/jobs/:jobId/watch", element: <WatchPage />, handle: { title: "Watch" } },
+          { path: "/account", element: <AccountPage />, handle: { title: "Account" } },
           { path: "*", element: <NotFound />, handle: { title: "No such page" } },
         ],
       },

@@ -1,11 +1,12 @@
-"""The caller: identity, role, and quotas with their current usage."""
+"""The caller: identity, role, quotas with their current usage, and rate limits."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic.alias_generators import to_camel
 
-from dubbing_api.api.deps import SessionDep, SettingsDep, UserDep
+from dubbing_api.api.deps import RateLimitsDep, SessionDep, SettingsDep, UserDep
 from dubbing_api.core.openapi import problems
-from dubbing_api.schemas import Me, QuotaState
+from dubbing_api.core.rate_limits import client_address
+from dubbing_api.schemas import Me, QuotaState, RateLimitState
 from dubbing_api.services import quotas
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
@@ -14,12 +15,19 @@ router = APIRouter(prefix="/v1/me", tags=["me"])
 @router.get(
     "",
     operation_id="getMe",
-    summary="Who you are, and your quotas with their current usage",
+    summary="Who you are, your quotas with their current usage, and your rate limits",
     description="Each quota has its limit and what you use of it now; a request over a quota "
-    "gets a `quota.<name>` problem with the same figures.",
+    "gets a `quota.<name>` problem with the same figures. Each rate limit has what is left of "
+    "its current window (reading this does not count).",
     responses=problems(401),
 )
-def get_me(user: UserDep, session: SessionDep, settings: SettingsDep) -> Me:
+def get_me(
+    request: Request,
+    user: UserDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    limits: RateLimitsDep,
+) -> Me:
     return Me(
         id=user.id,
         email=user.email,
@@ -28,5 +36,16 @@ def get_me(user: UserDep, session: SessionDep, settings: SettingsDep) -> Me:
         quotas={
             to_camel(name): QuotaState(limit=quota.limit, usage=quota.usage, unit=quota.unit)  # type: ignore[arg-type]
             for name, quota in quotas.usage(session, settings, user).items()
+        },
+        rate_limits={
+            to_camel(name): RateLimitState(
+                limit=item.amount,
+                window_seconds=item.get_expiry(),
+                remaining=remaining,
+                reset_seconds=reset,
+            )
+            for name, (item, remaining, reset) in limits.windows(
+                user.id, client_address(request)
+            ).items()
         },
     )

@@ -364,8 +364,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Who you are, and your quotas with their current usage
-         * @description Each quota has its limit and what you use of it now; a request over a quota gets a `quota.<name>` problem with the same figures.
+         * Who you are, your quotas with their current usage, and your rate limits
+         * @description Each quota has its limit and what you use of it now; a request over a quota gets a `quota.<name>` problem with the same figures. Each rate limit has what is left of its current window (reading this does not count).
          */
         get: operations["getMe"];
         put?: never;
@@ -741,7 +741,7 @@ export interface components {
         };
         /**
          * Me
-         * @description The caller: who they are, and their quotas with current usage.
+         * @description The caller: who they are, their quotas with current usage, and their rate limits.
          */
         Me: {
             /** Id */
@@ -761,6 +761,13 @@ export interface components {
              */
             quotas: {
                 [key: string]: components["schemas"]["QuotaState"];
+            };
+            /**
+             * Ratelimits
+             * @description writes (yours: POST, PUT, PATCH and DELETE requests), authFailures (from your address: requests with a bad key or token)
+             */
+            rateLimits: {
+                [key: string]: components["schemas"]["RateLimitState"];
             };
         };
         /** MediaSummary */
@@ -950,6 +957,26 @@ export interface components {
              * @enum {string}
              */
             unit: "bytes" | "jobs" | "minutes";
+        };
+        /** RateLimitState */
+        RateLimitState: {
+            /**
+             * Limit
+             * @description Requests counted per window
+             */
+            limit: number;
+            /** Windowseconds */
+            windowSeconds: number;
+            /**
+             * Remaining
+             * @description What is left of the current window
+             */
+            remaining: number;
+            /**
+             * Resetseconds
+             * @description Seconds until the current window ends
+             */
+            resetSeconds: number;
         };
         /** ReceivedPart */
         ReceivedPart: {

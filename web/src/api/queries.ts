@@ -54,6 +54,17 @@ export function useLanguageName(): (code: string) => string {
   );
 }
 
+/** The signed-in user: identity, role, quotas with usage, rate limits. Fresh on every visit of
+ * the account page; elsewhere (the role) a minute old is fine. */
+export function useMe() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["me"],
+    queryFn: () => unwrap(api.GET("/v1/me")),
+    staleTime: 60_000,
+  });
+}
+
 export function usePresets() {
   const api = useApi();
   return useQuery({

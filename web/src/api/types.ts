@@ -22,3 +22,6 @@ export type LanguageQuality = Schemas["LanguageQuality"];
 export type QualitySummary = Schemas["QualitySummary"];
 export type QualityUnit = Schemas["QualityUnit"];
 export type UntranscribedRegion = Schemas["UntranscribedRegion"];
+export type Me = Schemas["Me"];
+export type QuotaState = Schemas["QuotaState"];
+export type RateLimitState = Schemas["RateLimitState"];

@@ -61,7 +61,12 @@ describe("the signed-in frame", () => {
     await userEvent.keyboard("{Enter}");
     expect(menu).toHaveAttribute("aria-expanded", "true");
     const items = await screen.findAllByRole("menuitem");
-    expect(items.map((item) => item.textContent)).toEqual(["New dub", "Jobs", "Sign out"]);
+    expect(items.map((item) => item.textContent)).toEqual([
+      "New dub",
+      "Jobs",
+      "Account",
+      "Sign out",
+    ]);
     // Arrows move through the items, from the first.
     await userEvent.keyboard("{ArrowDown}");
     expect(items[0]).toHaveFocus();

@@ -8,6 +8,7 @@ import { useAuth } from "../auth/AuthProvider";
 const NAV = [
   { to: "/upload", label: "New dub" },
   { to: "/jobs", label: "Jobs" },
+  { to: "/account", label: "Account" },
 ];
 
 /** After moving to another page, focus starts at its content (as a page load would), not on the

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 
 import type { Job, LogLine } from "../api/types";
 import { fakeApi } from "../test/fakeApi";
-import { job, language, LANGUAGES, PRESETS, quality, stage } from "../test/fixtures";
+import { job, language, LANGUAGES, me, PRESETS, quality, stage } from "../test/fixtures";
 import { renderApp } from "../test/render";
 
 function failedJob(): Job {
@@ -191,8 +191,8 @@ describe("the job detail page", () => {
     expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
   });
 
-  it("shows the metrics and links the Dagster runs", async () => {
-    server(job);
+  it("shows the metrics and, to an admin, links the Dagster runs", async () => {
+    server(job).on("GET", "/v1/me", { body: me({ role: "admin" }) });
     renderApp("/jobs/J1");
     await userEvent.click(await screen.findByRole("tab", { name: "Metrics" }));
     expect(screen.getByText("1 min 0 s")).toBeInTheDocument();
@@ -202,6 +202,15 @@ describe("the job detail page", () => {
       "href",
       "http://127.0.0.1:3000/runs/run-1",
     );
+  });
+
+  it("has no Dagster runs tab for a user who is not an admin", async () => {
+    server(job).on("GET", "/v1/me", { body: me() });
+    const { queryClient } = renderApp("/jobs/J1");
+    await screen.findByRole("tab", { name: "Metrics" });
+    await waitFor(() => expect(queryClient.getQueryState(["me"])?.status).toBe("success"));
+    expect(screen.getAllByRole("tab")).toHaveLength(4);
+    expect(screen.queryByRole("tab", { name: /Dagster runs/ })).toBeNull();
   });
 
   it("shows each language's quality report with its plots, and one not measured yet", async () => {

@@ -20,7 +20,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 
 import { asProblem } from "../api/problem";
-import { useCancelJob, useCatalogue, useJob, useLanguageName } from "../api/queries";
+import { useCancelJob, useCatalogue, useJob, useLanguageName, useMe } from "../api/queries";
 import type { Job, LanguageState } from "../api/types";
 import { AddLanguagesForm } from "../components/AddLanguagesForm";
 import { LogsPanel } from "../components/LogsPanel";
@@ -159,6 +159,9 @@ function Header({ job }: { job: Job }) {
 export function JobDetailPage() {
   const { jobId = "" } = useParams();
   const job = useJob(jobId);
+  // Dagster's UI is for operators: the API gives its links to admins only, so only they get the
+  // tab (tenants would see an empty one).
+  const isAdmin = useMe().data?.role === "admin";
 
   if (job.error) {
     return <ProblemAlert problem={asProblem(job.error)} />;
@@ -176,7 +179,7 @@ export function JobDetailPage() {
           <Tabs.Tab value="logs">Logs</Tabs.Tab>
           <Tabs.Tab value="quality">Quality</Tabs.Tab>
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
-          <Tabs.Tab value="runs">Dagster runs ({data.dagsterRuns.length})</Tabs.Tab>
+          {isAdmin && <Tabs.Tab value="runs">Dagster runs ({data.dagsterRuns.length})</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="stages" pt="md">
           <Stack>
@@ -208,26 +211,28 @@ export function JobDetailPage() {
             <Text c="dimmed">No stage has finished yet.</Text>
           )}
         </Tabs.Panel>
-        <Tabs.Panel value="runs" pt="md">
-          {data.dagsterRuns.length === 0 ? (
-            <Text c="dimmed">No run has started yet.</Text>
-          ) : (
-            <List>
-              {data.dagsterRuns.map((run) => (
-                <List.Item key={run.runId}>
-                  <Anchor href={run.url} target="_blank" rel="noreferrer" ff="monospace">
-                    {run.runId}
-                  </Anchor>
-                </List.Item>
-              ))}
-            </List>
-          )}
-          {data.logsKey && (
-            <Text size="sm" c="dimmed" mt="md">
-              Log archive of the latest run: <Code>{data.logsKey}</Code>
-            </Text>
-          )}
-        </Tabs.Panel>
+        {isAdmin && (
+          <Tabs.Panel value="runs" pt="md">
+            {data.dagsterRuns.length === 0 ? (
+              <Text c="dimmed">No run has started yet.</Text>
+            ) : (
+              <List>
+                {data.dagsterRuns.map((run) => (
+                  <List.Item key={run.runId}>
+                    <Anchor href={run.url} target="_blank" rel="noreferrer" ff="monospace">
+                      {run.runId}
+                    </Anchor>
+                  </List.Item>
+                ))}
+              </List>
+            )}
+            {data.logsKey && (
+              <Text size="sm" c="dimmed" mt="md">
+                Log archive of the latest run: <Code>{data.logsKey}</Code>
+              </Text>
+            )}
+          </Tabs.Panel>
+        )}
       </Tabs>
     </Stack>
   );

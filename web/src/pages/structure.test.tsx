@@ -7,7 +7,7 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import { fakeApi } from "../test/fakeApi";
-import { job, LANGUAGES, PRESETS } from "../test/fixtures";
+import { job, LANGUAGES, me, PRESETS } from "../test/fixtures";
 import { renderApp } from "../test/render";
 
 function server() {
@@ -30,6 +30,7 @@ function server() {
         nextCursor: null,
       },
     })
+    .on("GET", "/v1/me", { body: me() })
     .on("GET", "/v1/jobs/J1", { body: job() })
     .on("GET", "/v1/jobs/J1/logs", { body: { items: [], nextCursor: null } });
 }
@@ -74,6 +75,13 @@ describe("each page's structure", () => {
     expectSoundStructure();
     await userEvent.click(screen.getByRole("tab", { name: "Metrics" }));
     await screen.findByText("Wall clock");
+    expectSoundStructure();
+  });
+
+  it("account", async () => {
+    server();
+    renderApp("/account");
+    await screen.findByRole("table", { name: "Quotas" });
     expectSoundStructure();
   });
 

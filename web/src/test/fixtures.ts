@@ -4,6 +4,7 @@ import type {
   LanguageInfo,
   LanguageQuality,
   LanguageState,
+  Me,
   PresetInfo,
   StageName,
   StageState,
@@ -197,5 +198,26 @@ export function quality(code: string): LanguageQuality {
         leak: 0,
       },
     ],
+  };
+}
+
+export function me(extra: Partial<Me> = {}): Me {
+  return {
+    id: "U1",
+    email: "ana@example.com",
+    name: "Ana",
+    role: "user",
+    quotas: {
+      uploadBytes: { limit: 4e9, usage: 0, unit: "bytes" },
+      storedBytes: { limit: 50e9, usage: 45e9, unit: "bytes" },
+      concurrentJobs: { limit: 10, usage: 2, unit: "jobs" },
+      queuedJobs: { limit: 5, usage: 5, unit: "jobs" },
+      mediaMinutesPerDay: { limit: 600, usage: 12.5, unit: "minutes" },
+    },
+    rateLimits: {
+      writes: { limit: 120, windowSeconds: 60, remaining: 117, resetSeconds: 42 },
+      authFailures: { limit: 20, windowSeconds: 60, remaining: 20, resetSeconds: 60 },
+    },
+    ...extra,
   };
 }
