@@ -1,4 +1,4 @@
-.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test bench bench-long ui smoke clean
+.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test gateway-test bench bench-long ui smoke clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,12 +17,12 @@ demo: setup
 dev: setup $(WEB_BUILD)
 	./scripts/dev.sh
 
-test: setup lint typecheck contract web-test pytest
+test: setup lint typecheck contract web-test gateway-test pytest
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	npm run lint --workspace web --silent
+	npm run lint --workspace web --workspace express-gw --silent
 	$(BIN)/hadolint Dockerfile deploy/docker/*.Dockerfile
 	$(BIN)/actionlint
 
@@ -57,6 +57,10 @@ $(WEB_BUILD): $(WEB_SOURCES)
 web-test:
 	npm run test --workspace web --silent
 
+# The Express gateway (docs/gateway.md) in front of the real API, which the tests start.
+gateway-test:
+	npm run test --workspace express-gw --silent
+
 # Benchmarks (not part of `make test`): bench/results/latest.json and a summary table; what the
 # figures mean is in docs/performance.md. BENCH_REPEATS sets the alternated repetitions (3).
 bench: setup
@@ -76,4 +80,4 @@ ui: setup
 	$(BIN)/dubflow ui
 
 clean:
-	rm -rf data .pytest_cache .mypy_cache .ruff_cache web/dist
+	rm -rf data .pytest_cache .mypy_cache .ruff_cache web/dist express-gw/dist

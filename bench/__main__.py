@@ -2,16 +2,16 @@
 writes bench/results/latest.json (and the table as latest.md, for docs/performance.md) and
 prints the summary table.
 
-    python -m bench [--only stages,baseline,live,scale,api,events,abuse] [--output PATH]
+    python -m bench [--only stages,baseline,live,scale,api,events,gateway,abuse] [--output PATH]
     python -m bench --only compose    (opt-in: Docker, the compose stack against the local one)
 
 Phases, in order: the stage and video-packaging comparisons and the round trip in this
 process; the baseline script; the stack (API + daemon) for the end-to-end jobs and the resume;
 then 10,000 jobs are seeded and the stack is started again for sensor ticks, and the API alone
 for the list at that scale; the API alone over 10,000 jobs on SQLite and on PostgreSQL, for the
-list and creates under load; the API alone again with many idle event streams open; last, the
-abuse drills. A
-phase that fails is reported (and makes the exit status 1); the others still run.
+list and creates under load; the API alone again with many idle event streams open, then behind
+the Express gateway; last, the abuse drills. A phase that fails is reported (and makes the exit
+status 1); the others still run.
 """
 
 import argparse
@@ -27,6 +27,7 @@ from bench import (
     compose,
     end_to_end,
     events,
+    gateway,
     long_clip,
     packaging,
     partitions,
@@ -40,7 +41,7 @@ from bench.live import FollowedJob, Tick, live_stack
 from resources.ffmpeg.audio import duration
 from resources.models import ModelRegistry
 
-PHASES = ("stages", "baseline", "live", "scale", "api", "events", "abuse")
+PHASES = ("stages", "baseline", "live", "scale", "api", "events", "gateway", "abuse")
 # Opt-in (`make bench-long`): tens of minutes of dubbing.
 LONG = "long"
 SOURCE = "en"
@@ -149,6 +150,11 @@ def main() -> None:
             with results.phase("events"), live_stack(data, "api") as live:
                 say("10: GET /v1/jobs with idle event streams open")
                 results.add(events.run_family(live, LIST_SECONDS))
+
+        if "gateway" in only:
+            with results.phase("gateway"), live_stack(data, "api") as live:
+                say("12: GET /v1/jobs and a job stream's first event, through the gateway / direct")
+                results.add(gateway.run_family(live, tiny, LIST_SECONDS))
 
         if LONG in only:
             with results.phase(LONG):

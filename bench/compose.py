@@ -14,13 +14,13 @@ from pathlib import Path
 from bench.core import ROOT, Figure, ratio_figure, say
 from bench.live import live_stack
 
-FAMILY = "12 compose vs local"
+FAMILY = "13 compose vs local"
 SOURCE = "en"
 
 
 def run_family(work: Path) -> list[Figure]:
     artifacts = work / "smoke"
-    say("12: the compose smoke (images, stack, one job, a killed run resumed)")
+    say("13: the compose smoke (images, stack, one job, a killed run resumed)")
     subprocess.run(
         [ROOT / "scripts" / "smoke.sh"],
         cwd=ROOT,
@@ -29,7 +29,7 @@ def run_family(work: Path) -> list[Figure]:
     )
     report = json.loads((artifacts / "report.json").read_text())
     languages = report["job"]["languages"]
-    say(f"12: the same job on the local stack ({','.join(languages)})")
+    say(f"13: the same job on the local stack ({','.join(languages)})")
     with live_stack(work / "local-stack") as live:
         local = live.dub(artifacts / "sample_en.mp4", languages, SOURCE)
     seconds = {"compose": [report["job"]["wall_s"]], "local": [local.wall_s]}

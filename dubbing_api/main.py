@@ -4,6 +4,7 @@ import asyncio
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from dubbing_api.core.limits import BodyLimit
 from dubbing_api.core.observability import RequestObserver
 from dubbing_api.core.rate_limits import RateLimits
 from dubbing_api.core.tokens import TokenVerifier
-from dubbing_api.services.events import ChangeFeed, StreamLimits
+from dubbing_api.services.events import ChangeFeed, StreamLimits, prune_progress
 from dubbing_api.services.uploads import discard_expired
 from dubbing_api.storage import Storage
 from dubbing_core.db import migrate
@@ -73,20 +74,24 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 async def _sweep(app: FastAPI) -> None:
-    """Every few minutes, expired upload sessions lose their parts and stale rate-limit
-    counters are deleted (every replica does it; the work is idempotent)."""
+    """Every few minutes, expired upload sessions lose their parts, stale rate-limit counters
+    are deleted and jobs finished long ago lose their progress events (every replica does it;
+    the work is idempotent)."""
     settings: ApiSettings = app.state.settings
     rate_limits: RateLimits = app.state.rate_limits
+    url = settings.resolved_database_url
     log = get_logger(component="api")
     while True:
         try:
-            count = await run_in_threadpool(
-                discard_expired, settings.resolved_database_url, app.state.storage
-            )
+            count = await run_in_threadpool(discard_expired, url, app.state.storage)
             if count:
                 log.info("uploads.expired_discarded", count=count)
             if purged := await run_in_threadpool(rate_limits.purge_expired):
                 log.info("rate_limits.purged", count=purged)
+            cutoff = datetime.now(UTC) - timedelta(hours=settings.events_progress_retention_hours)
+            pruned = await run_in_threadpool(prune_progress, url, cutoff)
+            if pruned:
+                log.info("events.progress_pruned", count=pruned)
         except Exception as error:  # the next sweep tries again; the API stays up
             log.error("api.sweep_failed", error=type(error).__name__)
         await asyncio.sleep(settings.sweep_seconds)

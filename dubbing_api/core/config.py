@@ -23,7 +23,7 @@ class ApiSettings(DubflowSettings):
     playback_url_ttl_seconds: int = 900
     upload_expiry_hours: int = 24
     # How often the API discards expired upload sessions (their parts, S3 multipart uploads)
-    # and deletes stale rate-limit counters from the database store.
+    # stale rate-limit counters from the database store and old progress events.
     sweep_seconds: float = 300.0
     # Quotas, per user (docs/security/quotas.md); `dubflow users set-quota` overrides them.
     max_upload_bytes: int = 4 * 1024 * MiB
@@ -64,6 +64,9 @@ class ApiSettings(DubflowSettings):
     events_max_streams_per_user: int = Field(default=8, ge=1)
     events_max_streams: int = Field(default=1000, ge=1)
     events_poll_seconds: float = Field(default=0.5, gt=0)
+    # Progress events of a job that finished longer ago than this are deleted (its status events
+    # stay as long as the job); checked with the expired uploads.
+    events_progress_retention_hours: float = Field(default=24.0, gt=0)
 
     dagster_graphql_url: str = "http://127.0.0.1:3000/graphql"
     dagster_ui_url: str = "http://127.0.0.1:3000"

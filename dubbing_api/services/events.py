@@ -17,12 +17,12 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 import psycopg
 from anyio import to_thread
 from fastapi.sse import ServerSentEvent
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.engine import make_url
 
 from dubbing_api.core.config import ApiSettings
@@ -201,9 +201,9 @@ async def stream(
         while True:
             signal.clear()
             horizon = feed.horizon
-            # Read before the events: a job that had ended by then has all its events below.
-            ended = scope.job_id is not None and (
-                await to_thread.run_sync(_job_status, url, scope.job_id) in FINISHED
+            # The job's last event once it has ended (its final status commits with it).
+            last = (
+                None if scope.job_id is None else await to_thread.run_sync(_last, url, scope.job_id)
             )
             while True:
                 events = await to_thread.run_sync(_events, url, scope, after, horizon)
@@ -212,14 +212,18 @@ async def stream(
                     after = event.id
                 if len(events) < PAGE:
                     break
-            if ended and after >= horizon:
+            # Compared with the job's own last id: other jobs' events move the horizon on.
+            if last is not None and after >= last:
                 return
             await signal.wait()
 
 
-def _job_status(url: str, job_id: str) -> str | None:
+def _last(url: str, job_id: str) -> int | None:
+    """The id of the job's last event if the job has ended, else None."""
     with session_scope(url) as session:
-        return session.scalar(select(Job.status).where(Job.id == job_id))
+        if session.scalar(select(Job.status).where(Job.id == job_id)) not in FINISHED:
+            return None
+        return session.scalar(select(func.max(JobEvent.id)).where(JobEvent.job_id == job_id)) or 0
 
 
 def _events(url: str, scope: Scope, after: int, horizon: int) -> list[JobEvent]:
@@ -256,3 +260,16 @@ def _sse(event: JobEvent) -> ServerSentEvent:
     return ServerSentEvent(
         id=str(event.id), event=event.kind, raw_data=data.model_dump_json(by_alias=True)
     )
+
+
+def prune_progress(database_url: str, finished_before: datetime) -> int:
+    """Delete the `stage.progress` events of the jobs that finished before `finished_before`;
+    returns how many. Progress is the bulk of the events, and once a job has ended its stages'
+    final statuses say what the progress said. The rest of its events (statuses, languages
+    ready) stay as long as the job, so its stream still replays how it went."""
+    finished = select(Job.id).where(Job.status.in_(FINISHED), Job.finished_at < finished_before)
+    with session_scope(database_url) as session:
+        result = session.execute(
+            delete(JobEvent).where(JobEvent.kind == "stage.progress", JobEvent.job_id.in_(finished))
+        )
+        return result.rowcount if isinstance(result, CursorResult) else 0

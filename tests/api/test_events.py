@@ -4,11 +4,15 @@ The pipeline's own writes (`JobStore`) stand in for a run here; tests/e2e/test_s
 real job through the real pipeline.
 """
 
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from dubbing_api.client import parse_event_stream
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.main import create_app
+from dubbing_api.services.events import prune_progress
 from resources.jobstore import JobStore
 from tests.api.conftest import upload_file
 
@@ -129,3 +133,30 @@ def test_open_streams_are_bounded_per_user(settings: ApiSettings, alice, sample_
         # The slot is given back when the stream closes.
         with client.stream("GET", "/v1/events", headers=alice) as again:
             assert again.status_code == 200
+
+
+def test_progress_events_of_jobs_finished_long_ago_are_pruned_and_the_rest_still_replays(
+    client, alice, settings, sample_video
+):
+    store = JobStore(database_url=settings.resolved_database_url)
+    finished = _job(client, alice, upload_file(client, alice, sample_video))
+    _run_job(store, finished)
+    running = _job(client, alice, upload_file(client, alice, sample_video))
+    store.stage_started(running, "", "source_video", run_id="run-2", attempt=1)
+    store.stage_progress(running, "", "source_video", 0.5)
+
+    def replay(job_id: str) -> list[dict[str, Any]]:
+        with client.stream("GET", f"/v1/jobs/{job_id}/events", headers=alice) as response:
+            return list(parse_event_stream(response.iter_lines()))
+
+    # The finished job's stream ends though a later job has events (ids past its own).
+    before = replay(finished)
+    url = settings.resolved_database_url
+    # Nothing finished before an hour ago; everything finished before an hour from now, but
+    # only finished jobs lose their progress.
+    assert prune_progress(url, datetime.now(UTC) - timedelta(hours=1)) == 0
+    assert prune_progress(url, datetime.now(UTC) + timedelta(hours=1)) == 2
+
+    assert replay(finished) == [event for event in before if event["event"] != "stage.progress"]
+    store.job_cancelled(running)  # so that its stream ends
+    assert "stage.progress" in [event["event"] for event in replay(running)]
