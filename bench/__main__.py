@@ -3,6 +3,7 @@ writes bench/results/latest.json (and the table as latest.md, for docs/performan
 prints the summary table.
 
     python -m bench [--only stages,baseline,live,scale,api,events,gateway,abuse] [--output PATH]
+    python -m bench --only compose    (opt-in: Docker, the compose stack against the local one)
 
 Phases, in order: the stage and video-packaging comparisons and the round trip in this
 process; the baseline script; the stack (API + daemon) for the end-to-end jobs and the resume;
@@ -23,6 +24,7 @@ from bench import (
     abuse,
     api_scale,
     baseline,
+    compose,
     end_to_end,
     events,
     gateway,
@@ -57,10 +59,12 @@ def baseline_models() -> tuple[Path, Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    # LONG and "compose" only when named: the long clips take long; compose needs Docker and
+    # builds the images.
     parser.add_argument(
         "--only",
         default=",".join(PHASES),
-        help=f"phases to run, comma-separated, from {', '.join((*PHASES, LONG))}",
+        help=f"phases to run, comma-separated, from {', '.join((*PHASES, LONG, 'compose'))}",
     )
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
@@ -171,6 +175,10 @@ def main() -> None:
             with results.phase("abuse"):
                 say(f"9: the API under {abuse.UPLOADS} slow part uploads, a huge job request")
                 results.add(abuse.run_family(work / "abuse"))
+
+        if "compose" in only:
+            with results.phase("compose"):
+                results.add(compose.run_family(work / "compose"))
 
     results.figures.sort(key=lambda figure: figure.family)
     results.write(args.output)

@@ -3,11 +3,12 @@
 # when none answers, ensures the base image, builds the images (cached by the daemon), brings
 # docker-compose.yml up with throw-away secrets on ports of its own, runs scripts/smoke_compose.py
 # against it, then collects every service's and every run container's log into
-# test-artifacts/smoke/ and tears the stack down, volumes included.
+# test-artifacts/smoke/ (SMOKE_ARTIFACTS) with a report of what it measured (report.json), and
+# tears the stack down, volumes included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
-artifacts=test-artifacts/smoke
+artifacts=${SMOKE_ARTIFACTS:-test-artifacts/smoke}
 rm -rf "$artifacts"
 mkdir -p "$artifacts"
 
@@ -22,8 +23,9 @@ if ! command -v dockerd >/dev/null || ! command -v docker-compose >/dev/null \
 fi
 ./scripts/ensure-dockerd.sh
 ./scripts/base-image.sh
-./scripts/build-images.sh
-echo "smoke: images ready after $((SECONDS - started)) s"
+IMAGE_BUILD_LOGS=$artifacts/images ./scripts/build-images.sh
+images_s=$((SECONDS - started))
+echo "smoke: images ready after $images_s s"
 
 if docker compose version >/dev/null 2>&1; then
   compose=(docker compose)
@@ -46,8 +48,8 @@ export DUBFLOW_CODE_SERVER_PORT=${SMOKE_CODE_SERVER_PORT:-24000}
 export DUBFLOW_API_HOST=127.0.0.1
 export DUBFLOW_PUBLIC_URL=http://127.0.0.1:$DUBFLOW_API_PORT
 export DUBFLOW_DAGSTER_UI_URL=http://127.0.0.1:$DUBFLOW_DAGSTER_PORT
-# Several parts even for the short sample.
-export DUBFLOW_PART_SIZE_BYTES=262144
+# S3's smallest part: the sample (7 MB) goes up in two.
+export DUBFLOW_PART_SIZE_BYTES=5242880
 DOCKER_GID=$(stat -c %g /var/run/docker.sock)
 export DOCKER_GID
 
@@ -64,6 +66,13 @@ teardown() {
   done
   "${compose[@]}" down --volumes --remove-orphans >"$artifacts/down.log" 2>&1
   if [ "$status" -eq 0 ]; then
+    .venv/bin/python - "$artifacts/report.json" "$images_s" "$((SECONDS - started))" <<'PY'
+import json, sys
+path, images_s, total_s = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+report = json.loads(open(path).read())
+report.update(images_ready_s=images_s, total_s=total_s)
+open(path, "w").write(json.dumps(report, indent=2) + "\n")
+PY
     echo "smoke: passed in $((SECONDS - started)) s (logs: $artifacts/)"
   else
     echo "smoke: failed after $((SECONDS - started)) s; the services' logs are in $artifacts/" >&2
@@ -79,4 +88,6 @@ postgres=postgresql://postgres:$POSTGRES_PASSWORD@127.0.0.1:$DUBFLOW_POSTGRES_PO
   --dagster "http://127.0.0.1:$DUBFLOW_DAGSTER_PORT" \
   --app-db "postgresql+psycopg://${postgres#postgresql://}/dubflow" \
   --dagster-db "$postgres/dagster" \
-  --workdir "$artifacts"
+  --workdir "$artifacts" \
+  --report "$artifacts/report.json" \
+  --image-tag "${DUBFLOW_IMAGE_TAG:-local}"

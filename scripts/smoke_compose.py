@@ -1,7 +1,9 @@
 """The client side of `make smoke` (scripts/smoke.sh), against the compose stack it started:
 dub the sample through the API, check the HLS output with ffprobe, check that every run had a
 container of its own and that Dagster's runs are in PostgreSQL, then kill a run container in
-the middle of a stage and resume the job. Exits non-zero with one line saying what failed."""
+the middle of a stage and resume the job. Writes what it measured to a JSON report (the
+images' sizes, the stack's start, each job's wall time); exits non-zero with one line saying
+what failed."""
 
 import argparse
 import contextlib
@@ -23,6 +25,8 @@ from testing.media import MEDIA, make_video
 from testing.servers import wait_for_url
 
 JOB_TIMEOUT = 1500.0
+IMAGES = ("dubflow-api", "dubflow-pipeline", "dubflow-postgres", "dubflow-s3")
+LANGUAGES = ["es", "ca"]
 
 
 def log(message: str) -> None:
@@ -97,7 +101,21 @@ def running_stage(job: dict[str, Any]) -> str | None:
     return next((s["stage"] for s in stages if s["status"] == "running"), None)
 
 
-def kill_and_resume(client: DubflowClient, upload_id: str) -> None:
+def image_sizes(tag: str) -> dict[str, int]:
+    """Bytes of each image of the stack, as the Docker daemon reports them."""
+    sizes = {}
+    for image in IMAGES:
+        output = subprocess.run(
+            ["docker", "image", "inspect", "-f", "{{.Size}}", f"{image}:{tag}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        sizes[image] = int(output)
+    return sizes
+
+
+def kill_and_resume(client: DubflowClient, upload_id: str) -> dict[str, Any]:
     job = client.create_job(upload_id, ["es"], "en")
     deadline = time.monotonic() + JOB_TIMEOUT
     while True:
@@ -118,12 +136,14 @@ def kill_and_resume(client: DubflowClient, upload_id: str) -> None:
     job = client.wait(job["id"], timeout=600)
     if job["status"] != "failed" or not job["errorCode"]:
         fail(f"after the kill the job is {job['status']} ({job['errorCode']}), not failed cleanly")
-    log(f"job failed cleanly: {job['errorCode']}")
+    failed_with = job["errorCode"]
+    log(f"job failed cleanly: {failed_with}")
     client.retry(job["id"], resume_from=stage)
     job = client.wait(job["id"], timeout=JOB_TIMEOUT)
     if job["status"] != "succeeded":
         fail(f"resumed job {job['status']}: {job['errorCode']} {job['errorMessage']}")
     log(f"job resumed from {stage} and succeeded")
+    return {"killed_during": stage, "failed_with": failed_with}
 
 
 def main() -> None:
@@ -133,33 +153,51 @@ def main() -> None:
     parser.add_argument("--app-db", required=True)
     parser.add_argument("--dagster-db", required=True)
     parser.add_argument("--workdir", type=Path, required=True)
+    parser.add_argument("--report", type=Path, required=True)
+    parser.add_argument("--image-tag", default="local")
     parser.add_argument("--seconds", type=int, default=15)
     args = parser.parse_args()
+    report: dict[str, Any] = {"images_bytes": image_sizes(args.image_tag)}
 
+    started = time.monotonic()
     wait_for_url(f"{args.api}/v1/health", 300)
     wait_for_url(f"{args.dagster}/server_info", 300)
+    report["stack_ready_s"] = round(time.monotonic() - started, 1)
     with contextlib.suppress(typer.BadParameter):  # the user exists from an earlier attempt
-        create_user(args.app_db, "smoke@dubflow.local", "compose smoke")
+        # An admin: the API shows a job's Dagster runs to admins only, and the smoke checks them.
+        create_user(args.app_db, "smoke@dubflow.local", "compose smoke", role="admin")
     client = DubflowClient(args.api, create_key(args.app_db, "smoke@dubflow.local", "smoke"))
 
     sample = args.workdir / "sample_en.mp4"
-    make_video(sample, MEDIA / "multilingual.mp3", seconds=args.seconds)
+    # Over S3's 5 MiB minimum part size, so the upload takes several parts.
+    make_video(
+        sample, MEDIA / "multilingual.mp3", seconds=args.seconds, size="640x360", lossless=True
+    )
     parts: list[int] = []
     upload_id = client.upload(sample, on_part=lambda n, total: parts.append(total))
     if len(parts) < 2:
         fail(f"the upload went in {len(parts)} part(s), not several")
     log(f"uploaded {sample.stat().st_size} bytes in {len(parts)} parts")
 
-    languages = ["es", "ca"]
+    # Timed as `make bench` times a job on the local stack: from upload complete to succeeded.
     started = time.monotonic()
-    job = client.create_job(upload_id, languages, "en")
+    job = client.create_job(upload_id, LANGUAGES, "en")
     job = client.wait(job["id"], timeout=JOB_TIMEOUT, interval=1.0)
     if job["status"] != "succeeded":
         fail(f"job {job['status']}: {job['errorCode']} {job['errorMessage']}")
-    log(f"job into {','.join(languages)} playable in {time.monotonic() - started:.1f} s")
-    check_hls(client, job["id"], languages)
+    report["job"] = {
+        "languages": LANGUAGES,
+        "media_s": args.seconds,
+        "wall_s": round(time.monotonic() - started, 1),
+        "runs": len(job["dagsterRuns"]),
+    }
+    log(f"job into {','.join(LANGUAGES)} playable in {report['job']['wall_s']} s")
+    check_hls(client, job["id"], LANGUAGES)
     check_runs(job, args.dagster_db)
-    kill_and_resume(client, upload_id)
+    started = time.monotonic()
+    report["resume"] = kill_and_resume(client, upload_id)
+    report["resume"]["wall_s"] = round(time.monotonic() - started, 1)
+    args.report.write_text(json.dumps(report, indent=2) + "\n")
 
 
 if __name__ == "__main__":

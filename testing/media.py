@@ -7,8 +7,17 @@ ROOT = Path(__file__).resolve().parent.parent
 MEDIA = ROOT / "media"
 
 
-def make_video(dst: Path, audio: Path, *, seconds: float, start: float = 0.0) -> Path:
-    """An H.264/AAC MP4: a generated picture over a real recording."""
+def make_video(
+    dst: Path,
+    audio: Path,
+    *,
+    seconds: float,
+    start: float = 0.0,
+    size: str = "320x180",
+    lossless: bool = False,
+) -> Path:
+    """An H.264/AAC MP4: a generated picture over a real recording. `lossless` makes the file
+    many times bigger (for uploads that must span several parts of S3's 5 MiB minimum)."""
     subprocess.run(
         [
             "ffmpeg",
@@ -18,7 +27,7 @@ def make_video(dst: Path, audio: Path, *, seconds: float, start: float = 0.0) ->
             "-f",
             "lavfi",
             "-i",
-            "testsrc2=size=320x180:rate=25",
+            f"testsrc2=size={size}:rate=25",
             "-ss",
             str(start),
             "-i",
@@ -33,6 +42,7 @@ def make_video(dst: Path, audio: Path, *, seconds: float, start: float = 0.0) ->
             "libx264",
             "-preset",
             "ultrafast",
+            *(["-qp", "0"] if lossless else []),
             "-pix_fmt",
             "yuv420p",
             "-g",

@@ -18,11 +18,12 @@ FROM ${BASE_IMAGE}
 COPY --from=rclone-build /opt/rclone/bin/rclone /usr/local/bin/rclone
 RUN useradd --system --uid 10001 --home-dir /data --create-home s3
 USER 10001
-# The bucket of the compose stack exists from the start; credentials come from the environment
-# (RCLONE_AUTH_KEY="access,secret", rclone's own variable for --auth-key).
-ENV S3_BUCKET=dubflow
+# The bucket of the compose stack exists from the start. The credentials come from the
+# environment and go to rclone as its --auth-key flag (rclone's RCLONE_AUTH_KEY variable would
+# split "access,secret" at the comma into two entries).
+ENV S3_BUCKET=dubflow S3_ADDRESS=0.0.0.0:9000
 EXPOSE 9000
 # Healthy once the port accepts connections (bash's /dev/tcp: the image has no HTTP client).
 HEALTHCHECK --interval=5s --timeout=3s --retries=10 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/9000"]
-ENTRYPOINT ["/bin/sh", "-c", "mkdir -p \"/data/$S3_BUCKET\" && exec rclone serve s3 --addr 0.0.0.0:9000 /data"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${S3_ADDRESS##*:}"]
+ENTRYPOINT ["/bin/sh", "-c", ": \"${S3_ACCESS_KEY:?set S3_ACCESS_KEY}\" \"${S3_SECRET_KEY:?set S3_SECRET_KEY}\" && mkdir -p \"/data/$S3_BUCKET\" && exec rclone serve s3 --addr \"$S3_ADDRESS\" --auth-key \"$S3_ACCESS_KEY,$S3_SECRET_KEY\" /data"]
