@@ -106,8 +106,14 @@ ENV PATH=/opt/node/bin:$PATH \
 WORKDIR /src
 COPY package.json package-lock.json ./
 COPY packages/api-client/package.json packages/api-client/package.json
+COPY packages/shared/package.json packages/shared/package.json
 COPY web/package.json web/package.json
-RUN npm ci --no-audit --no-fund --loglevel=error --workspace web --workspace packages/api-client
+# The lock file lists every workspace: the others' manifests let `npm ci` check it (their
+# dependencies are not installed).
+COPY express-gw/package.json express-gw/package.json
+COPY mobile/package.json mobile/package.json
+RUN npm ci --no-audit --no-fund --loglevel=error --workspace web --workspace packages/api-client \
+    --workspace packages/shared
 COPY packages packages
 COPY web web
 RUN npm run build --workspace web --silent
