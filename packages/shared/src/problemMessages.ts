@@ -58,6 +58,10 @@ export const PROBLEM_MESSAGES: Record<string, string> = {
   "quota.stored_bytes": "Your uploads would take more storage than you have: delete some first.",
   "rate_limit.auth_failures": "Too many failed sign-ins from here: wait a minute and try again.",
   "rate_limit.writes": "Too many changes in a short time: wait a moment and try again.",
+  // From the optional gateway in front of the API (docs/gateway.md).
+  "rate_limit.requests": "Too many requests in a short time: wait a moment and try again.",
+  "upstream.unavailable": "The service behind the gateway cannot be reached: try again shortly.",
+  "upstream.timeout": "The service behind the gateway took too long to answer: try again.",
   "idempotency.in_progress": "The same request is still being processed: wait, then reload.",
   "metrics.invalid_token": "The metrics need the scraper's token.",
   "metrics.disabled": "Metrics are turned off on this server.",
