@@ -11,7 +11,17 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from dubbing_api.api.routes import catalog, events, health, jobs, me, playback, uploads, web
+from dubbing_api.api.routes import (
+    catalog,
+    events,
+    health,
+    jobs,
+    me,
+    playback,
+    units,
+    uploads,
+    web,
+)
 from dubbing_api.core import metrics, openapi, problems
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.core.headers import SecurityHeaders
@@ -41,6 +51,11 @@ DEFAULT_PUBLIC_URL = ApiSettings.model_fields["public_url"].default
 TAGS = [
     {"name": "uploads", "description": "Chunked, resumable uploads to object storage."},
     {"name": "jobs", "description": "Dubbing jobs: create, follow, cancel, retry, add languages."},
+    {
+        "name": "editing",
+        "description": "A job's units: correct the transcript and the translations, re-dub "
+        "only what changed.",
+    },
     {"name": "playback", "description": "Signed HLS playback and downloads."},
     {"name": "catalog", "description": "Languages, voices and presets the engines support."},
     {"name": "me", "description": "The caller: identity, role, quotas and usage."},
@@ -111,6 +126,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     for router in (
         uploads.router,
         jobs.router,
+        units.router,
         events.router,
         playback.router,
         catalog.router,

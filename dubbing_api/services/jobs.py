@@ -16,6 +16,7 @@ from dubbing_api.core.security import sign_path
 from dubbing_api.dagster_client import DagsterClient, DagsterUnavailable
 from dubbing_api.schemas import (
     DagsterRun,
+    HistoryEntry,
     JobCreate,
     JobMetrics,
     JobSummary,
@@ -208,6 +209,15 @@ def view(settings: ApiSettings, storage: Storage, job: Job, viewer: User) -> Job
         dagster_runs=[DagsterRun(run_id=run, url=f"{ui}/runs/{run}") for run in runs]
         if internals
         else [],
+        history=[
+            HistoryEntry(
+                kind=event.kind,  # type: ignore[arg-type]
+                at=event.created_at,
+                languages=list(event.payload.get("languages", [])),
+                units=list(event.payload.get("units", [])),
+            )
+            for event in job.requests
+        ],
     )
 
 

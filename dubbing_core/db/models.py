@@ -136,6 +136,8 @@ class Job(Base):
     attempts: Mapped[list["StageAttempt"]] = relationship(
         cascade="all, delete-orphan", order_by="StageAttempt.id"
     )
+    # What was asked of the job, in order: its history.
+    requests: Mapped[list["OutboxEvent"]] = relationship(viewonly=True, order_by="OutboxEvent.id")
 
 
 class JobLanguage(Base):
@@ -202,7 +204,8 @@ class OutboxEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
-    # job.submitted | job.retry | job.languages_added
+    # job.submitted | job.retry | job.languages_added | job.redub, and units.edited (for the
+    # job's history only: no run follows an edit)
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
