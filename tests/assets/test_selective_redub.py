@@ -2,8 +2,6 @@
 language synthesizes that unit alone; every other unit's speech samples and every artifact of the
 other language stay byte-identical, and Whisper hears the new text in the edited unit's slot."""
 
-import io
-import wave
 from datetime import UTC, datetime
 
 import pytest
@@ -13,6 +11,7 @@ from dubbing_core import keys
 from dubbing_core.edits import UnitEdit, UnitEdits, save_edits
 from testing.harness import make_pipeline
 from testing.media import MEDIA, make_video
+from tests.listening import Pcm
 
 LANGS = ["es", "ca"]
 NEW_TEXT = "Mañana comeremos naranjas en la playa con nuestros amigos."
@@ -23,16 +22,28 @@ def _metadata(result, asset):
     return {key: value.value for key, value in event.metadata.items()}
 
 
-def _pcm(store, key):
-    with wave.open(io.BytesIO(store.read_bytes(key))) as audio:
-        return audio.getframerate(), audio.getsampwidth(), audio.readframes(audio.getnframes())
-
-
-def _files(store, job, lang):
-    """Every artifact of a language: its folder and its HLS renditions."""
-    prefixes = [f"{keys.job_prefix(job)}/{lang}", keys.hls_audio_prefix(job, lang)]
-    prefixes.append(keys.hls_subtitles_prefix(job, lang))
+def language_files(store, job, lang):
+    """Every artifact of a language, by content hash: its folder and its HLS renditions."""
+    prefixes = [
+        f"{keys.job_prefix(job)}/{lang}",
+        keys.hls_audio_prefix(job, lang),
+        keys.hls_subtitles_prefix(job, lang),
+    ]
     return {key: store.sha256(key) for prefix in prefixes for key in store.list(prefix)}
+
+
+def heard_in_slot(asr, speech: Pcm, segments, index, path):
+    transcript = asr.transcribe(speech.save(path, speech.unit_span(segments, index)), "es")
+    return " ".join(segment.text for segment in transcript.segments)
+
+
+def assert_says_the_new_text(heard: str, new_text: str, old_text: str) -> None:
+    new_wer = word_error_rate(new_text, heard)
+    old_wer = word_error_rate(old_text, heard)
+    # espeak-ng through the small Whisper model garbles a word or two ("naranjas" heard as
+    # "a rancas"): what counts is that the slot says the new sentence, not the old one.
+    assert new_wer <= 0.75 and new_wer + 0.2 < old_wer, (heard, new_wer, old_wer)
+    assert len(set(words(new_text)) & set(words(heard))) >= 4, heard
 
 
 @pytest.fixture(scope="module")
@@ -46,28 +57,21 @@ def redubbed(tmp_path_factory, models_dir):
         assert pipeline.dub(job, lang).success
     store = pipeline.store
     before = {
-        "speech": _pcm(store, keys.speech(job, "es")),
+        "speech": Pcm.of(store.read_bytes(keys.speech(job, "es"))),
         "translation": store.read_json(keys.translation(job, "es")),
-        "ca": _files(store, job, "ca"),
+        "ca": language_files(store, job, "ca"),
     }
     segments = before["translation"]["segments"]
     assert len(segments) >= 2, "the clip must hold several units"
     edited = len(segments) // 2
-    save_edits(
-        store,
-        keys.translation_edits(job, "es"),
-        UnitEdits(
-            units=[
-                UnitEdit(
-                    id=segments[edited]["id"],
-                    text=NEW_TEXT,
-                    replaces=segments[edited]["machine_text"],
-                    edited_at=datetime.now(UTC),
-                    edited_by="test",
-                )
-            ]
-        ),
+    edit = UnitEdit(
+        id=segments[edited]["id"],
+        text=NEW_TEXT,
+        replaces=segments[edited]["machine_text"],
+        edited_at=datetime.now(UTC),
+        edited_by="test",
     )
+    save_edits(store, keys.translation_edits(job, "es"), UnitEdits(units=[edit]))
     result = pipeline.dub(job, "es")
     assert result.success
     return pipeline, job, before, edited, result
@@ -90,48 +94,23 @@ def test_the_redub_translates_nothing_and_synthesizes_the_edited_unit_only(redub
 
 def test_only_the_edited_units_samples_changed(redubbed):
     pipeline, job, before, edited, _ = redubbed
-    rate, width, old = before["speech"]
-    new_rate, new_width, new = _pcm(pipeline.store, keys.speech(job, "es"))
-    assert (new_rate, new_width, len(new)) == (rate, width, len(old))
-    segments = before["translation"]["segments"]
-    start = round(segments[edited]["start"] * rate) * width
-    end = (
-        round(segments[edited + 1]["start"] * rate) * width
-        if edited + 1 < len(segments)
-        else len(old)
-    )
-    assert new[:start] == old[:start], "the units before the edited one changed"
-    assert new[end:] == old[end:], "the units after the edited one changed"
-    assert new[start:end] != old[start:end]
+    old: Pcm = before["speech"]
+    new = Pcm.of(pipeline.store.read_bytes(keys.speech(job, "es")))
+    assert (new.rate, new.width, len(new.frames)) == (old.rate, old.width, len(old.frames))
+    start, end = old.unit_span(before["translation"]["segments"], edited)
+    assert new.frames[:start] == old.frames[:start], "the units before the edited one changed"
+    assert new.frames[end:] == old.frames[end:], "the units after the edited one changed"
+    assert new.frames[start:end] != old.frames[start:end]
 
 
 def test_the_other_language_is_byte_identical(redubbed):
     pipeline, job, before, _, _ = redubbed
-    assert before["ca"] and _files(pipeline.store, job, "ca") == before["ca"]
+    assert before["ca"] and language_files(pipeline.store, job, "ca") == before["ca"]
 
 
 def test_whisper_hears_the_new_text_in_the_edited_units_slot(redubbed, tmp_path):
     pipeline, job, before, edited, _ = redubbed
-    rate, width, samples = _pcm(pipeline.store, keys.speech(job, "es"))
+    speech = Pcm.of(pipeline.store.read_bytes(keys.speech(job, "es")))
     segments = before["translation"]["segments"]
-    start = round(segments[edited]["start"] * rate) * width
-    end = (
-        round(segments[edited + 1]["start"] * rate) * width
-        if edited + 1 < len(segments)
-        else len(samples)
-    )
-    slot = tmp_path / "slot.wav"
-    with wave.open(str(slot), "wb") as audio:
-        audio.setnchannels(1)
-        audio.setsampwidth(width)
-        audio.setframerate(rate)
-        audio.writeframes(samples[start:end])
-    heard = " ".join(
-        s.text for s in pipeline.resources["asr"].transcribe(slot, language="es").segments
-    )
-    new_wer = word_error_rate(NEW_TEXT, heard)
-    old_wer = word_error_rate(segments[edited]["text"], heard)
-    # espeak-ng through the small Whisper model garbles a word or two ("naranjas", "amigos"):
-    # what counts is that the slot says the new sentence, not the old one.
-    assert new_wer <= 0.75 and new_wer + 0.2 < old_wer, (heard, new_wer, old_wer)
-    assert len(set(words(NEW_TEXT)) & set(words(heard))) >= 4, heard
+    heard = heard_in_slot(pipeline.resources["asr"], speech, segments, edited, tmp_path / "s.wav")
+    assert_says_the_new_text(heard, NEW_TEXT, segments[edited]["text"])
