@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from dubbing_core.glossary import MAX_TERMS, GlossaryTerm
 from dubbing_core.stages import STAGES, StageName
 from dubbing_core.statuses import JobStatus, StageStatus, UploadStatus
 
@@ -127,6 +128,12 @@ class JobCreate(ApiModel):
     upload_id: str = Field(min_length=1, max_length=64)
     source_language: str = Field(default="auto", max_length=16, examples=["auto", "en"])
     targets: list[TargetSpec] = Field(max_length=MAX_TARGETS)
+    glossary: list[GlossaryTerm] | None = Field(
+        default=None,
+        max_length=MAX_TERMS,
+        description="Terms kept verbatim or translated one fixed way; default: your glossary "
+        "(`GET /v1/me/glossary`)",
+    )
 
 
 class StageAttemptState(ApiModel):
@@ -474,6 +481,7 @@ class TranslatedUnit(ApiModel):
     text: str = Field(description="The unit's translation: the user's edit, or the engine's")
     machine_text: str = Field(description="The translation engine's text")
     edited: bool
+    glossary_terms: list[str] = Field(description="The glossary's terms the source unit holds")
     translation_stale: bool = Field(
         description="The source unit changed since it was translated: a re-dub translates it again"
     )
@@ -492,7 +500,12 @@ class TranslatedUnits(ApiModel):
     job_id: str
     language: str
     engine: str
+    glossary: list[GlossaryTerm] = Field(description="The job's glossary")
     units: list[TranslatedUnit]
+
+
+class Glossary(ApiModel):
+    terms: list[GlossaryTerm] = Field(max_length=MAX_TERMS)
 
 
 class UnitTextEdit(ApiModel):

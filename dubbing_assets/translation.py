@@ -18,6 +18,8 @@ from dubbing_assets.stage_errors import rejected
 from dubbing_assets.transcription import transcript
 from dubbing_core import keys
 from dubbing_core.edits import edited_texts, load_edits
+from dubbing_core.glossary import applied_terms
+from dubbing_core.requests import load_request
 from resources.jobstore import JobStore
 from resources.storage import MediaStore
 from resources.translation import Translation, TranslationError
@@ -43,19 +45,25 @@ def translation(
         job, lang = split_job_lang(context.partition_key)
         source = store.read_json(keys.transcript(job))
         texts = edited_texts(source["segments"], load_edits(store, keys.source_edits(job)))
+        glossary = load_request(store, job).glossary
         previous = (
             store.read_json(keys.translation(job, lang))
             if store.exists(keys.translation(job, lang))
             else None
         )
-        machine = reusable_translations(previous, texts, translation.version())
+        made_with = {
+            "engine_version": translation.version(),
+            "glossary": [term.model_dump() for term in glossary],
+        }
+        machine = reusable_translations(previous, texts, made_with)
+        missed: list[int] = []
         missing = [index for index in range(len(texts)) if index not in machine]
         engine = str(previous["engine"]) if previous and not missing else ""
         started = time.perf_counter()
         if missing:
             try:
                 result = translation.translate(
-                    [texts[index] for index in missing], source["language"], lang
+                    [texts[index] for index in missing], source["language"], lang, glossary
                 )
             except TranslationError as error:
                 if error.code == "translation.unsupported_pair":
@@ -63,6 +71,7 @@ def translation(
                 raise
             machine.update(zip(missing, result.texts, strict=True))
             engine = result.engine
+            missed = [missing[position] for position in result.glossary_missed]
         segments = [
             {
                 "id": segment["id"],
@@ -71,6 +80,7 @@ def translation(
                 "source_text": text,
                 "machine_text": machine[index],
                 "text": machine[index],
+                "glossary": applied_terms(text, glossary),
             }
             for index, (segment, text) in enumerate(zip(source["segments"], texts, strict=True))
         ]
@@ -83,7 +93,7 @@ def translation(
             "language": lang,
             "source_language": source["language"],
             "engine": engine,
-            "engine_version": translation.version(),
+            **made_with,
             "segments": segments,
         }
         store.write_json(keys.translation(job, lang), document)
@@ -94,6 +104,10 @@ def translation(
             segments=len(segments),
             translated_segments=len(missing),
             edited_segments=sum(s["text"] != s["machine_text"] for s in segments),
+            glossary_terms=len(glossary),
+            glossary_segments=sum(bool(s["glossary"]) for s in segments),
+            # Translated again without the glossary: the engine lost a term's placeholder.
+            glossary_missed=[segments[index]["id"] for index in missed],
             source_language=source["language"],
             language=lang,
             translate_seconds=round(time.perf_counter() - started, 3),
@@ -101,11 +115,11 @@ def translation(
 
 
 def reusable_translations(
-    previous: dict[str, Any] | None, texts: list[str], engine_version: str
+    previous: dict[str, Any] | None, texts: list[str], made_with: dict[str, Any]
 ) -> dict[int, str]:
     """The engine's translations of the previous run that still hold, by segment position: same
-    engine version, same number of segments, same source text."""
-    if previous is None or previous.get("engine_version") != engine_version:
+    engine version and glossary, same number of segments, same source text."""
+    if previous is None or any(previous.get(key) != value for key, value in made_with.items()):
         return {}
     segments = previous["segments"]
     if len(segments) != len(texts):

@@ -42,6 +42,7 @@ from dubbing_core.db.models import (
     Upload,
     User,
 )
+from dubbing_core.glossary import GlossaryTerm
 from dubbing_core.requests import JobRequest, TargetRequest
 from dubbing_core.stages import JOB_STAGES, LANGUAGE_STAGES, STAGES, resume_plan
 from dubbing_core.statuses import ACTIVE, FINISHED
@@ -82,6 +83,9 @@ def create(
         source_name=upload.filename,
         source_language=body.source_language,
         targets=targets,
+        glossary=body.glossary
+        if body.glossary is not None
+        else [GlossaryTerm.model_validate(term) for term in user.glossary or []],
     )
     # Storage first, then the outbox event in the same commit as the job: a sensor that sees
     # the event always finds the source and the request in storage.

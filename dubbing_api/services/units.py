@@ -35,6 +35,7 @@ from dubbing_core import keys
 from dubbing_core.db import transitions
 from dubbing_core.db.models import Job, OutboxEvent, User, utcnow
 from dubbing_core.edits import MAX_UNIT_TEXT, UnitEdit, edited_texts, load_edits, save_edits
+from dubbing_core.requests import load_request
 from dubbing_core.stages import resume_plan
 from dubbing_core.statuses import ACTIVE
 
@@ -107,6 +108,7 @@ def translated_units(storage: Storage, job: Job, lang: str) -> TranslatedUnits:
         job_id=job.id,
         language=lang,
         engine=str(document["engine"]),
+        glossary=load_request(storage.store, job.id).glossary,
         units=[
             TranslatedUnit(
                 id=segment["id"],
@@ -116,6 +118,7 @@ def translated_units(storage: Storage, job: Job, lang: str) -> TranslatedUnits:
                 text=text,
                 machine_text=machine_text,
                 edited=text != machine_text,
+                glossary_terms=segment.get("glossary", []),
                 translation_stale=current_source.get(segment["id"]) != segment["source_text"],
                 speech_stale=spoken.get(position) != text,
             )

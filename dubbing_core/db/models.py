@@ -49,6 +49,8 @@ class User(Base):
     max_queued_jobs: Mapped[int | None] = mapped_column(Integer, nullable=True)
     max_media_minutes_per_day: Mapped[float | None] = mapped_column(Float, nullable=True)
     max_stored_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The glossary new jobs get when they name none (`dubbing_core.glossary.GlossaryTerm`s).
+    glossary: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A disabled user's keys stop working at once (`dubflow users disable`).
     disabled_at: Mapped[datetime | None] = mapped_column(nullable=True)

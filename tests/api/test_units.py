@@ -53,6 +53,7 @@ def _finished_job(client, alice, settings, sample_video) -> str:
                 "source_text": source,
                 "machine_text": text,
                 "text": text,
+                "glossary": ["boat"] if "boat" in source else [],
             }
             for (i, start, end, source), text in zip(SOURCE, texts, strict=True)
         ]
@@ -100,7 +101,8 @@ def test_source_and_translated_units_with_their_time_ranges(client, alice, job):
     assert [(u["id"], u["start"], u["end"], u["text"]) for u in source["units"]] == SOURCE
     assert not any(u["edited"] for u in source["units"])
     spanish, _ = _units(client, alice, job, "es")
-    assert spanish["engine"] == "apertium"
+    assert spanish["engine"] == "apertium" and spanish["glossary"] == []
+    assert [u["glossaryTerms"] for u in spanish["units"]] == [[], ["boat"]]
     assert [u["text"] for u in spanish["units"]] == TRANSLATIONS["es"]
     assert [u["sourceText"] for u in spanish["units"]] == [text for *_, text in SOURCE]
     assert not any(u["translationStale"] or u["speechStale"] for u in spanish["units"])

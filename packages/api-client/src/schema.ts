@@ -444,6 +444,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/glossary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your default glossary
+         * @description New jobs that name no glossary get this one (docs/editing.md).
+         */
+        get: operations["getMyGlossary"];
+        /**
+         * Replace your default glossary
+         * @description Jobs already created keep the glossary they were created with.
+         */
+        put: operations["setMyGlossary"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -527,6 +551,30 @@ export interface components {
             runId: string;
             /** Url */
             url: string;
+        };
+        /** Glossary */
+        Glossary: {
+            /** Terms */
+            terms: components["schemas"]["GlossaryTerm"][];
+        };
+        /** GlossaryTerm */
+        GlossaryTerm: {
+            /**
+             * Term
+             * @example Dubflow
+             */
+            term: string;
+            /**
+             * Translations
+             * @description Forced translations by language code; a language without one keeps the term verbatim
+             * @default {}
+             * @example {
+             *       "es": "el Támesis"
+             *     }
+             */
+            translations: {
+                [key: string]: string;
+            };
         };
         /** Health */
         Health: {
@@ -645,6 +693,11 @@ export interface components {
             sourceLanguage: string;
             /** Targets */
             targets: components["schemas"]["TargetSpec"][];
+            /**
+             * Glossary
+             * @description Terms kept verbatim or translated one fixed way; default: your glossary (`GET /v1/me/glossary`)
+             */
+            glossary?: components["schemas"]["GlossaryTerm"][] | null;
         };
         /** JobMetrics */
         JobMetrics: {
@@ -1307,6 +1360,11 @@ export interface components {
             /** Edited */
             edited: boolean;
             /**
+             * Glossaryterms
+             * @description The glossary's terms the source unit holds
+             */
+            glossaryTerms: string[];
+            /**
              * Translationstale
              * @description The source unit changed since it was translated: a re-dub translates it again
              */
@@ -1325,6 +1383,11 @@ export interface components {
             language: string;
             /** Engine */
             engine: string;
+            /**
+             * Glossary
+             * @description The job's glossary
+             */
+            glossary: components["schemas"]["GlossaryTerm"][];
             /** Units */
             units: components["schemas"]["TranslatedUnit"][];
         };
@@ -3001,6 +3064,77 @@ export interface operations {
             };
             /** @description API key missing, unknown or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyGlossary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Glossary"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setMyGlossary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Glossary"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Glossary"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
