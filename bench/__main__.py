@@ -4,11 +4,11 @@ prints the summary table.
 
     python -m bench [--only stages,baseline,live,scale,events] [--output PATH]
 
-Phases, in order: the stage and video-packaging comparisons and the round trip in this
-process; the baseline script; the stack (API + daemon) for the end-to-end jobs and the resume;
-then 10,000 jobs are seeded and the stack is started again for sensor ticks, and the API alone
-for the load; the API alone again with many idle event streams open; last, the abuse drills. A
-phase that fails is reported (and makes the exit status 1); the others still run.
+Phases, in order: the stage and video-packaging comparisons, the round trip and the selective
+re-dub in this process; the baseline script; the stack (API + daemon) for the end-to-end jobs and
+the resume; then 10,000 jobs are seeded and the stack is started again for sensor ticks, and the
+API alone for the load; the API alone again with many idle event streams open; last, the abuse
+drills. A phase that fails is reported (and makes the exit status 1); the others still run.
 """
 
 import argparse
@@ -25,6 +25,7 @@ from bench import (
     events,
     packaging,
     partitions,
+    redub,
     resume,
     round_trip,
     stages,
@@ -68,6 +69,8 @@ def main() -> None:
                 results.add(packaging.run_family(inprocess, work))
                 say("8: round trip: Whisper on each language's dub alone and on its mix")
                 results.add(round_trip.run_family(inprocess))
+                say("11: selective re-dub: one edited unit against the language from scratch")
+                results.add(redub.run_family(inprocess))
 
         if "baseline" in only:
             with results.phase("baseline"):
