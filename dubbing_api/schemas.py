@@ -363,6 +363,15 @@ class VoiceInfo(ApiModel):
     engine: str
 
 
+class InstalledVoice(ApiModel):
+    id: str
+    language: str
+    engine: Literal["piper", "espeak-ng"]
+    quality: str = Field(examples=["neural (piper medium): natural"])
+    licence: str = Field(examples=["GPL-3.0-or-later"])
+    default: bool = Field(description="The language's voice when a preset names none")
+
+
 class LanguageInfo(ApiModel):
     code: str
     name: str

@@ -424,6 +424,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/voices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The installed voices, per language, with engine, quality and licence
+         * @description Only voices this installation can speak with; `default` marks each language's voice when a preset names none.
+         */
+        get: operations["listVoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -611,6 +631,33 @@ export interface components {
              * @default []
              */
             units: number[];
+        };
+        /** InstalledVoice */
+        InstalledVoice: {
+            /** Id */
+            id: string;
+            /** Language */
+            language: string;
+            /**
+             * Engine
+             * @enum {string}
+             */
+            engine: "piper" | "espeak-ng";
+            /**
+             * Quality
+             * @example neural (piper medium): natural
+             */
+            quality: string;
+            /**
+             * Licence
+             * @example GPL-3.0-or-later
+             */
+            licence: string;
+            /**
+             * Default
+             * @description The language's voice when a preset names none
+             */
+            default: boolean;
         };
         /** Job */
         Job: {
@@ -3035,6 +3082,46 @@ export interface operations {
             };
             /** @description API key missing, unknown or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listVoices: {
+        parameters: {
+            query?: {
+                language?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstalledVoice"][];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
