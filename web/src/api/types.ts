@@ -21,3 +21,7 @@ export type JobQuality = Schemas["JobQuality"];
 export type LanguageQuality = Schemas["LanguageQuality"];
 export type QualitySummary = Schemas["QualitySummary"];
 export type QualityUnit = Schemas["QualityUnit"];
+export type SourceUnits = Schemas["SourceUnits"];
+export type TranslatedUnits = Schemas["TranslatedUnits"];
+export type TranslatedUnit = Schemas["TranslatedUnit"];
+export type RedubPlan = Schemas["RedubPlan"];

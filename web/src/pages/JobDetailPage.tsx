@@ -31,6 +31,7 @@ import { QualityPanel } from "../components/QualityPanel";
 import { RetryForm } from "../components/RetryForm";
 import { StagePanel } from "../components/StagePanel";
 import { StatusBadge } from "../components/StatusBadge";
+import { UnitEditor } from "../components/UnitEditor";
 import { formatDateTime, formatPercent } from "../format";
 import { isActive, STATUS_COLORS } from "../jobs/status";
 
@@ -175,6 +176,7 @@ export function JobDetailPage() {
           <Tabs.Tab value="stages">Stages</Tabs.Tab>
           <Tabs.Tab value="logs">Logs</Tabs.Tab>
           <Tabs.Tab value="quality">Quality</Tabs.Tab>
+          <Tabs.Tab value="editor">Editor</Tabs.Tab>
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
           <Tabs.Tab value="runs">Dagster runs ({data.dagsterRuns.length})</Tabs.Tab>
         </Tabs.List>
@@ -200,6 +202,13 @@ export function JobDetailPage() {
         </Tabs.Panel>
         <Tabs.Panel value="quality" pt="md">
           <QualityPanel jobId={data.id} jobActive={isActive(data.status)} />
+        </Tabs.Panel>
+        <Tabs.Panel value="editor" pt="md">
+          <UnitEditor
+            jobId={data.id}
+            languages={data.languages.map((language) => language.language)}
+            editable={!isActive(data.status)}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="metrics" pt="md">
           {data.metrics ? (
