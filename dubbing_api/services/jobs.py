@@ -5,6 +5,7 @@ the pipeline's sensors take it from there.
 """
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -333,9 +334,42 @@ def retry(
     unknown = sorted(set(langs) - set(known))
     if unknown:
         raise Problem(422, "job.unknown_language", f"the job has no languages {unknown}")
+    requeue(
+        session,
+        settings,
+        user,
+        job,
+        langs,
+        "job.retry",
+        {"resume_from": resume_from, "languages": langs},
+    )
+    session.commit()
+    job_stages, lang_stages = resume_plan(resume_from)
+    return RetryPlan.model_validate(
+        {
+            "job_id": job.id,
+            "resume_from": resume_from,
+            "job_stages": list(job_stages),
+            "language_stages": {lang: list(lang_stages) for lang in langs},
+        }
+    )
+
+
+def requeue(
+    session: Session,
+    settings: ApiSettings,
+    user: User,
+    job: Job,
+    langs: list[str],
+    kind: str,
+    payload: dict[str, Any],
+) -> None:
+    """Queue the job again from `payload["resume_from"]` on, for `langs`: its stages pending,
+    those languages queued, and the outbox event `kind` that asks the pipeline for the runs
+    (the caller commits)."""
     # Queued again, the job counts towards the job quotas again (its media minutes were spent).
     quotas.check_job(session, settings, user, 0.0)
-    job_stages, lang_stages = resume_plan(resume_from)
+    job_stages, lang_stages = resume_plan(str(payload["resume_from"]))
     rerun = {("", stage) for stage in job_stages}
     rerun |= {(lang, stage) for lang in langs for stage in lang_stages}
     for row in job.stages:
@@ -345,22 +379,7 @@ def retry(
         if language.lang in langs:
             language.status, language.finished_at = "queued", None
     transitions.requeue(job)
-    session.add(
-        OutboxEvent(
-            job_id=job.id,
-            kind="job.retry",
-            payload={"resume_from": resume_from, "languages": langs},
-        )
-    )
-    session.commit()
-    return RetryPlan.model_validate(
-        {
-            "job_id": job.id,
-            "resume_from": resume_from,
-            "job_stages": list(job_stages),
-            "language_stages": {lang: list(lang_stages) for lang in langs},
-        }
-    )
+    session.add(OutboxEvent(job_id=job.id, kind=kind, payload=payload))
 
 
 def add_languages(

@@ -29,14 +29,12 @@ from dubbing_api.schemas import (
     TranslatedUnits,
     UnitTextEdit,
 )
-from dubbing_api.services import quotas
+from dubbing_api.services import jobs
 from dubbing_api.storage import Storage
 from dubbing_core import keys
-from dubbing_core.db import transitions
 from dubbing_core.db.models import Job, OutboxEvent, User, utcnow
 from dubbing_core.edits import MAX_UNIT_TEXT, UnitEdit, edited_texts, load_edits, save_edits
 from dubbing_core.requests import load_request
-from dubbing_core.stages import resume_plan
 from dubbing_core.statuses import ACTIVE
 
 # A re-dub starts at the translation stage: unchanged units keep their translation and their
@@ -280,26 +278,12 @@ def redub(
     plan = redub_plan(storage, job, langs or [language.lang for language in job.languages])
     if not plan:
         raise Problem(409, "job.nothing_to_redub", "no unit changed since the last dub")
-    quotas.check_job(session, settings, user, 0.0)
-    chosen = {entry.language for entry in plan}
-    stages = set(resume_plan(REDUB_FROM)[1])
-    for row in job.stages:
-        if row.lang in chosen and row.stage in stages:
-            row.status, row.progress, row.error_code, row.error_message = "pending", 0.0, None, None
-    for language in job.languages:
-        if language.lang in chosen:
-            language.status, language.finished_at = "queued", None
-    transitions.requeue(job)
-    session.add(
-        OutboxEvent(
-            job_id=job.id,
-            kind="job.redub",
-            payload={
-                "resume_from": REDUB_FROM,
-                "languages": [entry.language for entry in plan],
-                "units": sorted({i for entry in plan for i in entry.resynthesize}),
-            },
-        )
-    )
+    chosen = [entry.language for entry in plan]
+    payload = {
+        "resume_from": REDUB_FROM,
+        "languages": chosen,
+        "units": sorted({i for entry in plan for i in entry.resynthesize}),
+    }
+    jobs.requeue(session, settings, user, job, chosen, "job.redub", payload)
     session.commit()
     return RedubPlan(job_id=job.id, languages=plan)
