@@ -68,7 +68,9 @@ def main() -> None:
                 results.add(stages.run_family(inprocess, work))
                 results.add(packaging.run_family(inprocess, work))
                 say("8: round trip: Whisper on each language's dub alone and on its mix")
-                results.add(round_trip.run_family(inprocess))
+                results.add(round_trip.run_family(inprocess, "demo clip"))
+                one_language = round_trip.one_language_job(work, ["es", "en"], SOURCE)
+                results.add(round_trip.run_family(one_language, "one language"))
                 say("11: selective re-dub: one edited unit against the language from scratch")
                 results.add(redub.run_family(inprocess))
 

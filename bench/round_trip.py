@@ -2,14 +2,21 @@
 by Whisper in the target language, scored by word error rate (WER) against the translation the
 dub speaks. The dub alone measures the voice and Whisper; the mix adds the original audio under
 it: a mix much worse than the dub alone means the original speech is heard (the issue's target:
-mix <= 1.2 x the dub alone)."""
+mix <= 1.2 x the dub alone).
+
+Measured on the demo clip (English, then German: the German cannot be dubbed with the installed
+engines, so it is ducked, not replaced) and on a clip in one language; each figure names its clip,
+and its detail lists the words the mix adds to what the dub alone was heard to say."""
 
 import re
 import time
+from collections import Counter
+from pathlib import Path
 
 from bench.core import Figure
-from bench.inprocess import InProcessJob
+from bench.inprocess import InProcessJob, prepare
 from dubbing_core import keys
+from testing.clips import sentences_with_pauses
 
 FAMILY = "8 round trip"
 LIMIT = 1.2
@@ -43,7 +50,20 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     return previous[-1] / len(ref)
 
 
-def run_family(inprocess: InProcessJob) -> list[Figure]:
+def added_words(dub_heard: str, mix_heard: str) -> list[str]:
+    """The words heard in the mix more often than in the dub alone: what the original adds."""
+    return sorted((Counter(words(mix_heard)) - Counter(words(dub_heard))).elements())
+
+
+def one_language_job(work: Path, langs: list[str], source_language: str) -> InProcessJob:
+    """Three speakers' English sentences with pauses (testing/clips.py), every stage run."""
+    pieces = work / "one-language-clip"
+    pieces.mkdir(parents=True, exist_ok=True)
+    clip = sentences_with_pauses(pieces)
+    return prepare(work / "one-language", clip, langs, source_language)
+
+
+def run_family(inprocess: InProcessJob, clip: str) -> list[Figure]:
     asr = inprocess.resources["asr"]
     job, store = inprocess.job, inprocess.store
     figures = []
@@ -63,7 +83,7 @@ def run_family(inprocess: InProcessJob) -> list[Figure]:
         figures.append(
             Figure(
                 FAMILY,
-                f"WER of the mix / of the dub alone ({lang})",
+                f"WER of the mix / of the dub alone ({lang}, {clip})",
                 round(mix_wer / max(dub_wer, floor), 3),
                 "x",
                 limit=LIMIT,
@@ -75,6 +95,7 @@ def run_family(inprocess: InProcessJob) -> list[Figure]:
                     "mix_heard": heard["mix"],
                     "dub_wer": round(dub_wer, 4),
                     "mix_wer": round(mix_wer, 4),
+                    "mix_adds": added_words(heard["dub"], heard["mix"]),
                     "seconds": round(time.perf_counter() - started, 2),
                 },
             )

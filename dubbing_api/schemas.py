@@ -322,6 +322,9 @@ class QualityUnit(ApiModel):
         description="Share (0..1) of the unit's source speech audible without the dub"
     )
     loudness_lufs: float | None
+    source_language: str | None = Field(
+        default=None, description="The language the unit is spoken in (null in older reports)"
+    )
     source_text: str
     text: str
 
@@ -339,6 +342,22 @@ class QualitySummary(ApiModel):
     loudness_lufs: float | None = Field(description="Integrated loudness of the mix")
     true_peak_dbtp: float | None
     duration: float = Field(description="Length of the mix in seconds")
+    untranscribed_seconds: float | None = Field(
+        default=None,
+        description="Seconds of source speech left undubbed (ducked): see `untranscribed`",
+    )
+
+
+class UntranscribedRegion(ApiModel):
+    """Source speech no unit dubs: Whisper heard words in a language that cannot be translated
+    into every target, or could not tell the language. The mix ducks it."""
+
+    start: float
+    end: float
+    speech_seconds: float
+    language: str = Field(description="The language Whisper heard (any of its ~100 codes)")
+    reason: str = Field(description="`untranslatable` or `uncertain_language`")
+    leak: float | None = Field(description="Share (0..1) of its speech still audible")
 
 
 class LanguageQuality(ApiModel):
@@ -348,6 +367,7 @@ class LanguageQuality(ApiModel):
     language: str
     summary: QualitySummary | None
     units: list[QualityUnit]
+    untranscribed: list[UntranscribedRegion] = Field(default_factory=list)
 
 
 class JobQuality(ApiModel):

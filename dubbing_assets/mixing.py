@@ -13,6 +13,7 @@ from dubbing_assets.ingest import source_audio
 from dubbing_assets.partitions import FROM_JOB, job_lang_partitions, split_job_lang
 from dubbing_assets.speech import dubbed_speech
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
+from dubbing_assets.transcription import transcript
 from dubbing_assets.translation import DUB_GROUP
 from dubbing_core import keys
 from dubbing_core.presets import catalog_version, get_preset
@@ -38,13 +39,18 @@ _UNIT_COLUMNS = {
 }
 
 
-def duck_spans(timing_report: dict[str, Any]) -> list[tuple[float, float]]:
-    """Where the original goes down: each unit's source speech, and wherever its dub sounds."""
+def duck_spans(
+    timing_report: dict[str, Any], untranscribed: Sequence[dict[str, Any]] = ()
+) -> list[tuple[float, float]]:
+    """Where the original goes down: each unit's source speech, wherever its dub sounds, and the
+    speech that could not be dubbed (`untranscribed` regions of the transcript): heard at full
+    level it would be the original language under nothing."""
     spans = []
     for unit in timing_report["segments"]:
         spans.append((unit["source_start"], unit["source_end"]))
         if unit["dub_start"] is not None:
             spans.append((unit["dub_start"], unit["dub_end"]))
+    spans += [(region["start"], region["end"]) for region in untranscribed]
     return spans
 
 
@@ -71,6 +77,7 @@ def measure_quality(
     duration: float,
     translation: dict[str, Any],
     timing_report: dict[str, Any],
+    transcribed: dict[str, Any],
 ) -> dict[str, Any]:
     """The quality report of a finished mix (dubbing_assets/quality.py), every signal decoded
     from its file."""
@@ -84,23 +91,34 @@ def measure_quality(
         timings,
         segments,
         timing_report["segments"],
-        leak=quality.measure_leak(source_audio, dub, final),
+        leak=quality.measure_leak(
+            source_audio,
+            dub,
+            final,
+            [(span["start"], span["end"]) for span in transcribed.get("not_speech", [])],
+        ),
         momentary=momentary,
         loudness_lufs=loudness_lufs,
         true_peak_dbtp=true_peak_dbtp,
         duration=duration,
+        untranscribed=transcribed.get("untranscribed", []),
     )
 
 
 @dg.asset(
     partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
-    deps=[dubbed_speech, dg.AssetDep(source_audio, partition_mapping=FROM_JOB)],
-    code_version=f"{RESOURCES['media'].version()}:presets-{catalog_version()}:mix-2",
+    deps=[
+        dubbed_speech,
+        dg.AssetDep(source_audio, partition_mapping=FROM_JOB),
+        dg.AssetDep(transcript, partition_mapping=FROM_JOB),
+    ],
+    code_version=f"{RESOURCES['media'].version()}:presets-{catalog_version()}:mix-3",
     retry_policy=TRANSIENT_RETRY,
     description="{lang}/mix.m4a: the dub over the original, ducked by the preset's depth over "
-    "each unit's source speech, at the loudness target, as long as the video; and "
-    "{lang}/quality.json: onsets, coverage, leak and loudness per unit, measured from the audio.",
+    "each unit's source speech and each untranscribed region, at the loudness target, as long as "
+    "the video; and {lang}/quality.json: onsets, coverage, leak and loudness per unit, and the "
+    "speech left undubbed, measured from the audio.",
 )
 def dubbed_mix(
     context: dg.AssetExecutionContext, store: MediaStore, media: Media, jobstore: JobStore
@@ -110,6 +128,9 @@ def dubbed_mix(
         preset = get_preset(load_request(store, job).target(lang).preset)
         timing_report = store.read_json(keys.timing_report(job, lang))
         length = store.read_json(keys.source_probe(job))["duration"]
+        transcript_document = store.read_json(keys.transcript(job))
+        # Transcripts written before regions were heard again have neither list.
+        untranscribed = transcript_document.get("untranscribed", [])
         with (
             store.local_copy(keys.full_audio(job)) as background,
             store.local_copy(keys.speech_audio(job)) as source,
@@ -121,7 +142,7 @@ def dubbed_mix(
                 background,
                 speech,
                 work / "mix.m4a",
-                duck_spans=duck_spans(timing_report),
+                duck_spans=duck_spans(timing_report, untranscribed),
                 length=length,
                 duck_db=preset.duck_db,
                 background_gain_db=preset.background_gain_db,
@@ -138,6 +159,7 @@ def dubbed_mix(
                 duration=mixed.duration_s,
                 translation=store.read_json(keys.translation(job, lang)),
                 timing_report=timing_report,
+                transcribed=transcript_document,
             )
             store.put_file(work / "mix.m4a", keys.mix(job, lang))
         store.write_json(keys.quality_report(job, lang), report)
@@ -145,7 +167,8 @@ def dubbed_mix(
         context.log.info(
             f"mix: {mixed.integrated_lufs:.1f} LUFS, peak {mixed.true_peak:.1f} dBTP, "
             f"gain {mixed.gain_db:+.1f} dB{' (limited)' if mixed.limited else ''}; leak "
-            f"{summary['leak']}, onsets within 100 ms {summary['onset_within_100ms']:.0%}"
+            f"{summary['leak']}, onsets within 100 ms {summary['onset_within_100ms']:.0%}, "
+            f"{summary['untranscribed_seconds']} s of speech not dubbed (ducked)"
         )
         return materialized(
             store,
@@ -160,6 +183,7 @@ def dubbed_mix(
             quality_key=keys.quality_report(job, lang),
             leak=summary["leak"],
             onset_within_100ms=summary["onset_within_100ms"],
+            untranscribed_seconds=summary["untranscribed_seconds"],
             median_onset_offset=summary["median_onset_offset"],
             mean_coverage=summary["mean_coverage"],
             units=unit_table(report),

@@ -202,15 +202,24 @@ def mix_gain_db(mix_levels: np.ndarray, dub_levels: np.ndarray, source_levels: n
     return float(np.median(mix_levels[frames] - dub_levels[frames]))
 
 
-def measure_leak(source: np.ndarray, dub: np.ndarray, mix: np.ndarray) -> LeakMeasurement:
+def measure_leak(
+    source: np.ndarray,
+    dub: np.ndarray,
+    mix: np.ndarray,
+    not_speech: Sequence[tuple[float, float]] = (),
+) -> LeakMeasurement:
     """Compare, frame by frame, the mix with the original it was made from (see LeakMeasurement).
-    `source` is the original's audio, `dub` the dubbed speech timeline, `mix` the final mix."""
+    `source` is the original's audio, `dub` the dubbed speech timeline, `mix` the final mix;
+    `not_speech`: spans that sound like speech but hold no words (music, effects: the transcript
+    says), whose frames are not the source speaking."""
     count = min(len(source), len(dub), len(mix)) // round(FRAME_SECONDS * RATE)
     source_levels = frame_levels(source)[:count]
     dub_levels = frame_levels(dub)[:count]
     mix_levels = frame_levels(mix)[:count]
     gain = mix_gain_db(mix_levels, dub_levels, source_levels)
     speaking = speech_activity(foreground_levels(source)[:count])
+    for start, end in not_speech:
+        speaking[round(start / FRAME_SECONDS) : round(end / FRAME_SECONDS)] = False
     dub_silent = dub_levels <= DUB_ACTIVE_DB
     # How far the original is down in the mix, where only the original can be heard.
     attenuation = source_levels + gain - mix_levels
@@ -250,8 +259,11 @@ def quality_report(
     loudness_lufs: float | None,
     true_peak_dbtp: float | None,
     duration: float,
+    untranscribed: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The per-language quality report (`{lang}/quality.json`): one row per unit and a summary.
+    """The per-language quality report (`{lang}/quality.json`): one row per unit, the speech
+    left undubbed (the transcript's `untranscribed` regions, each with the share of its speech
+    still heard) and a summary.
 
     `timings` are measured from the dubbed speech, `leak` and `momentary` (ebur128's momentary
     loudness of the mix) from the mix; `segments` (the translation) give the texts and `fits` (the
@@ -277,6 +289,7 @@ def quality_report(
                 "overflow": round(float(fit.get("overflow_seconds", 0.0)), 3),
                 "leak": leak.share(timing.source_start, timing.source_end) if leak else None,
                 "loudness_lufs": gated_loudness(momentary, heard_from, heard_to),
+                "source_language": segment.get("source_language"),
                 "source_text": segment.get("source_text", ""),
                 "text": segment.get("text", ""),
             }
@@ -295,6 +308,20 @@ def quality_report(
             "loudness_lufs": loudness_lufs,
             "true_peak_dbtp": true_peak_dbtp,
             "duration": round(duration, 3),
+            "untranscribed_seconds": round(
+                sum(region["speech_seconds"] for region in untranscribed), 2
+            ),
         },
         "units": units,
+        "untranscribed": [
+            {
+                "start": region["start"],
+                "end": region["end"],
+                "speech_seconds": region["speech_seconds"],
+                "language": region["language"],
+                "reason": region["reason"],
+                "leak": leak.share(region["start"], region["end"]) if leak else None,
+            }
+            for region in untranscribed
+        ],
     }

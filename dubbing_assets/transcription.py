@@ -1,5 +1,6 @@
 """Job-level transcript: faster-whisper over the 16 kHz speech track, re-segmented into
-sentence-level units (dubbing_assets/units.py) whose edges sit on the speech in the audio.
+sentence-level units (dubbing_assets/units.py) whose edges sit on the speech in the audio; speech
+the transcription left out is listened to again in its own language (dubbing_assets/regions.py).
 
 The source language is settled first (given, or detected among the languages dubflow handles) and
 every target language checked against it, so a job no engine can dub fails here, before the
@@ -11,7 +12,7 @@ import time
 
 import dagster as dg
 
-from dubbing_assets import quality, units
+from dubbing_assets import quality, regions, units
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import INGEST_GROUP, source_audio
 from dubbing_assets.partitions import job_partitions
@@ -30,10 +31,11 @@ from resources.translation import Translation
     partitions_def=job_partitions,
     group_name=INGEST_GROUP,
     deps=[source_audio],
-    code_version=f"{RESOURCES['asr'].version()}:units-1",
+    code_version=f"{RESOURCES['asr'].version()}:units-2",
     retry_policy=TRANSIENT_RETRY,
     description="segments_src.json: sentence-level units (from the first word's onset to the "
-    "last word's end, on the speech in the audio) with their words, and the language.",
+    "last word's end, on the speech in the audio) with their words and language, the job's "
+    "language, and the speech left undubbed (untranscribed regions, ducked in the mix).",
 )
 def transcript(
     context: dg.AssetExecutionContext,
@@ -70,16 +72,43 @@ def transcript(
             raise rejected("transcript.no_speech", "no speech was recognised in the source audio")
         speaking = quality.speech_activity(quality.foreground_levels(samples))
         recognised = result.to_dict()
+        foreign = regions.foreign_segments(result.segments, samples, quality.RATE, asr, language)
+        if foreign:
+            context.log.info(f"segments {sorted(foreign)} are not {language}: heard again below")
+            recognised["segments"] = [s for s in recognised["segments"] if s["id"] not in foreign]
         pauses = units.silences(speaking, quality.FRAME_SECONDS, units.PAUSE_SECONDS)
-        found = units.snap_to_speech(
-            units.build_units(recognised["segments"], silent=pauses),
-            speaking,
-            quality.FRAME_SECONDS,
+        built = units.build_units(recognised["segments"], silent=pauses, language=language)
+        main = units.snap_to_speech(built, speaking, quality.FRAME_SECONDS)
+
+        def can_dub(spoken: str) -> bool:
+            return all(translation.covers(spoken, target) for target in request.languages)
+
+        again = regions.listen_again(
+            main, speaking, quality.FRAME_SECONDS, samples, quality.RATE, asr, can_dub
         )
+        for passage in again.not_speech:
+            context.log.info(f"{passage.start}-{passage.end} s: no words (not speech), left as is")
+        for heard in again.heard:
+            span, spoken = f"{heard.region.start}-{heard.region.end} s", heard.language
+            if heard.reason is None:
+                context.log.info(f"{span}: {spoken} speech (p={heard.probability:.2f}), dubbed")
+            else:
+                context.log.warning(
+                    f"{span}: {spoken} speech (p={heard.probability:.2f}) not dubbed "
+                    f"({heard.reason}), ducked"
+                )
+        found = units.in_order(main, again.units)
+        flagged = again.flagged
         document = {
             **recognised,
             "asr_segments": len(result.segments),
             "segments": [unit.to_segment() for unit in found],
+            "untranscribed": flagged,
+            # Sound as loud and unsteady as speech in which Whisper heard no words (music,
+            # effects): left at its level, and not counted as speech by the leak measure.
+            "not_speech": [
+                {"start": passage.start, "end": passage.end} for passage in again.not_speech
+            ],
         }
         store.write_json(keys.transcript(job), document)
         jobstore.set_detected_language(job, result.language)
@@ -90,6 +119,9 @@ def transcript(
             language_probability=result.language_probability,
             segments=len(found),
             asr_segments=len(result.segments),
+            languages=", ".join(sorted({unit.language for unit in found})),
+            untranscribed_regions=len(flagged),
+            untranscribed_seconds=round(sum(region["speech_seconds"] for region in flagged), 2),
             words=sum(len(segment.words) for segment in result.segments),
             asr_seconds=round(time.perf_counter() - started, 3),
             model=result.model,

@@ -1,4 +1,5 @@
-"""Per-language translation of every transcript segment, in one batched engine call.
+"""Per-language translation of every transcript segment, in one batched engine call per source
+language (a code-switching source has units in several; each unit is translated from its own).
 
 The users' edits apply here (`dubbing_core.edits`): the source's edited units are translated from
 their new text, and a language's edited units take the user's text. A segment whose source text
@@ -31,7 +32,7 @@ DUB_GROUP = "dub"
     partitions_def=job_lang_partitions,
     group_name=DUB_GROUP,
     deps=[dg.AssetDep(transcript, partition_mapping=FROM_JOB)],
-    code_version=RESOURCES["translation"].version(),
+    code_version=f"{RESOURCES['translation'].version()}:unit-language-1",
     retry_policy=TRANSIENT_RETRY,
     description="{lang}/segments.json: one translation per transcript segment, same timing.",
 )
@@ -45,6 +46,8 @@ def translation(
         job, lang = split_job_lang(context.partition_key)
         source = store.read_json(keys.transcript(job))
         texts = edited_texts(source["segments"], load_edits(store, keys.source_edits(job)))
+        # Transcripts written before units carried a language have the job's language only.
+        spoken = [segment.get("language") or source["language"] for segment in source["segments"]]
         glossary = load_request(store, job).glossary
         previous = (
             store.read_json(keys.translation(job, lang))
@@ -58,25 +61,31 @@ def translation(
         machine = reusable_translations(previous, texts, made_with)
         missed: list[int] = []
         missing = [index for index in range(len(texts)) if index not in machine]
-        engine = str(previous["engine"]) if previous and not missing else ""
+        engines: dict[str, str] = dict(previous.get("engines", {})) if machine and previous else {}
         started = time.perf_counter()
-        if missing:
+        for language in dict.fromkeys(spoken[index] for index in missing):
+            positions = [index for index in missing if spoken[index] == language]
             try:
                 result = translation.translate(
-                    [texts[index] for index in missing], source["language"], lang, glossary
+                    [texts[index] for index in positions], language, lang, glossary
                 )
             except TranslationError as error:
                 if error.code == "translation.unsupported_pair":
                     raise rejected(error.code, error.message) from error
                 raise
-            machine.update(zip(missing, result.texts, strict=True))
-            engine = result.engine
-            missed = [missing[position] for position in result.glossary_missed]
+            engines[language] = result.engine
+            machine.update(zip(positions, result.texts, strict=True))
+            missed += [positions[position] for position in result.glossary_missed]
+        # A reused translation of a document without `engines` was made by its one engine.
+        made_by = str(previous.get("engine", "")) if previous else ""
+        engines = {language: engines.get(language, made_by) for language in dict.fromkeys(spoken)}
+        engine = ", ".join(dict.fromkeys(engines.values()))
         segments = [
             {
                 "id": segment["id"],
                 "start": segment["start"],
                 "end": segment["end"],
+                "source_language": spoken[index],
                 "source_text": text,
                 "machine_text": machine[index],
                 "text": machine[index],
@@ -93,6 +102,7 @@ def translation(
             "language": lang,
             "source_language": source["language"],
             "engine": engine,
+            "engines": engines,
             **made_with,
             "segments": segments,
         }

@@ -19,7 +19,7 @@ audio really holds, since Whisper's word times are often 100-300 ms off.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,8 @@ class Unit:
     start: float
     end: float
     words: tuple[Word, ...]
+    # The language spoken (a code-switching source has units in several), "" when not known.
+    language: str = ""
 
     @property
     def text(self) -> str:
@@ -61,6 +63,7 @@ class Unit:
             "start": round(self.start, 3),
             "end": round(self.end, 3),
             "text": self.text,
+            "language": self.language,
             "words": [{"start": w.start, "end": w.end, "word": w.text} for w in self.words],
         }
 
@@ -187,11 +190,12 @@ def build_units(
     min_words: int = 2,
     min_seconds: float = 0.8,
     max_merge_gap: float = 0.8,
+    language: str = "",
 ) -> list[Unit]:
-    """Sentence-level units from the ASR segments' word timestamps (see the module's doc).
-    `silent`: the pauses the audio holds (`silences`). When given, they alone decide where the
-    speaker paused: Whisper's word times run on across real pauses and open gaps where there is
-    none. Without them, gaps of `pause` seconds between the words' timestamps do."""
+    """Sentence-level units from the ASR segments' word timestamps (see the module's doc), all in
+    `language`. `silent`: the pauses the audio holds (`silences`). When given, they alone decide
+    where the speaker paused: Whisper's word times run on across real pauses and open gaps where
+    there is none. Without them, gaps of `pause` seconds between the words' timestamps do."""
     words = words_of(segments)
     audio = silent is not None
     paused = _paused_boundaries(words, silent or [])
@@ -215,7 +219,7 @@ def build_units(
         max_merge_gap=max_merge_gap,
     )
     return [
-        Unit(index, group[0].start, max(word.end for word in group), tuple(group))
+        Unit(index, group[0].start, max(word.end for word in group), tuple(group), language)
         for index, group in enumerate(groups)
     ]
 
@@ -268,11 +272,13 @@ def snap_to_speech(
             inside = [run for run in runs if start < run[1] <= last]
             end = inside[-1][1] if inside else last
         snapped.append(
-            Unit(
-                unit.index,
-                round(start * frame_seconds, 3),
-                round(end * frame_seconds, 3),
-                unit.words,
-            )
+            replace(unit, start=round(start * frame_seconds, 3), end=round(end * frame_seconds, 3))
         )
     return snapped
+
+
+def in_order(*groups: Sequence[Unit]) -> list[Unit]:
+    """The units of several transcriptions (one per language heard) as one list in time order,
+    numbered again from 0."""
+    ordered = sorted((unit for group in groups for unit in group), key=lambda unit: unit.start)
+    return [replace(unit, index=index) for index, unit in enumerate(ordered)]

@@ -42,7 +42,7 @@ UPSTREAM: dict[str, frozenset[str]] = {
     "video_rendition": frozenset({"source_video"}),
     "translation": frozenset({"transcript"}),
     "dubbed_speech": frozenset({"translation"}),
-    "dubbed_mix": frozenset({"dubbed_speech", "source_audio"}),
+    "dubbed_mix": frozenset({"dubbed_speech", "source_audio", "transcript"}),
     "audio_rendition": frozenset({"dubbed_mix", "video_rendition"}),
     "subtitles": frozenset({"translation", "video_rendition"}),
 }

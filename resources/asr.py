@@ -9,6 +9,7 @@ from typing import Any
 
 import dagster as dg
 import faster_whisper
+import numpy as np
 from faster_whisper import WhisperModel, decode_audio
 
 from dubbing_core.errors import CodedError
@@ -92,6 +93,10 @@ def choose_language(
     )
 
 
+# faster-whisper's default schedule of decoding temperatures.
+TEMPERATURES = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+
+
 @lru_cache(maxsize=4)
 def _load(path: str, device: str, compute_type: str, cpu_threads: int) -> WhisperModel:
     return WhisperModel(path, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
@@ -143,21 +148,35 @@ class ASR(dg.ConfigurableResource):
             min_share=self.language_min_share,
         )
 
+    def language_probabilities(self, samples: np.ndarray) -> list[tuple[str, float]]:
+        """Whisper's probability of every language it knows for `samples` (16 kHz mono, one
+        passage of speech), best first."""
+        model = self.load()
+        if not model.model.is_multilingual:
+            return [("en", 1.0)]
+        _, _, probabilities = model.detect_language(audio=samples.astype(np.float32))
+        return sorted(probabilities, key=lambda pair: pair[1], reverse=True)
+
     def transcribe(
         self,
-        audio: Path,
+        audio: Path | np.ndarray,
         language: str | None = None,
         on_progress: Callable[[float], None] | None = None,
+        *,
+        fallback: bool = True,
     ) -> Transcript:
-        """Transcribe `audio`; `language=None` detects it. `on_progress` gets the fraction of
-        the audio done as segments are decoded."""
+        """Transcribe `audio` (a file, or 16 kHz mono samples); `language=None` detects it.
+        `on_progress` gets the fraction of the audio done as segments are decoded. `fallback`:
+        decode again at higher temperatures where greedy decoding fails Whisper's own tests (what
+        recovers hard speech; on music it is what makes Whisper slow and makes words up)."""
         segments, info = self.load().transcribe(
-            str(audio),
+            audio.astype(np.float32) if isinstance(audio, np.ndarray) else str(audio),
             language=language,
             beam_size=self.beam_size,
             vad_filter=self.vad_filter,
             word_timestamps=True,
             condition_on_previous_text=False,
+            temperature=TEMPERATURES if fallback else 0.0,
         )
         result: list[Segment] = []
         for segment in segments:

@@ -1,7 +1,7 @@
 """Videos for the tests and benchmarks, cut from the real recordings in `media/`, each made to
 exercise one listening problem: sentences separated by pauses, a clip under 3 s, audio shorter
 than its video, speech over a tone bed (a music-like background that must stay audible between
-the units)."""
+the units), and (`code_switching`, apart from `CLIPS`) a second language and a melody."""
 
 import subprocess
 from pathlib import Path
@@ -100,6 +100,31 @@ def over_tone_bed(work: Path) -> Path:
         "-c:a", "pcm_s16le", str(bed),
     )  # fmt: skip
     return _video(work / "bed.mp4", bed, 14.9, 14.9)
+
+
+def code_switching(work: Path) -> Path:
+    """Two languages and a melody (~27 s): an English sentence, a German one, then a tune of
+    changing notes. In an English job Whisper skips the German sentence (no words at all), and
+    the melody is as loud and as unsteady as speech: only Whisper can tell it is not."""
+    multilingual = MEDIA / "multilingual.mp3"
+    melody = work / "cs-melody.wav"
+    _ffmpeg(
+        "-f", "lavfi",
+        "-i", "aevalsrc='0.3*sin(2*PI*(440+220*mod(floor(t*4),5))*t)*(0.5+0.5*sin(4*PI*t))'"
+        ":s=48000:d=4",
+        "-c:a", "pcm_s16le", str(melody),
+    )  # fmt: skip
+    parts = [
+        _silence(work / "cs-s0.wav", 0.6),
+        _piece(work / "cs-en.wav", multilingual, 0.0, 8.7),
+        _silence(work / "cs-s1.wav", 1.2),
+        _piece(work / "cs-de.wav", multilingual, 30.9, 42.0),
+        _silence(work / "cs-s2.wav", 1.2),
+        melody,
+        _silence(work / "cs-s3.wav", 1.2),
+    ]
+    audio = _concat(work / "code-switching.wav", parts)
+    return _video(work / "code-switching.mp4", audio, 28.0, 28.0)
 
 
 CLIPS = {

@@ -111,11 +111,16 @@ class Leak:
     gain_db: float  # the mix's overall gain (loudness normalization), as fitted on the dub
 
 
-def leak(source: Path, dub: Path, mix: Path) -> Leak:
+def leak(source: Path, dub: Path, mix: Path, within: tuple[float, float] | None = None) -> Leak:
+    """`within`: only the source's speech between these times (seconds) counts."""
     src, voice, mixed = (power(decode(path)) for path in (source, dub, mix))
     count = min(len(src), len(voice), len(mixed))
     src, voice, mixed = src[:count], voice[:count], mixed[:count]
     speaking = voiced(decode(source))[:count]
+    if within is not None:
+        inside = np.zeros(count, bool)
+        inside[round(within[0] / FRAME) : round(within[1] / FRAME)] = True
+        speaking &= inside
     dub_on = db(voice) > -50
     # The mix's overall gain: the mix over the dub where the dub sounds over a quiet original
     # (a median: the limiter holds the loudest frames down, a least-squares fit would follow them).

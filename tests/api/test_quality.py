@@ -76,8 +76,8 @@ def test_quality_is_empty_per_language_until_the_pipeline_measures_it(
     assert before.json() == {
         "jobId": job,
         "languages": [
-            {"language": "es", "summary": None, "units": []},
-            {"language": "ca", "summary": None, "units": []},
+            {"language": "es", "summary": None, "units": [], "untranscribed": []},
+            {"language": "ca", "summary": None, "units": [], "untranscribed": []},
         ],
     }
 
@@ -85,7 +85,7 @@ def test_quality_is_empty_per_language_until_the_pipeline_measures_it(
         keys.quality_report(job, "es"), SPANISH_REPORT
     )
     spanish, catalan = client.get(url, headers=alice).json()["languages"]
-    assert catalan == {"language": "ca", "summary": None, "units": []}
+    assert catalan == {"language": "ca", "summary": None, "units": [], "untranscribed": []}
     assert spanish["summary"] == {
         "units": 2,
         "onsetWithin100ms": 0.5,
@@ -97,11 +97,48 @@ def test_quality_is_empty_per_language_until_the_pipeline_measures_it(
         "loudnessLufs": -16.2,
         "truePeakDbtp": -1.8,
         "duration": 11.04,
+        # A report written before untranscribed speech was measured.
+        "untranscribedSeconds": None,
     }
     assert [unit["onsetOffset"] for unit in spanish["units"]] == [0.04, 0.18]
     assert spanish["units"][1]["leak"] is None and spanish["units"][1]["loudnessLufs"] is None
     assert spanish["units"][0]["sourceText"] == "Hello and welcome."
     assert spanish["units"][1]["text"] == "Hoy hablamos de ríos."
+
+
+def test_speech_left_undubbed_is_reported_with_its_language(client, alice, settings, sample_video):
+    job = _job(client, alice, upload_file(client, alice, sample_video))
+    report = {
+        **SPANISH_REPORT,
+        "summary": {**SPANISH_REPORT["summary"], "untranscribed_seconds": 8.42},
+        "units": [{**unit, "source_language": "en"} for unit in SPANISH_REPORT["units"]],
+        "untranscribed": [
+            {
+                "start": 10.63,
+                "end": 20.96,
+                "speech_seconds": 8.42,
+                "language": "de",
+                "reason": "untranslatable",
+                "leak": 0.0,
+            }
+        ],
+    }
+    MediaStore(root=settings.resolved_storage_url).write_json(
+        keys.quality_report(job, "es"), report
+    )
+    spanish, _ = client.get(f"/v1/jobs/{job}/quality", headers=alice).json()["languages"]
+    assert spanish["summary"]["untranscribedSeconds"] == 8.42
+    assert [unit["sourceLanguage"] for unit in spanish["units"]] == ["en", "en"]
+    assert spanish["untranscribed"] == [
+        {
+            "start": 10.63,
+            "end": 20.96,
+            "speechSeconds": 8.42,
+            "language": "de",
+            "reason": "untranslatable",
+            "leak": 0.0,
+        }
+    ]
 
 
 def test_quality_of_another_users_or_a_missing_job_is_not_found(

@@ -857,6 +857,8 @@ export interface components {
             summary: components["schemas"]["QualitySummary"] | null;
             /** Units */
             units: components["schemas"]["QualityUnit"][];
+            /** Untranscribed */
+            untranscribed?: components["schemas"]["UntranscribedRegion"][];
         };
         /**
          * LanguageReadyEvent
@@ -1064,6 +1066,11 @@ export interface components {
              * @description Length of the mix in seconds
              */
             duration: number;
+            /**
+             * Untranscribedseconds
+             * @description Seconds of source speech left undubbed (ducked): see `untranscribed`
+             */
+            untranscribedSeconds?: number | null;
         };
         /**
          * QualityUnit
@@ -1116,6 +1123,11 @@ export interface components {
             leak: number | null;
             /** Loudnesslufs */
             loudnessLufs: number | null;
+            /**
+             * Sourcelanguage
+             * @description The language the unit is spoken in (null in older reports)
+             */
+            sourceLanguage?: string | null;
             /** Sourcetext */
             sourceText: string;
             /** Text */
@@ -1449,6 +1461,34 @@ export interface components {
             id: number;
             /** Text */
             text: string;
+        };
+        /**
+         * UntranscribedRegion
+         * @description Source speech no unit dubs: Whisper heard words in a language that cannot be translated
+         *     into every target, or could not tell the language. The mix ducks it.
+         */
+        UntranscribedRegion: {
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /** Speechseconds */
+            speechSeconds: number;
+            /**
+             * Language
+             * @description The language Whisper heard (any of its ~100 codes)
+             */
+            language: string;
+            /**
+             * Reason
+             * @description `untranslatable` or `uncertain_language`
+             */
+            reason: string;
+            /**
+             * Leak
+             * @description Share (0..1) of its speech still audible
+             */
+            leak: number | null;
         };
         /**
          * UploadComplete

@@ -25,3 +25,4 @@ export type SourceUnits = Schemas["SourceUnits"];
 export type TranslatedUnits = Schemas["TranslatedUnits"];
 export type TranslatedUnit = Schemas["TranslatedUnit"];
 export type RedubPlan = Schemas["RedubPlan"];
+export type UntranscribedRegion = Schemas["UntranscribedRegion"];

@@ -2,7 +2,12 @@ import { Loader, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from
 
 import { asProblem } from "../api/problem";
 import { useJobQuality, useLanguageName } from "../api/queries";
-import type { LanguageQuality, QualitySummary, QualityUnit } from "../api/types";
+import type {
+  LanguageQuality,
+  QualitySummary,
+  QualityUnit,
+  UntranscribedRegion,
+} from "../api/types";
 import { formatMeasure, formatOffsetMs, formatPercent, formatSeconds } from "../format";
 import { ProblemAlert } from "./ProblemAlert";
 import { QualityTimeline } from "./QualityTimeline";
@@ -77,6 +82,34 @@ function UnitTable({ label, units }: { label: string; units: QualityUnit[] }) {
   );
 }
 
+const REASONS: Record<string, string> = {
+  untranslatable: "no installed engine translates it",
+  uncertain_language: "its language is uncertain",
+};
+
+/** Source speech no unit dubs: the mix ducks it; the viewer hears it quietly, untranslated. */
+function Untranscribed({ regions }: { regions: UntranscribedRegion[] }) {
+  const languageName = useLanguageName();
+  return (
+    <Stack gap={4}>
+      <Title order={4} size="h5">
+        Speech not dubbed (ducked)
+      </Title>
+      <ul aria-label="Speech not dubbed">
+        {regions.map((region) => (
+          <li key={region.start}>
+            <Text size="sm">
+              {`${region.start.toFixed(2)}–${region.end.toFixed(2)} s: ` +
+                `${formatSeconds(region.speechSeconds)} of ${languageName(region.language)} ` +
+                `speech (${region.language}), ${REASONS[region.reason] ?? region.reason}`}
+            </Text>
+          </li>
+        ))}
+      </ul>
+    </Stack>
+  );
+}
+
 function LanguageReport({ report }: { report: LanguageQuality }) {
   const languageName = useLanguageName();
   const name = languageName(report.language);
@@ -90,6 +123,7 @@ function LanguageReport({ report }: { report: LanguageQuality }) {
       ) : (
         <Stack>
           <SummaryStats summary={report.summary} />
+          {report.untranscribed?.length ? <Untranscribed regions={report.untranscribed} /> : null}
           <Title order={4} size="h5">
             Source speech and dub per unit
           </Title>

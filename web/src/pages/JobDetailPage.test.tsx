@@ -220,6 +220,8 @@ describe("the job detail page", () => {
     expect(screen.getByText("Units over their slot").nextSibling).toHaveTextContent("1 of 2");
     expect(screen.getByText("Original speech heard").nextSibling).toHaveTextContent("3%");
     expect(screen.getByText("Mix loudness").nextSibling).toHaveTextContent("−16.2 LUFS");
+    const undubbed = screen.getByRole("list", { name: "Speech not dubbed" });
+    expect(undubbed).toHaveTextContent(/10\.60–11\.00 s: .* \(de\), no installed engine/);
 
     const timeline = screen.getByRole("img", { name: /Timeline of Spanish/ });
     const dubs = timeline.querySelectorAll('rect[data-lane="dub"]');

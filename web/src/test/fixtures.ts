@@ -156,6 +156,7 @@ export function quality(code: string): LanguageQuality {
       loudnessLufs: -16.2,
       truePeakDbtp: -1.8,
       duration: 11.04,
+      untranscribedSeconds: 0.4,
     },
     units: [
       {
@@ -187,6 +188,16 @@ export function quality(code: string): LanguageQuality {
         loudnessLufs: null,
         sourceText: "Today we talk about rivers.",
         text: "Hoy hablamos de ríos.",
+      },
+    ],
+    untranscribed: [
+      {
+        start: 10.6,
+        end: 11.0,
+        speechSeconds: 0.4,
+        language: "de",
+        reason: "untranslatable",
+        leak: 0,
       },
     ],
   };
