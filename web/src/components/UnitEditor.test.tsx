@@ -104,7 +104,7 @@ describe("the unit editor", () => {
     expect(rows[0]).toHaveTextContent("Welcome to Dubflow.");
     expect(within(rows[0] as HTMLElement).getByTitle("Glossary term")).toHaveTextContent("Dubflow");
     expect(
-      within(rows[1] as HTMLElement).getByRole("link", { name: "Play from 1:03.6" }),
+      within(rows[1] as HTMLElement).getByRole("link", { name: "Play from here (1:03.6)" }),
     ).toHaveAttribute("href", "/jobs/J1/watch?lang=es&t=63.6");
     expect(screen.getByTestId("redub-summary")).toHaveTextContent(
       "Nothing changed since the last dub.",

@@ -5,6 +5,7 @@ import {
   Button,
   Group,
   Loader,
+  ScrollArea,
   SegmentedControl,
   Stack,
   Table,
@@ -76,6 +77,7 @@ export function EditableText({ label, text, terms, saving, disabled, onSave }: E
         <Button
           size="compact-xs"
           variant="subtle"
+          flex="none"
           aria-label={`Edit ${label}`}
           disabled={disabled}
           onClick={() => setDraft(text)}
@@ -213,79 +215,85 @@ export function UnitEditor({ jobId, languages, editable }: UnitEditorProps) {
       )}
       {redub.error && <ProblemAlert problem={asProblem(redub.error)} />}
       {edit.error && <ProblemAlert problem={asProblem(edit.error)} />}
-      <Table aria-label={`Sentences of ${name}`} verticalSpacing="sm">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Time</Table.Th>
-            <Table.Th scope="col">Source</Table.Th>
-            <Table.Th scope="col">{name}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {units.map((unit) => {
-            const original = sourceUnits.get(unit.id);
-            return (
-              <Table.Tr key={unit.id} data-unit={unit.id}>
-                <Table.Td>
-                  <Stack gap={2}>
-                    <Text size="sm" ff="monospace">
-                      {formatTimecode(unit.start)}–{formatTimecode(unit.end)}
-                    </Text>
-                    <Anchor
-                      size="sm"
-                      component={Link}
-                      to={`/jobs/${jobId}/watch?lang=${language}&t=${String(unit.start)}`}
-                      aria-label={`Play from ${formatTimecode(unit.start)}`}
-                    >
-                      Play from here
-                    </Anchor>
-                  </Stack>
-                </Table.Td>
-                <Table.Td w="45%">
-                  <EditableText
-                    label={`source sentence at ${formatTimecode(unit.start)}`}
-                    text={original?.text ?? unit.sourceText}
-                    terms={unit.glossaryTerms}
-                    saving={edit.isPending}
-                    disabled={!editable}
-                    onSave={(text) =>
-                      edit.mutateAsync({
-                        language: null,
-                        id: unit.id,
-                        text,
-                        etag: source.data.etag,
-                      })
-                    }
-                  />
-                  {original?.edited && (
-                    <Badge variant="light" mt={4}>
-                      edited
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td w="45%">
-                  <EditableText
-                    label={`${name} sentence at ${formatTimecode(unit.start)}`}
-                    text={unit.text}
-                    terms={[]}
-                    saving={edit.isPending}
-                    disabled={!editable || unit.translationStale}
-                    onSave={(text) =>
-                      edit.mutateAsync({
-                        language,
-                        id: unit.id,
-                        text,
-                        etag: translated.data.etag,
-                      })
-                    }
-                  />
-                  <UnitState unit={unit} />
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
+      {/* On a phone the three columns are wider than the screen: they scroll, the page does not. */}
+      <ScrollArea
+        type="auto"
+        viewportProps={{ tabIndex: 0, role: "group", "aria-label": `Sentences of ${name}` }}
+      >
+        <Table aria-label={`Sentences of ${name}`} verticalSpacing="sm" miw={640}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Time</Table.Th>
+              <Table.Th scope="col">Source</Table.Th>
+              <Table.Th scope="col">{name}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {units.map((unit) => {
+              const original = sourceUnits.get(unit.id);
+              return (
+                <Table.Tr key={unit.id} data-unit={unit.id}>
+                  <Table.Td>
+                    <Stack gap={2}>
+                      <Text size="sm" ff="monospace">
+                        {formatTimecode(unit.start)}–{formatTimecode(unit.end)}
+                      </Text>
+                      <Anchor
+                        size="sm"
+                        component={Link}
+                        to={`/jobs/${jobId}/watch?lang=${language}&t=${String(unit.start)}`}
+                        aria-label={`Play from here (${formatTimecode(unit.start)})`}
+                      >
+                        Play from here
+                      </Anchor>
+                    </Stack>
+                  </Table.Td>
+                  <Table.Td w="45%">
+                    <EditableText
+                      label={`source sentence at ${formatTimecode(unit.start)}`}
+                      text={original?.text ?? unit.sourceText}
+                      terms={unit.glossaryTerms}
+                      saving={edit.isPending}
+                      disabled={!editable}
+                      onSave={(text) =>
+                        edit.mutateAsync({
+                          language: null,
+                          id: unit.id,
+                          text,
+                          etag: source.data.etag,
+                        })
+                      }
+                    />
+                    {original?.edited && (
+                      <Badge variant="light" mt={4}>
+                        edited
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td w="45%">
+                    <EditableText
+                      label={`${name} sentence at ${formatTimecode(unit.start)}`}
+                      text={unit.text}
+                      terms={[]}
+                      saving={edit.isPending}
+                      disabled={!editable || unit.translationStale}
+                      onSave={(text) =>
+                        edit.mutateAsync({
+                          language,
+                          id: unit.id,
+                          text,
+                          etag: translated.data.etag,
+                        })
+                      }
+                    />
+                    <UnitState unit={unit} />
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea>
     </Stack>
   );
 }
