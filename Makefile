@@ -1,4 +1,4 @@
-.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test bench ui smoke clean
+.PHONY: setup demo dev test lint typecheck contract openapi pytest web web-test bench bench-long ui smoke clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -61,6 +61,10 @@ web-test:
 # figures mean is in docs/performance.md. BENCH_REPEATS sets the alternated repetitions (3).
 bench: setup
 	$(BIN)/python -m bench
+
+# Long clips (docs/performance.md "11 long clip"): 10 and 30 minutes, opt-in for their run time.
+bench-long: setup
+	$(BIN)/python -m bench --only long --output bench/results/long.json
 
 # The compose stack end to end (docs/deployment.md): starts dockerd when none runs, builds the
 # images (cached by the daemon), dubs the sample through the API, kills a run container and

@@ -2,13 +2,15 @@
 writes bench/results/latest.json (and the table as latest.md, for docs/performance.md) and
 prints the summary table.
 
-    python -m bench [--only stages,baseline,live,scale,events] [--output PATH]
+    python -m bench [--only stages,baseline,live,scale,api,events,abuse] [--output PATH]
 
 Phases, in order: the stage and video-packaging comparisons, the round trip and the selective
-re-dub in this process; the baseline script; the stack (API + daemon) for the end-to-end jobs and
-the resume; then 10,000 jobs are seeded and the stack is started again for sensor ticks, and the
-API alone for the load; the API alone again with many idle event streams open; last, the abuse
-drills. A phase that fails is reported (and makes the exit status 1); the others still run.
+re-dub in this process; the baseline script; the stack (API + daemon) for the end-to-end jobs
+and the resume; then 10,000 jobs are seeded and the stack is started again for sensor ticks, and
+the API alone for the list at that scale; the API alone over 10,000 jobs on SQLite and on
+PostgreSQL, for the list and creates under load; the API alone again with many idle event
+streams open; last, the abuse drills. A phase that fails is reported (and makes the exit status
+1); the others still run.
 """
 
 import argparse
@@ -19,10 +21,11 @@ from pathlib import Path
 
 from bench import (
     abuse,
-    api_load,
+    api_scale,
     baseline,
     end_to_end,
     events,
+    long_clip,
     packaging,
     partitions,
     redub,
@@ -32,28 +35,39 @@ from bench import (
 )
 from bench.core import RESULTS, Results, alternate, console, demo_clip, machine, median, say
 from bench.inprocess import MODELS_DIR, prepare
-from bench.live import FollowedJob, MemorySampler, Tick, live_stack
+from bench.live import FollowedJob, Tick, live_stack
 from resources.ffmpeg.audio import duration
 from resources.models import ModelRegistry
 
-PHASES = ("stages", "baseline", "live", "scale", "events", "abuse")
+PHASES = ("stages", "baseline", "live", "scale", "api", "events", "abuse")
+# Opt-in (`make bench-long`): tens of minutes of dubbing.
+LONG = "long"
 SOURCE = "en"
 PIPER_VOICE = "piper-en_US-joe-medium"
-# Seconds of each wrk run (the list is measured in alternated runs, the create in one).
-LIST_SECONDS, CREATE_SECONDS = 2.0, 3.0
+# Seconds of each wrk run of the list (alternated runs of the two users).
+LIST_SECONDS = 2.0
+
+
+def baseline_models() -> tuple[Path, Path]:
+    """The Whisper model directory and the piper voice the baseline script loads."""
+    registry = ModelRegistry(MODELS_DIR)
+    voice = registry.resolve(PIPER_VOICE) / registry.spec(PIPER_VOICE).weights_file
+    return registry.resolve("whisper-base"), voice
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", default=",".join(PHASES), help="phases to run, comma-separated")
+    parser.add_argument(
+        "--only",
+        default=",".join(PHASES),
+        help=f"phases to run, comma-separated, from {', '.join((*PHASES, LONG))}",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
     only = set(args.only.split(","))
     results = Results(machine())
-    jobs: list[FollowedJob] = []
     baseline_s: dict[int, float] = {}
     few_ticks: list[Tick] = []
-    pipeline_memory: MemorySampler | None = None
     with tempfile.TemporaryDirectory(prefix="dubflow-bench-") as tmp:
         work = Path(tmp)
         clip = demo_clip(work / "demo.mp4")
@@ -71,14 +85,12 @@ def main() -> None:
                 results.add(round_trip.run_family(inprocess, "demo clip"))
                 one_language = round_trip.one_language_job(work, ["es", "en"], SOURCE)
                 results.add(round_trip.run_family(one_language, "one language"))
-                say("11: selective re-dub: one edited unit against the language from scratch")
+                say("12: selective re-dub: one edited unit against the language from scratch")
                 results.add(redub.run_family(inprocess))
 
         if "baseline" in only:
             with results.phase("baseline"):
-                registry = ModelRegistry(MODELS_DIR)
-                whisper = registry.resolve("whisper-base")
-                piper = registry.resolve(PIPER_VOICE) / registry.spec(PIPER_VOICE).weights_file
+                whisper, piper = baseline_models()
                 for langs in (end_to_end.ONE_LANGUAGE, end_to_end.THREE_LANGUAGES):
                     say(f"3: the baseline script, {','.join(langs)}")
                     out = work / f"baseline-{len(langs)}"
@@ -109,8 +121,7 @@ def main() -> None:
                 results.add(end_to_end.figures(ones, threes, runs, media_seconds))
                 dubflow_s = {int(count): median(seconds) for count, seconds in walls.items()}
                 results.add(baseline.figures(baseline_s, dubflow_s))
-                jobs = ones + threes
-                pipeline_memory = live.memory
+                results.add(end_to_end.memory_figures(live.memory, ones + threes))
                 results.add(resume.run_family(live, threes[-1]))
                 few_ticks = live.ticks(since)
 
@@ -124,28 +135,34 @@ def main() -> None:
                     partitions.wait_for_idle_ticks(live, since)
                     live.dub(tiny, partitions.LANGS, SOURCE)
                     results.add(partitions.tick_figures(few_ticks, live.ticks(since)))
-                say("6, 7: the API alone under load")
+                say("7: GET /v1/jobs, a user with 10,000 jobs against one with a page of them")
                 with live_stack(data, "api") as live:
-                    listed, loads = partitions.list_latency(live, seeded, LIST_SECONDS)
-                    results.add([listed])
-                    results.add(
-                        api_load.load_figures(
-                            f"GET {api_load.LIST_URL} ({partitions.JOB_COUNT:,} jobs)",
-                            loads,
-                            f"the newest {api_load.PAGE} of {partitions.JOB_COUNT:,} jobs "
-                            f"x {len(partitions.LANGS)} languages",
-                        )
-                    )
-                    upload = live.client.upload(tiny)
-                    results.add(api_load.create_job_load(live, upload, CREATE_SECONDS))
-                    live.memory.sample()
-                    if pipeline_memory is not None:
-                        results.add(api_load.memory_figures(live.memory, pipeline_memory, jobs))
+                    results.add([partitions.list_ratio(live, seeded, LIST_SECONDS)])
+
+        if "api" in only:
+            with results.phase("api"):
+                say(f"6: the API alone, {api_scale.JOB_COUNT:,} jobs, SQLite and PostgreSQL")
+                results.add(api_scale.run_family(work, tiny))
 
         if "events" in only:
             with results.phase("events"), live_stack(data, "api") as live:
                 say("10: GET /v1/jobs with idle event streams open")
                 results.add(events.run_family(live, LIST_SECONDS))
+
+        if LONG in only:
+            with results.phase(LONG):
+                models = baseline_models()
+                counts = long_clip.language_counts()
+                results.add(
+                    long_clip.figures(
+                        {
+                            minutes: long_clip.measure(
+                                work, minutes, counts if index == 0 else counts[:1], models
+                            )
+                            for index, minutes in enumerate(long_clip.lengths())
+                        }
+                    )
+                )
 
         if "abuse" in only:
             with results.phase("abuse"):

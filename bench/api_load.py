@@ -1,6 +1,5 @@
-"""API under load: Debian's `wrk` on loopback against the API alone (no daemon: the jobs the load
-creates must not start runs), with 10,000 jobs x 3 languages in the database; and the peak
-memory of the API and of the run workers seen during the end-to-end jobs."""
+"""The API under load: Debian's `wrk` on loopback, and its percentiles (`bench/api_scale.py`,
+`bench/partitions.py`, `bench/events.py`)."""
 
 import json
 import os
@@ -9,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.core import Figure, median, run
-from bench.live import FollowedJob, LiveStack, MemorySampler
 
 FAMILY = "6 API under load"
 LUA = Path(__file__).with_name("wrk_report.lua")
@@ -64,33 +62,3 @@ def load_figures(name: str, loads: list[Load], note: str) -> list[Figure]:
         Figure(FAMILY, f"{name} throughput", round(requests / seconds, 1), "req/s",
                note=f"{requests} requests, {CONNECTIONS} connections"),
     ]  # fmt: skip
-
-
-def create_job_load(live: LiveStack, upload_id: str, seconds: float) -> list[Figure]:
-    body = {"uploadId": upload_id, "sourceLanguage": "en", "targets": [{"language": "es"}]}
-    load = wrk(f"{live.stack.api_url}/v1/jobs", live.key, seconds, body)
-    return load_figures("POST /v1/jobs", [load], "each creates a job: rows, outbox event, a "
-                        "link to a 5 s upload in storage")  # fmt: skip
-
-
-def memory_figures(
-    api: MemorySampler, pipeline: MemorySampler, jobs: list[FollowedJob]
-) -> list[Figure]:
-    """Peak RSS of the API (under load) and of the run workers of `jobs` (the end-to-end
-    jobs): ingest workers load Whisper, dub workers piper."""
-    workers: dict[str, set[int]] = {"ingest": set(), "dub": set()}
-    for followed in jobs:
-        for span in followed.spans():
-            workers["dub" if span.lang else "ingest"] |= span.workers
-    figures = [Figure(FAMILY, "peak RSS, API", api.peak_mib("api"), "MiB",
-                      note="uvicorn, after the load above",
-                      detail={"stack_peaks_mib": pipeline.peaks_by_role()})]  # fmt: skip
-    for kind, model in (
-        ("ingest", "Whisper base"),
-        ("dub", "piper, espeak-ng, ffmpeg children not counted"),
-    ):
-        figures.append(
-            Figure(FAMILY, f"peak RSS, {kind} run worker", pipeline.peak_mib(pids=workers[kind]),
-                   "MiB", note=model)
-        )  # fmt: skip
-    return figures

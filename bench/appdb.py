@@ -26,13 +26,13 @@ from dubflow_cli.admin import create_key, create_user, set_quota
 _CHUNK = 2000
 
 
-def user_key(url: str, email: str) -> tuple[str, str]:
-    """(user id, a new API key) for `email`, creating the user if needed."""
+def user_key(url: str, email: str, role: str = "user") -> tuple[str, str]:
+    """(user id, a new API key) for `email`, creating the user (with `role`) if needed."""
     migrate(url)
     with session_scope(url) as session:
         user_id = session.scalar(select(User.id).where(User.email == email))
     if user_id is None:
-        user_id = create_user(url, email, "benchmark")
+        user_id = create_user(url, email, "benchmark", role)
         # The benchmarks measure the API, not its quotas: this user may create without limit.
         set_quota(
             url,

@@ -3,7 +3,7 @@ complete to every language playable, as a real-time factor of the media's durati
 orchestration overhead: the wall time during which none of the job's stages was running."""
 
 from bench.core import Figure, median
-from bench.live import FollowedJob, RunTimeline
+from bench.live import FollowedJob, MemorySampler, RunTimeline
 
 FAMILY = "2 end to end"
 RTF_LIMIT = 0.6
@@ -134,3 +134,19 @@ def figures(
             )
         )
     return result
+
+
+def memory_figures(pipeline: MemorySampler, jobs: list[FollowedJob]) -> list[Figure]:
+    """Peak RSS of the run workers of `jobs`: ingest workers load Whisper, dub workers piper."""
+    workers: dict[str, set[int]] = {"ingest": set(), "dub": set()}
+    for followed in jobs:
+        for span in followed.spans():
+            workers["dub" if span.lang else "ingest"] |= span.workers
+    return [
+        Figure(FAMILY, f"peak RSS, {kind} run worker", pipeline.peak_mib(pids=workers[kind]),
+               "MiB", note=model, detail={"stack_peaks_mib": pipeline.peaks_by_role()})
+        for kind, model in (
+            ("ingest", "Whisper base"),
+            ("dub", "piper, espeak-ng, ffmpeg children not counted"),
+        )
+    ]  # fmt: skip

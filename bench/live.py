@@ -307,25 +307,34 @@ class LiveStack:
             raise RuntimeError(f"job {job_id} succeeded but its master playlist lacks {missing}")
         return FollowedJob(job, t0, now)
 
-    def dub(self, video: Path, langs: list[str], source: str = "en") -> FollowedJob:
+    def dub(
+        self, video: Path, langs: list[str], source: str = "en", timeout: float = 600
+    ) -> FollowedJob:
         """Upload `video` in parts, then time from upload complete to every language playable."""
         upload_id = self.client.upload(video)
         t0 = time.time()
         job = self.client.create_job(upload_id, langs, source)
-        return self.follow(job["id"], t0)
+        return self.follow(job["id"], t0, timeout)
 
 
 @contextmanager
-def live_stack(data_dir: Path, services: str = "api,daemon") -> Iterator[LiveStack]:
+def live_stack(
+    data_dir: Path, services: str = "api,daemon", database_url: str = ""
+) -> Iterator[LiveStack]:
     """The stack over `data_dir` (kept between calls: the benchmarks restart it over the same
-    data), with a benchmark user and its memory sampled."""
+    data), with a benchmark user and its memory sampled; its application database is
+    `database_url` (SQLite in `data_dir` by default)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     # The benchmarks measure the API, not its rate limits: writes are not limited here.
-    stack = start_stack(data_dir, services, {"DUBFLOW_RATE_LIMIT_WRITES": "1000000/minute"})
+    environment = {"DUBFLOW_RATE_LIMIT_WRITES": "1000000/minute"}
+    if database_url:
+        environment["DUBFLOW_DATABASE_URL"] = database_url
+    stack = start_stack(data_dir, services, environment)
     memory = MemorySampler([process.pid for process in stack.processes])
     memory.start()
     try:
-        _, key = user_key(stack.database_url, "bench@bench.local")
+        # An admin: the benchmarks read which run worker ran each stage (internals).
+        _, key = user_key(stack.database_url, "bench@bench.local", "admin")
         yield LiveStack(stack, key, DubflowClient(stack.api_url, key), memory)
     finally:
         memory.stop()

@@ -97,9 +97,9 @@ def tick_figures(few: Sequence[Tick], many: Sequence[Tick]) -> list[Figure]:
     return figures
 
 
-def list_latency(live: LiveStack, seeded: Seeded, seconds: float) -> tuple[Figure, list[Load]]:
+def list_ratio(live: LiveStack, seeded: Seeded, seconds: float) -> Figure:
     """`GET /v1/jobs` for the user with JOB_COUNT jobs against the user with PAGE, on the same
-    server, alternated; returns the ratio of the median p50s and the large user's runs."""
+    server, alternated: the ratio of the median p50s."""
     url = f"{live.stack.api_url}{LIST_URL}"
     loads: dict[str, list[Load]] = {"many": [], "page": []}
 
@@ -113,7 +113,7 @@ def list_latency(live: LiveStack, seeded: Seeded, seconds: float) -> tuple[Figur
             "page": lambda: p50_seconds("page", seeded.page_key),
         }
     )
-    figure = ratio_figure(
+    return ratio_figure(
         FAMILY,
         f"GET /v1/jobs p50: user with {JOB_COUNT:,} jobs / with {PAGE}",
         measured,
@@ -121,4 +121,3 @@ def list_latency(live: LiveStack, seeded: Seeded, seconds: float) -> tuple[Figur
         "page",
         note=f"{len(LANGS)} languages each; a page of {PAGE}, newest first, same server",
     )
-    return figure, loads["many"]

@@ -10,7 +10,7 @@ from bench.inprocess import InProcessJob
 from dubbing_core import keys
 from dubbing_core.edits import UnitEdit, UnitEdits, save_edits
 
-FAMILY = "11 selective re-dub"
+FAMILY = "12 selective re-dub"
 # Each re-dub says something new in the edited unit, so it is synthesized every time.
 EDITS = ("Mañana comeremos naranjas en la playa.", "Hoy cenamos en casa con nuestros amigos.")
 

@@ -4,17 +4,21 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
-import faster_whisper
 import numpy as np
-from faster_whisper import WhisperModel, decode_audio
 
 from dubbing_core.errors import CodedError
 from dubbing_core.languages import SUPPORTED
 from resources.models import ModelRegistry
+
+# faster-whisper (and PyAV, tokenizers) is imported where a model is loaded: the code location is
+# imported by every run worker, and only the ingest run transcribes.
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,9 @@ TEMPERATURES = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 
 
 @lru_cache(maxsize=4)
-def _load(path: str, device: str, compute_type: str, cpu_threads: int) -> WhisperModel:
+def _load(path: str, device: str, compute_type: str, cpu_threads: int) -> "WhisperModel":
+    from faster_whisper import WhisperModel
+
     return WhisperModel(path, device=device, compute_type=compute_type, cpu_threads=cpu_threads)
 
 
@@ -119,19 +125,21 @@ class ASR(dg.ConfigurableResource):
 
     def version(self) -> str:
         return (
-            f"faster-whisper-{faster_whisper.__version__}:{self.model}:"
+            f"faster-whisper-{version('faster-whisper')}:{self.model}:"
             f"{self.compute_type}:beam{self.beam_size}:vad{int(self.vad_filter)}"
         )
 
     def model_path(self) -> Path:
         return ModelRegistry(Path(self.models_dir)).resolve(self.model)
 
-    def load(self) -> WhisperModel:
+    def load(self) -> "WhisperModel":
         return _load(str(self.model_path()), self.device, self.compute_type, self.cpu_threads)
 
     def detect_language(self, audio: Path) -> DetectedLanguage:
         """The language spoken in the first 30 s of speech of `audio`, among the languages
         dubflow handles, or `LanguageUncertain`."""
+        from faster_whisper import decode_audio
+
         model = self.load()
         if not model.model.is_multilingual:  # an English-only model hears English
             return DetectedLanguage("en", 1.0, 1.0, [("en", 1.0)])

@@ -10,19 +10,26 @@ import wave
 from functools import lru_cache
 from importlib.metadata import version as distribution_version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import numpy as np
-from piper import PiperVoice, SynthesisConfig
 
 from dubbing_core.voices import VOICES, TTSError, Voice
 from resources.models import ModelRegistry
+
+# piper (and onnxruntime) is imported where a voice is loaded: every run worker imports the code
+# location, and only dub runs with a piper voice synthesize with it.
+if TYPE_CHECKING:
+    from piper import PiperVoice
 
 ESPEAK_WORDS_PER_MINUTE = 165
 
 
 @lru_cache(maxsize=4)
-def _load_piper(model_dir: str, onnx_name: str) -> PiperVoice:
+def _load_piper(model_dir: str, onnx_name: str) -> "PiperVoice":
+    from piper import PiperVoice
+
     onnx = Path(model_dir) / onnx_name
     return PiperVoice.load(onnx, config_path=onnx.with_suffix(".onnx.json"))
 
@@ -37,7 +44,7 @@ class TTS(dg.ConfigurableResource):
         # piper has no __version__; the installed distribution's metadata does.
         return f"piper-{distribution_version('piper-tts')}:espeak-ng:{'+'.join(sorted(VOICES))}"
 
-    def _piper(self, voice: Voice) -> PiperVoice:
+    def _piper(self, voice: Voice) -> "PiperVoice":
         registry = ModelRegistry(Path(self.models_dir))
         spec = registry.spec(voice.model)
         return _load_piper(str(registry.resolve(voice.model)), spec.weights_file)
@@ -49,6 +56,8 @@ class TTS(dg.ConfigurableResource):
         return self._synthesize_espeak(text, voice, rate)
 
     def _synthesize_piper(self, text: str, voice: Voice, rate: float) -> np.ndarray:
+        from piper import SynthesisConfig
+
         config = SynthesisConfig(length_scale=1.0 / rate)
         chunks = [chunk.audio_float_array for chunk in self._piper(voice).synthesize(text, config)]
         return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)

@@ -31,7 +31,7 @@ class Stack:
 
     @property
     def database_url(self) -> str:
-        return f"sqlite:///{self.data_dir / 'app.db'}"
+        return self.env.get("DUBFLOW_DATABASE_URL") or f"sqlite:///{self.data_dir / 'app.db'}"
 
     def api_key(self, email: str, role: str = "user") -> str:
         migrate(self.database_url)

@@ -13,9 +13,20 @@ from dubbing_core.voices import DEFAULT_VOICES, VOICES, voices_for
 from resources.models import ModelRegistry
 from resources.translation import Translation, TranslationError
 
+# One per configuration, built on first use: constructing a Dagster resource takes milliseconds,
+# and every job created validates its targets with one.
+_TRANSLATIONS: dict[tuple[str | None, str], Translation] = {}
+
+
+def _translation(settings: DubflowSettings) -> Translation:
+    key = (settings.nllb_model_path, settings.translation_engine)
+    if key not in _TRANSLATIONS:
+        _TRANSLATIONS[key] = Translation.from_settings(settings)
+    return _TRANSLATIONS[key]
+
 
 def languages(settings: DubflowSettings) -> list[LanguageInfo]:
-    translation = Translation.from_settings(settings)
+    translation = _translation(settings)
     return [
         LanguageInfo(
             code=code,
@@ -87,7 +98,7 @@ def validate_targets(
         raise Problem(422, "job.duplicate_language", f"languages given twice: {sorted(duplicates)}")
     # A target equal to the source language is allowed on purpose: it re-voices the video (the
     # transcript passes through untranslated, docs/api.md "Re-voicing").
-    translation = Translation.from_settings(settings)
+    translation = _translation(settings)
     requests = []
     for target in targets:
         if target.language not in LANGUAGES:

@@ -113,7 +113,10 @@ class UploadPart(Base):
 
 class Job(Base):
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_user_created", "user_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_jobs_user_created", "user_id", "created_at", "id"),
+        Index("ix_jobs_user_status", "user_id", "status"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -21,6 +21,9 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # In WAL mode, NORMAL syncs at checkpoints, not at every commit: a commit no longer waits for
+    # the disk while holding the one write lock (docs/configuration.md, the trade-off).
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

@@ -1,8 +1,10 @@
+import pytest
 from sqlalchemy import select
 
 from dubbing_core import keys
 from dubbing_core.db.models import Job, OutboxEvent, StageRun
 from dubbing_core.db.session import session_scope
+from dubflow_cli.admin import set_quota
 from resources.storage import MediaStore
 from tests.api.conftest import METRICS_TOKEN, upload_file
 
@@ -204,3 +206,22 @@ def test_metrics_are_prometheus_text(client, alice, sample_video):
     text = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
     assert "# TYPE dubflow_http_requests_total counter" in text
     assert 'route="/v1/uploads"' in text
+
+
+def test_job_quotas_are_counted_by_the_database(client, alice, settings, sample_video):
+    # The counts and the day's media minutes are summed in SQL (JSON on SQLite and PostgreSQL):
+    # the usage must match the jobs created, and the refusal say when the minutes free up.
+    upload_id = upload_file(client, alice, sample_video)  # 6 s of media
+    for _ in range(2):
+        assert _job(client, alice, upload_id).status_code == 201
+    usage = {
+        name: quota["usage"]
+        for name, quota in client.get("/v1/me", headers=alice).json()["quotas"].items()
+    }
+    assert usage["concurrentJobs"] == usage["queuedJobs"] == 2
+    assert usage["mediaMinutesPerDay"] == pytest.approx(0.2, abs=0.01)
+    set_quota(settings.resolved_database_url, "alice@example.com", max_media_minutes_per_day=0.25)
+    refused = _job(client, alice, upload_id)
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "quota.media_minutes_per_day"
+    assert 86000 < int(refused.headers["Retry-After"]) <= 86401

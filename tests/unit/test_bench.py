@@ -4,9 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bench.core import Figure, alternate, ratio_figure
+from bench import long_clip
+from bench.core import Figure, alternate, ratio_figure, run
 from bench.end_to_end import gaps
 from bench.live import FollowedJob
+from resources.ffmpeg.audio import duration
 
 T0 = 1_000_000.0
 
@@ -74,3 +76,38 @@ def test_stages_from_before_a_retry_do_not_count():
     followed = FollowedJob(job, T0, succeeded=T0 + 4)
     assert [span.stage for span in followed.spans()] == ["audio_rendition"]
     assert followed.wall_s - followed.busy_s() == pytest.approx(2)
+
+
+def test_long_clip_figures_carry_targets_and_extrapolate_peaks_to_an_hour():
+    run = {"baseline_s": 100.0, "dubflow_s": 120.0, "peaks_mib": {"dub run worker": 400.0}}
+    longer = {"baseline_s": 300.0, "dubflow_s": 330.0, "peaks_mib": {"dub run worker": 500.0}}
+    figures = {
+        figure.name: figure
+        for figure in long_clip.figures(
+            {
+                10.0: {"media_s": 600.0, "runs": {1: run}},
+                30.0: {"media_s": 1800.0, "runs": {1: longer}},
+            }
+        )
+    }
+    ratio = figures["dubflow end to end / baseline script, 10 min, 1 language"]
+    assert (ratio.value, ratio.limit, ratio.met) == (1.2, long_clip.RATIO_LIMIT, False)
+    assert figures["RTF, 10 min, 1 language"].value == pytest.approx(0.2)
+    assert figures["RTF, 10 min, 1 language"].met is True
+    assert figures["RTF, 30 min, 1 language"].limit is None
+    # 400 MiB at 10 min, 500 at 30: 5 MiB a minute, so 650 at 60.
+    assert figures["peak RSS, dub run worker, 1 hour (extrapolated)"].value == pytest.approx(650)
+
+
+def test_long_clip_is_speech_with_pauses_over_a_bed(tmp_path):
+    clip = long_clip.long_clip(tmp_path / "clip.mp4", 0.75)
+    assert duration(clip) == pytest.approx(45, abs=0.1)
+
+    def mean_db(start: float, seconds: float) -> float:
+        report = run(["ffmpeg", "-hide_banner", "-ss", str(start), "-t", str(seconds), "-i", clip,
+                      "-af", "volumedetect", "-f", "null", "-"]).stderr.decode()  # fmt: skip
+        return float(report.split("mean_volume:")[1].split("dB")[0])
+
+    speech, pause = mean_db(1, 10), mean_db(29.5, 2)
+    assert speech > pause + 10  # the pause is a pause
+    assert pause > -60  # and the bed goes on under it

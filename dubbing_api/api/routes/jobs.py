@@ -84,9 +84,7 @@ def list_jobs(
         created_after=created_after,
         created_before=created_before,
     )
-    progress = service.progress_of(session, rows)
-    items = [service.summary(job, progress.get(job.id, 0.0)) for job in rows]
-    return JobPage(items=items, next_cursor=next_cursor)
+    return JobPage(items=service.summaries(session, rows), next_cursor=next_cursor)
 
 
 @router.get(
