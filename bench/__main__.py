@@ -5,13 +5,13 @@ prints the summary table.
     python -m bench [--only stages,baseline,live,scale,api,events,gateway,abuse] [--output PATH]
     python -m bench --only compose    (opt-in: Docker, the compose stack against the local one)
 
-Phases, in order: the stage and video-packaging comparisons and the round trip in this
-process; the baseline script; the stack (API + daemon) for the end-to-end jobs and the resume;
-then 10,000 jobs are seeded and the stack is started again for sensor ticks, and the API alone
-for the list at that scale; the API alone over 10,000 jobs on SQLite and on PostgreSQL, for the
-list and creates under load; the API alone again with many idle event streams open, then behind
-the Express gateway; last, the abuse drills. A phase that fails is reported (and makes the exit
-status 1); the others still run.
+Phases, in order: the stage and video-packaging comparisons, the round trip and the selective
+re-dub in this process; the baseline script; the stack (API + daemon) for the end-to-end jobs
+and the resume; then 10,000 jobs are seeded and the stack is started again for sensor ticks, and
+the API alone for the list at that scale; the API alone over 10,000 jobs on SQLite and on
+PostgreSQL, for the list and creates under load; the API alone again with many idle event
+streams open, then behind the Express gateway; last, the abuse drills. A phase that fails is
+reported (and makes the exit status 1); the others still run.
 """
 
 import argparse
@@ -31,6 +31,7 @@ from bench import (
     long_clip,
     packaging,
     partitions,
+    redub,
     resume,
     round_trip,
     stages,
@@ -89,6 +90,8 @@ def main() -> None:
                 results.add(round_trip.run_family(inprocess, "demo clip"))
                 one_language = round_trip.one_language_job(work, ["es", "en"], SOURCE)
                 results.add(round_trip.run_family(one_language, "one language"))
+                say("14: selective re-dub: one edited unit against the language from scratch")
+                results.add(redub.run_family(inprocess))
 
         if "baseline" in only:
             with results.phase("baseline"):

@@ -51,6 +51,10 @@ class InProcessJob:
         )
         if not result.success:
             raise RuntimeError(f"{stage} {lang or ''} failed in the benchmark run")
+        return self.steps_seconds(result)
+
+    def steps_seconds(self, result: dg.ExecuteInProcessResult) -> float:
+        """From the run's first step start to its last step success."""
         records = self.pipeline.instance.all_logs(result.run_id, of_type=_STEP_EVENTS)
         started = min(
             r.timestamp for r in records if r.dagster_event_type == dg.DagsterEventType.STEP_START

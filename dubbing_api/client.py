@@ -104,6 +104,36 @@ class DubflowClient:
             body["languages"] = languages
         return self._call("POST", f"/v1/jobs/{job_id}/retry", json=body)
 
+    @staticmethod
+    def _units_url(job_id: str, language: str | None) -> str:
+        if language is None:
+            return f"/v1/jobs/{job_id}/units"
+        return f"/v1/jobs/{job_id}/languages/{language}/units"
+
+    def units(self, job_id: str, language: str | None = None) -> tuple[dict[str, Any], str]:
+        """The job's source units (or a language's translated units) and their ETag."""
+        response = self.http.get(self._units_url(job_id, language))
+        if response.status_code >= 400:
+            raise ApiError(response)
+        return response.json(), response.headers["ETag"]
+
+    def edit_units(
+        self, job_id: str, edits: dict[int, str], etag: str, language: str | None = None
+    ) -> tuple[dict[str, Any], str]:
+        """Correct units' text (unit id -> new text), against the version `etag` names."""
+        response = self.http.patch(
+            self._units_url(job_id, language),
+            json={"edits": [{"id": unit, "text": text} for unit, text in edits.items()]},
+            headers={"If-Match": etag},
+        )
+        if response.status_code >= 400:
+            raise ApiError(response)
+        return response.json(), response.headers["ETag"]
+
+    def redub(self, job_id: str, languages: list[str] | None = None) -> Any:
+        body = {"languages": languages} if languages else {}
+        return self._call("POST", f"/v1/jobs/{job_id}/redub", json=body)
+
     def logs(self, job_id: str, **filters: str) -> list[dict[str, Any]]:
         """Every log line of the job (all pages), optionally filtered by stage or language."""
         lines: list[dict[str, Any]] = []

@@ -20,6 +20,7 @@ from dubbing_api.api.routes import (
     jobs,
     me,
     playback,
+    units,
     uploads,
     web,
 )
@@ -52,6 +53,11 @@ DEFAULT_PUBLIC_URL = ApiSettings.model_fields["public_url"].default
 TAGS = [
     {"name": "uploads", "description": "Chunked, resumable uploads to object storage."},
     {"name": "jobs", "description": "Dubbing jobs: create, follow, cancel, retry, add languages."},
+    {
+        "name": "editing",
+        "description": "A job's units: correct the transcript and the translations, re-dub "
+        "only what changed.",
+    },
     {"name": "playback", "description": "Signed HLS playback and downloads."},
     {"name": "catalog", "description": "Languages, voices and presets the engines support."},
     {"name": "me", "description": "The caller: identity, role, quotas and usage."},
@@ -131,6 +137,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     for router in (
         uploads.router,
         jobs.router,
+        units.router,
         events.router,
         playback.router,
         catalog.router,

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from dubbing_core.glossary import MAX_TERMS, GlossaryTerm
 from dubbing_core.stages import STAGES, StageName
 from dubbing_core.statuses import JobStatus, StageStatus, UploadStatus
 
@@ -127,6 +128,12 @@ class JobCreate(ApiModel):
     upload_id: str = Field(min_length=1, max_length=64)
     source_language: str = Field(default="auto", max_length=16, examples=["auto", "en"])
     targets: list[TargetSpec] = Field(max_length=MAX_TARGETS)
+    glossary: list[GlossaryTerm] | None = Field(
+        default=None,
+        max_length=MAX_TERMS,
+        description="Terms kept verbatim or translated one fixed way; default: your glossary "
+        "(`GET /v1/me/glossary`)",
+    )
 
 
 class StageAttemptState(ApiModel):
@@ -189,6 +196,13 @@ class JobMetrics(ApiModel):
     attempts: int
 
 
+class HistoryEntry(ApiModel):
+    kind: Literal["job.submitted", "job.retry", "job.languages_added", "units.edited", "job.redub"]
+    at: datetime
+    languages: list[str] = Field(description="The languages it concerns (none: the source)")
+    units: list[int] = Field(default=[], description="The units edited, or to be re-dubbed")
+
+
 class Job(ApiModel):
     id: str
     status: JobStatus
@@ -209,6 +223,10 @@ class Job(ApiModel):
     dagster_runs: list[DagsterRun] = Field(
         description="The job's Dagster runs, with links to Dagster's UI (admins only; empty "
         "for everyone else)"
+    )
+    history: list[HistoryEntry] = Field(
+        description="What was asked of the job, oldest first: the submission, retries, added "
+        "languages, unit edits and re-dubs",
     )
 
 
@@ -365,6 +383,15 @@ class VoiceInfo(ApiModel):
     engine: str
 
 
+class InstalledVoice(ApiModel):
+    id: str
+    language: str
+    engine: Literal["piper", "espeak-ng"]
+    quality: str = Field(examples=["neural (piper medium): natural"])
+    licence: str = Field(examples=["GPL-3.0-or-later"])
+    default: bool = Field(description="The language's voice when a preset names none")
+
+
 class LanguageInfo(ApiModel):
     code: str
     name: str
@@ -469,3 +496,80 @@ JobEvent = Annotated[
     Field(discriminator="type"),
 ]
 EVENT_MODELS = (JobStatusEvent, StageStatusEvent, StageProgressEvent, LanguageReadyEvent)
+
+
+# -- editing ---------------------------------------------------------------------------------------
+
+# One edit request may correct this many units; the web editor sends one at a time.
+MAX_EDITS = 500
+
+
+class SourceUnit(ApiModel):
+    id: int
+    start: float
+    end: float
+    text: str = Field(description="The unit's text: the user's edit, or what Whisper heard")
+    original_text: str = Field(description="What Whisper heard")
+    edited: bool
+
+
+class TranslatedUnit(ApiModel):
+    id: int
+    start: float
+    end: float
+    source_text: str = Field(description="The source unit's current text (edits included)")
+    text: str = Field(description="The unit's translation: the user's edit, or the engine's")
+    machine_text: str = Field(description="The translation engine's text")
+    edited: bool
+    glossary_terms: list[str] = Field(description="The glossary's terms the source unit holds")
+    translation_stale: bool = Field(
+        description="The source unit changed since it was translated: a re-dub translates it again"
+    )
+    speech_stale: bool = Field(
+        description="The dubbed speech does not say `text` yet: a re-dub synthesizes it"
+    )
+
+
+class SourceUnits(ApiModel):
+    job_id: str
+    language: str = Field(description="The source language")
+    units: list[SourceUnit]
+
+
+class TranslatedUnits(ApiModel):
+    job_id: str
+    language: str
+    engine: str
+    glossary: list[GlossaryTerm] = Field(description="The job's glossary")
+    units: list[TranslatedUnit]
+
+
+class Glossary(ApiModel):
+    terms: list[GlossaryTerm] = Field(max_length=MAX_TERMS)
+
+
+class UnitTextEdit(ApiModel):
+    id: int = Field(ge=0)
+    # Bounded for the request's size only; the unit limit answers `unit.text_too_long`.
+    text: str = Field(max_length=10_000)
+
+
+class UnitEditRequest(ApiModel):
+    edits: list[UnitTextEdit] = Field(min_length=1, max_length=MAX_EDITS)
+
+
+class RedubRequest(ApiModel):
+    languages: list[Annotated[str, LANGUAGE_CODE]] | None = Field(
+        default=None, max_length=MAX_TARGETS, description="Default: every language with changes"
+    )
+
+
+class RedubLanguage(ApiModel):
+    language: str
+    retranslate: list[int] = Field(description="Units translated again (their source changed)")
+    resynthesize: list[int] = Field(description="Units whose speech is synthesized again")
+
+
+class RedubPlan(ApiModel):
+    job_id: str
+    languages: list[RedubLanguage]

@@ -7,6 +7,7 @@ import numpy as np
 from dubbing_assets import quality, timing
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.partitions import job_lang_partitions, split_job_lang
+from dubbing_assets.speech_cache import SpeechCache
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.translation import DUB_GROUP, translation
 from dubbing_core import keys
@@ -52,9 +53,20 @@ def dubbed_speech(
         texts = [segment["text"] for segment in document["segments"]]
         spans = [(segment["start"], segment["end"]) for segment in document["segments"]]
 
+        cache = SpeechCache(
+            store,
+            keys.speech_cache_prefix(job, lang),
+            f"{tts.version()}|{speech_fingerprint(lang, preset.name)}",
+        )
+
         def synthesize(index: int, rate: float) -> np.ndarray:
-            samples = tts.synthesize(texts[index], voice, rate)
-            return media.trim_silence(samples, voice.sample_rate)
+            return cache.speech(
+                texts[index],
+                rate,
+                lambda: media.trim_silence(
+                    tts.synthesize(texts[index], voice, rate), voice.sample_rate
+                ),
+            )
 
         def stretch(samples: np.ndarray, ratio: float) -> np.ndarray:
             return media.time_stretch(samples, voice.sample_rate, ratio)
@@ -79,6 +91,7 @@ def dubbed_speech(
             max_stretch=preset.max_stretch,
             on_segment=progress,
         )
+        pruned = cache.prune()
         measured = quality.measure_dub_timing(spans, timeline, voice.sample_rate)
         summary = {**timing.summary(fits), **quality.timing_summary(measured)}
         by_index = {fit.index: fit for fit in fits}
@@ -87,7 +100,10 @@ def dubbed_speech(
             "voice": voice.id,
             "preset": preset.name,
             "summary": summary,
-            "segments": [{**by_index[unit.index].to_dict(), **unit.to_dict()} for unit in measured],
+            "segments": [
+                {**by_index[unit.index].to_dict(), **unit.to_dict(), "text": texts[unit.index]}
+                for unit in measured
+            ],
         }
         with scratch() as work:
             media.write_wav(work / "speech.wav", timeline, voice.sample_rate)
@@ -101,5 +117,7 @@ def dubbed_speech(
             fingerprint=speech_fingerprint(lang, preset.name),
             timing_key=keys.timing_report(job, lang),
             duration_s=round(len(timeline) / voice.sample_rate, 3),
+            synthesized_units=sum(text in cache.synthesized for text in texts),
+            pruned_cache_entries=pruned,
             **summary,
         )

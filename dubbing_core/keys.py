@@ -51,6 +51,21 @@ def translation(job: str, lang: str) -> str:
     return f"{job_prefix(job)}/{lang}/segments.json"
 
 
+def source_edits(job: str) -> str:
+    """The users' edits of the transcript's units (written by the API, read by `translation`)."""
+    return f"{job_prefix(job)}/edits/source.json"
+
+
+def translation_edits(job: str, lang: str) -> str:
+    """The users' edits of a language's translated units."""
+    return f"{job_prefix(job)}/{lang}/edits.json"
+
+
+def speech_cache_prefix(job: str, lang: str) -> str:
+    """Each unit's synthesized speech, keyed by what it was made from (`dubbed_speech`)."""
+    return f"{job_prefix(job)}/{lang}/speech_cache"
+
+
 def speech(job: str, lang: str) -> str:
     return f"{job_prefix(job)}/{lang}/speech.wav"
 

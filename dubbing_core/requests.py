@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, Field, field_validator
 
 from dubbing_core import keys
+from dubbing_core.glossary import MAX_TERMS, GlossaryTerm
 from dubbing_core.languages import get_language
 from dubbing_core.presets import get_preset
 
@@ -47,6 +48,7 @@ class JobRequest(BaseModel):
     source_name: str
     source_language: str = "auto"
     targets: list[TargetRequest] = Field(min_length=1)
+    glossary: list[GlossaryTerm] = Field(default=[], max_length=MAX_TERMS)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     @field_validator("job_id")

@@ -22,6 +22,9 @@ class Voice:
     language: str
     model: str  # registry model id (piper) or espeak-ng voice name
     sample_rate: int
+    # What it sounds like, and its licence (docs/licensing.md), for whoever chooses a voice.
+    quality: str
+    licence: str
     # Bumped when the voice's model or settings change: partitions dubbed with an older
     # version are re-dubbed by the batch schedule (`dubbing_assets/automation/schedules.py`).
     version: str = "1"
@@ -33,14 +36,28 @@ class Voice:
 
 def _espeak_voice(lang: str) -> Voice:
     return Voice(
-        f"espeak-{lang}", "espeak-ng", lang, get_language(lang).espeak_voice, ESPEAK_SAMPLE_RATE
+        f"espeak-{lang}",
+        "espeak-ng",
+        lang,
+        get_language(lang).espeak_voice,
+        ESPEAK_SAMPLE_RATE,
+        quality="formant synthesis: intelligible, robotic",
+        licence="GPL-3.0-or-later",
     )
 
 
 VOICES: dict[str, Voice] = {
     voice.id: voice
     for voice in (
-        Voice("en_US-joe-medium", "piper", "en", "piper-en_US-joe-medium", 22050),
+        Voice(
+            "en_US-joe-medium",
+            "piper",
+            "en",
+            "piper-en_US-joe-medium",
+            22050,
+            quality="neural (piper medium): natural",
+            licence="MIT package, CC0 voice dataset",
+        ),
         *(_espeak_voice(lang) for lang in SUPPORTED),
     )
 }

@@ -170,6 +170,11 @@ class ModelRegistry:
                 "model.unknown", f"unknown model {model_id!r}; known: {known}"
             ) from None
 
+    def installed(self, model_id: str) -> bool:
+        """Whether the model is installed (its checksum is checked when it is used)."""
+        spec = self.spec(model_id)
+        return (self._packaged(spec) or self._downloaded(spec)) is not None
+
     def resolve(self, model_id: str) -> Path:
         """Directory holding the model's files, checksum verified; a path is used as it is."""
         if os.sep in model_id and Path(model_id).exists():

@@ -8,7 +8,7 @@ supported language), Apertium for the pairs it has installed, and a clear error 
 import hashlib
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import dagster as dg
 
 from dubbing_core.errors import CodedError
+from dubbing_core.glossary import GlossaryTerm, protect, restore
 from dubbing_core.languages import LANGUAGES, get_language, to_nllb
 from dubbing_core.settings import DubflowSettings
 
@@ -171,6 +172,9 @@ def choose_engine(
 class TranslationResult:
     texts: list[str]
     engine: str
+    # Positions of the texts whose translation lost a glossary placeholder: translated again
+    # without the glossary.
+    glossary_missed: list[int] = field(default_factory=list)
 
 
 def _nllb_fingerprint(model_path: str) -> str:
@@ -224,6 +228,24 @@ class Translation(dg.ConfigurableResource):
                 "(DUBFLOW_NLLB_MODEL_PATH), install the Apertium pair, or drop the language",
             )
 
-    def translate(self, texts: Sequence[str], source: str, target: str) -> TranslationResult:
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        glossary: Sequence[GlossaryTerm] = (),
+    ) -> TranslationResult:
+        """One translation per text; the glossary's terms kept verbatim or translated its way
+        (`dubbing_core.glossary`), whichever engine translates."""
         engine = self._engine(source, target)
-        return TranslationResult(engine.translate(texts, source, target), engine.name)
+        if not glossary:
+            return TranslationResult(engine.translate(texts, source, target), engine.name)
+        protected = protect(texts, glossary)
+        translated, missed = restore(
+            engine.translate(protected.texts, source, target), protected, glossary, target
+        )
+        if missed:
+            again = engine.translate([texts[i] for i in missed], source, target)
+            for position, text in zip(missed, again, strict=True):
+                translated[position] = text
+        return TranslationResult(translated, engine.name, missed)

@@ -4,9 +4,11 @@ own measurement (`dubbing_assets.quality`): the tests compare the two.
 Signals are decoded by ffmpeg to mono 16 kHz and cut into 20 ms frames (the pipeline uses 10 ms
 frames and its own thresholds and gain estimate)."""
 
+import io
 import json
 import re
 import subprocess
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,3 +182,35 @@ def start_time(path: Path, kind: str) -> float:
     """The first presentation timestamp of the `kind` stream."""
     stream = next(s for s in streams(path) if s["codec_type"] == kind)
     return float(stream["start_time"])
+
+
+@dataclass(frozen=True)
+class Pcm:
+    """A WAV file's sample bytes, to compare parts of two renderings byte for byte."""
+
+    rate: int
+    width: int
+    frames: bytes
+
+    @classmethod
+    def of(cls, data: bytes) -> "Pcm":
+        with wave.open(io.BytesIO(data)) as audio:
+            assert audio.getnchannels() == 1
+            frames = audio.readframes(audio.getnframes())
+            return cls(audio.getframerate(), audio.getsampwidth(), frames)
+
+    def unit_span(self, segments: list[dict], index: int) -> tuple[int, int]:
+        """The byte range of unit `index`'s slot: from its start to the next unit's (the
+        timing fit cuts every dub there)."""
+        start = round(segments[index]["start"] * self.rate) * self.width
+        if index + 1 == len(segments):
+            return start, len(self.frames)
+        return start, round(segments[index + 1]["start"] * self.rate) * self.width
+
+    def save(self, path: Path, span: tuple[int, int]) -> Path:
+        with wave.open(str(path), "wb") as audio:
+            audio.setnchannels(1)
+            audio.setsampwidth(self.width)
+            audio.setframerate(self.rate)
+            audio.writeframes(self.frames[span[0] : span[1]])
+        return path

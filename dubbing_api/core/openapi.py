@@ -21,8 +21,10 @@ ERROR_DESCRIPTIONS = {
     404: "No such resource, or not yours",
     409: "The resource is not in a state that allows this",
     410: "The upload session has expired",
+    412: "`If-Match` is not the resource's current `ETag`: someone changed it meanwhile",
     413: "Larger than the upload limit",
     422: "The request does not validate (see `code` and `errors`)",
+    428: "`If-Match` is required: send the `ETag` of the version you read",
     429: "Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`)",
     503: "The service is busy; retry after `Retry-After` seconds",
 }

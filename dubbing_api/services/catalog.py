@@ -1,14 +1,16 @@
 """What the installed engines and voices can do, and validation of a job's choices against it."""
 
+import shutil
 from collections.abc import Sequence
 
 from dubbing_api.core.problems import Problem
-from dubbing_api.schemas import LanguageInfo, PresetInfo, TargetSpec, VoiceInfo
+from dubbing_api.schemas import InstalledVoice, LanguageInfo, PresetInfo, TargetSpec, VoiceInfo
 from dubbing_core.languages import LANGUAGES, SUPPORTED
 from dubbing_core.presets import PRESETS
 from dubbing_core.requests import TargetRequest
 from dubbing_core.settings import DubflowSettings
-from dubbing_core.voices import voices_for
+from dubbing_core.voices import DEFAULT_VOICES, VOICES, voices_for
+from resources.models import ModelRegistry
 from resources.translation import Translation, TranslationError
 
 # One per configuration, built on first use: constructing a Dagster resource takes milliseconds,
@@ -34,6 +36,26 @@ def languages(settings: DubflowSettings) -> list[LanguageInfo]:
             translatable_from=[s for s in SUPPORTED if s != code and translation.covers(s, code)],
         )
         for code, language in LANGUAGES.items()
+    ]
+
+
+def voices(settings: DubflowSettings, language: str | None) -> list[InstalledVoice]:
+    """The voices the TTS resource can speak with here: espeak-ng's when the program is
+    installed, piper's when its model is."""
+    registry = ModelRegistry(settings.models_dir)
+    espeak = shutil.which("espeak-ng") is not None
+    return [
+        InstalledVoice(
+            id=voice.id,
+            language=voice.language,
+            engine=voice.engine,  # type: ignore[arg-type]
+            quality=voice.quality,
+            licence=voice.licence,
+            default=DEFAULT_VOICES.get(voice.language) == voice.id,
+        )
+        for voice in VOICES.values()
+        if (language is None or voice.language == language)
+        and (espeak if voice.engine == "espeak-ng" else registry.installed(voice.model))
     ]
 
 

@@ -6,6 +6,7 @@ the pipeline's sensors take it from there.
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from dubbing_api.core.security import sign_path
 from dubbing_api.dagster_client import DagsterClient, DagsterUnavailable
 from dubbing_api.schemas import (
     DagsterRun,
+    HistoryEntry,
     JobCreate,
     JobMetrics,
     JobSummary,
@@ -43,6 +45,7 @@ from dubbing_core.db.models import (
     User,
     new_id,
 )
+from dubbing_core.glossary import GlossaryTerm
 from dubbing_core.requests import JobRequest, TargetRequest
 from dubbing_core.stages import JOB_STAGES, LANGUAGE_STAGES, STAGES, resume_plan
 from dubbing_core.statuses import ACTIVE, FINISHED
@@ -88,6 +91,9 @@ def create(
         source_name=upload.filename,
         source_language=body.source_language,
         targets=targets,
+        glossary=body.glossary
+        if body.glossary is not None
+        else [GlossaryTerm.model_validate(term) for term in user.glossary or []],
     )
     # Storage first, then the outbox event in the same commit as the job: a sensor that sees
     # the event always finds the source and the request in storage.
@@ -216,6 +222,15 @@ def view(settings: ApiSettings, storage: Storage, job: Job, viewer: User) -> Job
         dagster_runs=[DagsterRun(run_id=run, url=f"{ui}/runs/{run}") for run in runs]
         if internals
         else [],
+        history=[
+            HistoryEntry(
+                kind=event.kind,  # type: ignore[arg-type]
+                at=event.created_at,
+                languages=list(event.payload.get("languages", [])),
+                units=list(event.payload.get("units", [])),
+            )
+            for event in job.requests
+        ],
     )
 
 
@@ -342,9 +357,42 @@ def retry(
     unknown = sorted(set(langs) - set(known))
     if unknown:
         raise Problem(422, "job.unknown_language", f"the job has no languages {unknown}")
+    requeue(
+        session,
+        settings,
+        user,
+        job,
+        langs,
+        "job.retry",
+        {"resume_from": resume_from, "languages": langs},
+    )
+    session.commit()
+    job_stages, lang_stages = resume_plan(resume_from)
+    return RetryPlan.model_validate(
+        {
+            "job_id": job.id,
+            "resume_from": resume_from,
+            "job_stages": list(job_stages),
+            "language_stages": {lang: list(lang_stages) for lang in langs},
+        }
+    )
+
+
+def requeue(
+    session: Session,
+    settings: ApiSettings,
+    user: User,
+    job: Job,
+    langs: list[str],
+    kind: str,
+    payload: dict[str, Any],
+) -> None:
+    """Queue the job again from `payload["resume_from"]` on, for `langs`: its stages pending,
+    those languages queued, and the outbox event `kind` that asks the pipeline for the runs
+    (the caller commits)."""
     # Queued again, the job counts towards the job quotas again (its media minutes were spent).
     quotas.check_job(session, settings, user, 0.0)
-    job_stages, lang_stages = resume_plan(resume_from)
+    job_stages, lang_stages = resume_plan(str(payload["resume_from"]))
     rerun = {("", stage) for stage in job_stages}
     rerun |= {(lang, stage) for lang in langs for stage in lang_stages}
     for row in job.stages:
@@ -354,22 +402,7 @@ def retry(
         if language.lang in langs:
             language.status, language.finished_at = "queued", None
     transitions.requeue(job)
-    session.add(
-        OutboxEvent(
-            job_id=job.id,
-            kind="job.retry",
-            payload={"resume_from": resume_from, "languages": langs},
-        )
-    )
-    session.commit()
-    return RetryPlan.model_validate(
-        {
-            "job_id": job.id,
-            "resume_from": resume_from,
-            "job_stages": list(job_stages),
-            "language_stages": {lang: list(lang_stages) for lang in langs},
-        }
-    )
+    session.add(OutboxEvent(job_id=job.id, kind=kind, payload=payload))
 
 
 def add_languages(

@@ -22,7 +22,7 @@ def requests_for(event: Event) -> list[dg.RunRequest]:
     fair = tags.fairness_tags(event.tenant, event.tenant_backlog)
     if event.kind == "job.submitted":
         return [ingest_run(event.job_id, langs, key, event=event.id, fairness=fair)]
-    if event.kind == "job.retry":
+    if event.kind in ("job.retry", "job.redub"):
         resume_from = str(event.payload["resume_from"])
         job_stages, lang_stages = resume_plan(resume_from)
         if job_stages:

@@ -49,6 +49,8 @@ class User(Base):
     max_queued_jobs: Mapped[int | None] = mapped_column(Integer, nullable=True)
     max_media_minutes_per_day: Mapped[float | None] = mapped_column(Float, nullable=True)
     max_stored_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # The glossary new jobs get when they name none (`dubbing_core.glossary.GlossaryTerm`s).
+    glossary: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A disabled user's keys stop working at once (`dubflow users disable`).
     disabled_at: Mapped[datetime | None] = mapped_column(nullable=True)
@@ -142,6 +144,8 @@ class Job(Base):
     attempts: Mapped[list["StageAttempt"]] = relationship(
         cascade="all, delete-orphan", order_by="StageAttempt.id"
     )
+    # What was asked of the job, in order: its history.
+    requests: Mapped[list["OutboxEvent"]] = relationship(viewonly=True, order_by="OutboxEvent.id")
 
 
 class JobLanguage(Base):
@@ -208,7 +212,8 @@ class OutboxEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
-    # job.submitted | job.retry | job.languages_added
+    # job.submitted | job.retry | job.languages_added | job.redub, and units.edited (for the
+    # job's history only: no run follows an edit)
     kind: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

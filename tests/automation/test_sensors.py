@@ -106,6 +106,23 @@ def test_retry_from_transcript_requests_ingest_of_transcript_only(db):
     assert request.tags["dubflow/resume_from"] == "transcript"
 
 
+def test_a_redub_requests_from_translation_on_only_the_languages_with_changes(db):
+    add_job(db, "job-rrrrrr")
+    add_event(db, "job-rrrrrr", "units.edited", {"languages": ["es"], "units": [1]})
+    add_event(
+        db,
+        "job-rrrrrr",
+        "job.redub",
+        {"resume_from": "translation", "languages": ["es"], "units": [1]},
+    )
+    result = evaluate(db)
+    (request,) = result.run_requests  # an edit alone runs nothing
+    assert request.partition_key == "job-rrrrrr|es"
+    assert request.tags["dubflow/resume_from"] == "translation"
+    assert request.asset_selection is None  # every language stage, from translation on
+    assert result.cursor == "2"
+
+
 def _run(instance, job_name, partition, tags):
     job_def = defs.resolve_job_def(job_name)
     return instance.create_run_for_job(

@@ -302,6 +302,36 @@ def test_upload_dub_into_two_languages_follow_and_watch(stack, page, audit, tmp_
     _shot(page, "9-account")
     audit.check(page, "account")
 
+    _fix_a_sentence_and_redub(page, audit, job_id)
+
+
+def _fix_a_sentence_and_redub(page: Page, audit: AccessibilityAudit, job_id: str) -> None:
+    """The editor: correct one Spanish sentence, re-dub, and the job says it is spoken again
+    (docs/editing.md; tests/e2e/test_editing.py checks the audio bytes and Whisper)."""
+    page.goto(page.url.split("/app/", 1)[0] + f"/app/jobs/{job_id}")
+    page.get_by_role("tab", name="Editor").click()
+    table = page.get_by_role("table", name="Sentences of Spanish")
+    table.wait_for()
+    _shot(page, "10-job-editor")
+    audit.check(page, "job-editor")
+    first = table.locator("tbody tr").first
+    first.get_by_role("button", name=re.compile("^Edit Spanish sentence")).click()
+    box = first.get_by_role("textbox")
+    box.fill("Hoy comemos naranjas en la playa.")
+    audit.check(page, "job-editor-editing")
+    first.get_by_role("button", name="Save").click()
+    first.get_by_text("spoken again on re-dub").wait_for()
+    summary = page.get_by_test_id("redub-summary")
+    assert "speaks 1 sentence again" in summary.inner_text()
+    page.get_by_role("button", name="Re-dub changes").click()
+    page.get_by_text("Re-dub requested").wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('[data-job-status]')?.dataset.jobStatus === 'succeeded'"
+        " && !document.body.textContent.includes('spoken again on re-dub')",
+        timeout=600_000,
+    )
+    assert "Hoy comemos naranjas en la playa." in first.inner_text()
+
 
 def _check_quality_tab(page: Page, stack, job_id: str) -> None:
     """Each language's quality report: its summary, both plots and the unit table, drawn from

@@ -14,6 +14,9 @@ def test_packaged_models_resolve_and_verify(models_dir):
     assert status["whisper-tiny.en"].installed and status["whisper-tiny.en"].verified
     assert not status["nllb-200-distilled-600M"].installed
     assert "not installed" in status["whisper-small"].detail
+    # Without checking weights (what `GET /v1/voices` asks on every request).
+    assert registry.installed("piper-en_US-joe-medium")
+    assert not registry.installed("nllb-200-distilled-600M")
 
 
 def test_a_corrupted_join_is_detected(tmp_path, models_dir):

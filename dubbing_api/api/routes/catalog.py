@@ -1,10 +1,12 @@
-"""What can be asked for: languages (with voices and translatable sources) and presets."""
+"""What can be asked for: languages (with voices and translatable sources), voices, presets."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from dubbing_api.api.deps import SettingsDep, UserDep
 from dubbing_api.core.openapi import problems
-from dubbing_api.schemas import LanguageInfo, PresetInfo
+from dubbing_api.schemas import InstalledVoice, LanguageInfo, PresetInfo
 from dubbing_api.services import catalog
 
 router = APIRouter(prefix="/v1", tags=["catalog"], responses=problems(401))
@@ -28,3 +30,18 @@ def list_languages(_user: UserDep, settings: SettingsDep) -> list[LanguageInfo]:
 )
 def list_presets(_user: UserDep) -> list[PresetInfo]:
     return catalog.presets()
+
+
+@router.get(
+    "/voices",
+    operation_id="listVoices",
+    summary="The installed voices, per language, with engine, quality and licence",
+    description="Only voices this installation can speak with; `default` marks each "
+    "language's voice when a preset names none.",
+)
+def list_voices(
+    _user: UserDep,
+    settings: SettingsDep,
+    language: Annotated[str | None, Query(max_length=16)] = None,
+) -> list[InstalledVoice]:
+    return catalog.voices(settings, language)

@@ -6,7 +6,7 @@ from pydantic.alias_generators import to_camel
 from dubbing_api.api.deps import RateLimitsDep, SessionDep, SettingsDep, UserDep
 from dubbing_api.core.openapi import problems
 from dubbing_api.core.rate_limits import client_address
-from dubbing_api.schemas import Me, QuotaState, RateLimitState
+from dubbing_api.schemas import Glossary, Me, QuotaState, RateLimitState
 from dubbing_api.services import quotas
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
@@ -49,3 +49,27 @@ def get_me(
             ).items()
         },
     )
+
+
+@router.get(
+    "/glossary",
+    operation_id="getMyGlossary",
+    summary="Your default glossary",
+    description="New jobs that name no glossary get this one (docs/editing.md).",
+    responses=problems(401),
+)
+def get_my_glossary(user: UserDep) -> Glossary:
+    return Glossary.model_validate({"terms": user.glossary or []})
+
+
+@router.put(
+    "/glossary",
+    operation_id="setMyGlossary",
+    summary="Replace your default glossary",
+    description="Jobs already created keep the glossary they were created with.",
+    responses=problems(401, 422),
+)
+def set_my_glossary(body: Glossary, user: UserDep, session: SessionDep) -> Glossary:
+    user.glossary = [term.model_dump() for term in body.terms]
+    session.commit()
+    return body

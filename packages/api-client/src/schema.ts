@@ -236,6 +236,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{job_id}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The job's source units (sentences) with their time ranges and edits
+         * @description The `ETag` header names this version; send it as `If-Match` to edit.
+         */
+        get: operations["listSourceUnits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Correct the text of source units
+         * @description Each edited unit's translations become stale (a translation edit of it is dropped); `POST /v1/jobs/{jobId}/redub` translates and dubs them again. Requires `If-Match`: 428 without it, 412 when the units changed since they were read.
+         */
+        patch: operations["editSourceUnits"];
+        trace?: never;
+    };
+    "/v1/jobs/{job_id}/languages/{language}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A language's translated units, with what a re-dub would redo
+         * @description The `ETag` header names this version; send it as `If-Match` to edit.
+         */
+        get: operations["listTranslatedUnits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Correct the translation of units
+         * @description Only the edited units' speech becomes stale. Requires `If-Match`: 428 without it, 412 when the units changed since they were read.
+         */
+        patch: operations["editTranslatedUnits"];
+        trace?: never;
+    };
+    "/v1/jobs/{job_id}/redub": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-dub what changed since the last dub
+         * @description Per language with stale units: translates the units whose source changed, synthesizes the units whose text changed, re-mixes and re-packages that language; every other unit and language is kept as it is. Says what will be redone.
+         */
+        post: operations["redubJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{job_id}/events": {
         parameters: {
             query?: never;
@@ -356,6 +424,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/voices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The installed voices, per language, with engine, quality and licence
+         * @description Only voices this installation can speak with; `default` marks each language's voice when a preset names none.
+         */
+        get: operations["listVoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -369,6 +457,30 @@ export interface paths {
          */
         get: operations["getMe"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/glossary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your default glossary
+         * @description New jobs that name no glossary get this one (docs/editing.md).
+         */
+        get: operations["getMyGlossary"];
+        /**
+         * Replace your default glossary
+         * @description Jobs already created keep the glossary they were created with.
+         */
+        put: operations["setMyGlossary"];
         post?: never;
         delete?: never;
         options?: never;
@@ -460,6 +572,30 @@ export interface components {
             /** Url */
             url: string;
         };
+        /** Glossary */
+        Glossary: {
+            /** Terms */
+            terms: components["schemas"]["GlossaryTerm"][];
+        };
+        /** GlossaryTerm */
+        GlossaryTerm: {
+            /**
+             * Term
+             * @example Dubflow
+             */
+            term: string;
+            /**
+             * Translations
+             * @description Forced translations by language code; a language without one keeps the term verbatim
+             * @default {}
+             * @example {
+             *       "es": "el Támesis"
+             *     }
+             */
+            translations: {
+                [key: string]: string;
+            };
+        };
         /** Health */
         Health: {
             /**
@@ -471,6 +607,57 @@ export interface components {
             checks: {
                 [key: string]: unknown;
             };
+        };
+        /** HistoryEntry */
+        HistoryEntry: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "job.submitted" | "job.retry" | "job.languages_added" | "units.edited" | "job.redub";
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Languages
+             * @description The languages it concerns (none: the source)
+             */
+            languages: string[];
+            /**
+             * Units
+             * @description The units edited, or to be re-dubbed
+             * @default []
+             */
+            units: number[];
+        };
+        /** InstalledVoice */
+        InstalledVoice: {
+            /** Id */
+            id: string;
+            /** Language */
+            language: string;
+            /**
+             * Engine
+             * @enum {string}
+             */
+            engine: "piper" | "espeak-ng";
+            /**
+             * Quality
+             * @example neural (piper medium): natural
+             */
+            quality: string;
+            /**
+             * Licence
+             * @example GPL-3.0-or-later
+             */
+            licence: string;
+            /**
+             * Default
+             * @description The language's voice when a preset names none
+             */
+            default: boolean;
         };
         /** Job */
         Job: {
@@ -519,6 +706,11 @@ export interface components {
              * @description The job's Dagster runs, with links to Dagster's UI (admins only; empty for everyone else)
              */
             dagsterRuns: components["schemas"]["DagsterRun"][];
+            /**
+             * History
+             * @description What was asked of the job, oldest first: the submission, retries, added languages, unit edits and re-dubs
+             */
+            history: components["schemas"]["HistoryEntry"][];
         };
         /**
          * JobCreate
@@ -548,6 +740,11 @@ export interface components {
             sourceLanguage: string;
             /** Targets */
             targets: components["schemas"]["TargetSpec"][];
+            /**
+             * Glossary
+             * @description Terms kept verbatim or translated one fixed way; default: your glossary (`GET /v1/me/glossary`)
+             */
+            glossary?: components["schemas"]["GlossaryTerm"][] | null;
         };
         /** JobMetrics */
         JobMetrics: {
@@ -987,6 +1184,36 @@ export interface components {
             /** Sizebytes */
             sizeBytes: number;
         };
+        /** RedubLanguage */
+        RedubLanguage: {
+            /** Language */
+            language: string;
+            /**
+             * Retranslate
+             * @description Units translated again (their source changed)
+             */
+            retranslate: number[];
+            /**
+             * Resynthesize
+             * @description Units whose speech is synthesized again
+             */
+            resynthesize: number[];
+        };
+        /** RedubPlan */
+        RedubPlan: {
+            /** Jobid */
+            jobId: string;
+            /** Languages */
+            languages: components["schemas"]["RedubLanguage"][];
+        };
+        /** RedubRequest */
+        RedubRequest: {
+            /**
+             * Languages
+             * @description Default: every language with changes
+             */
+            languages?: string[] | null;
+        };
         /** RetryPlan */
         RetryPlan: {
             /** Jobid */
@@ -1018,6 +1245,39 @@ export interface components {
             resumeFrom: "source_video" | "source_audio" | "transcript" | "video_rendition" | "translation" | "dubbed_speech" | "dubbed_mix" | "audio_rendition" | "subtitles";
             /** Languages */
             languages?: string[] | null;
+        };
+        /** SourceUnit */
+        SourceUnit: {
+            /** Id */
+            id: number;
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /**
+             * Text
+             * @description The unit's text: the user's edit, or what Whisper heard
+             */
+            text: string;
+            /**
+             * Originaltext
+             * @description What Whisper heard
+             */
+            originalText: string;
+            /** Edited */
+            edited: boolean;
+        };
+        /** SourceUnits */
+        SourceUnits: {
+            /** Jobid */
+            jobId: string;
+            /**
+             * Language
+             * @description The source language
+             */
+            language: string;
+            /** Units */
+            units: components["schemas"]["SourceUnit"][];
         };
         /**
          * StageAttemptState
@@ -1159,6 +1419,75 @@ export interface components {
              * @example default
              */
             preset: string;
+        };
+        /** TranslatedUnit */
+        TranslatedUnit: {
+            /** Id */
+            id: number;
+            /** Start */
+            start: number;
+            /** End */
+            end: number;
+            /**
+             * Sourcetext
+             * @description The source unit's current text (edits included)
+             */
+            sourceText: string;
+            /**
+             * Text
+             * @description The unit's translation: the user's edit, or the engine's
+             */
+            text: string;
+            /**
+             * Machinetext
+             * @description The translation engine's text
+             */
+            machineText: string;
+            /** Edited */
+            edited: boolean;
+            /**
+             * Glossaryterms
+             * @description The glossary's terms the source unit holds
+             */
+            glossaryTerms: string[];
+            /**
+             * Translationstale
+             * @description The source unit changed since it was translated: a re-dub translates it again
+             */
+            translationStale: boolean;
+            /**
+             * Speechstale
+             * @description The dubbed speech does not say `text` yet: a re-dub synthesizes it
+             */
+            speechStale: boolean;
+        };
+        /** TranslatedUnits */
+        TranslatedUnits: {
+            /** Jobid */
+            jobId: string;
+            /** Language */
+            language: string;
+            /** Engine */
+            engine: string;
+            /**
+             * Glossary
+             * @description The job's glossary
+             */
+            glossary: components["schemas"]["GlossaryTerm"][];
+            /** Units */
+            units: components["schemas"]["TranslatedUnit"][];
+        };
+        /** UnitEditRequest */
+        UnitEditRequest: {
+            /** Edits */
+            edits: components["schemas"]["UnitTextEdit"][];
+        };
+        /** UnitTextEdit */
+        UnitTextEdit: {
+            /** Id */
+            id: number;
+            /** Text */
+            text: string;
         };
         /**
          * UntranscribedRegion
@@ -2181,6 +2510,361 @@ export interface operations {
             };
         };
     };
+    listSourceUnits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceUnits"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    editSourceUnits: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the units as you read them; 412 if they changed since */
+                "if-match"?: string | null;
+            };
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitEditRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceUnits"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the resource's current `ETag`: someone changed it meanwhile */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is required: send the `ETag` of the version you read */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTranslatedUnits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+                language: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslatedUnits"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    editTranslatedUnits: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the units as you read them; 412 if they changed since */
+                "if-match"?: string | null;
+            };
+            path: {
+                job_id: string;
+                language: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitEditRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslatedUnits"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the resource's current `ETag`: someone changed it meanwhile */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is required: send the `ETag` of the version you read */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redubJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedubRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedubPlan"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over a quota or a rate limit (see `code`, `limit`, `usage` and `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     streamJobEvents: {
         parameters: {
             query?: never;
@@ -2474,6 +3158,46 @@ export interface operations {
             };
         };
     };
+    listVoices: {
+        parameters: {
+            query?: {
+                language?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstalledVoice"][];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -2494,6 +3218,77 @@ export interface operations {
             };
             /** @description API key missing, unknown or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyGlossary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Glossary"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setMyGlossary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Glossary"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Glossary"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

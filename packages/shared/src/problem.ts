@@ -53,7 +53,7 @@ export function problemFromBody(status: number, body: unknown): ApiProblem {
   return new ApiProblem(`http.${status}`, status, text || `HTTP ${status}`);
 }
 
-interface ClientResult<T> {
+export interface ClientResult<T> {
   data?: T;
   error?: unknown;
   response: Response;

@@ -46,6 +46,18 @@ export const PROBLEM_MESSAGES: Record<string, string> = {
   "url.expired": "This link has expired. Reload the page for a fresh one.",
   "url.signature_invalid": "This link is not valid. Reload the page for a fresh one.",
   "quality.report_invalid": "The server stored a quality report it cannot read.",
+  "units.not_ready": "The sentences are not ready yet: wait for the job to get that far.",
+  "units.version_required": "The edit did not say which version it changes. Reload and retry.",
+  "units.version_mismatch":
+    "Someone changed these sentences since you opened them: the latest version is shown, edit again.",
+  "unit.not_found": "This job has no such sentence.",
+  "unit.duplicate": "A sentence was edited twice in one change.",
+  "unit.empty_text": "A sentence cannot be empty.",
+  "unit.text_too_long": "This sentence is too long (at most 1000 characters).",
+  "unit.translation_stale":
+    "Its source sentence changed: re-dub first, then correct the new translation.",
+  "language.not_found": "This job has no such language.",
+  "job.nothing_to_redub": "Nothing changed since the last dub.",
   "web.not_built": "The server has no built web app.",
   "auth.invalid_token": "Your sign-in token is not valid. Sign in again.",
   "auth.token_expired": "Your sign-in has expired. Sign in again.",

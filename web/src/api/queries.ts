@@ -5,6 +5,7 @@
  */
 import {
   type Catalogue,
+  type ClientResult,
   isActive,
   type JobCreate,
   type JobStatus,
@@ -202,4 +203,93 @@ export function useCreateJob() {
       ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["jobs"] }),
   });
+}
+
+/** A resource and the version it is at (its `ETag`): an edit sends it back as `If-Match`. */
+export interface Versioned<T> {
+  data: T;
+  etag: string;
+}
+
+async function versioned<T>(call: Promise<ClientResult<T>>): Promise<Versioned<T>> {
+  let etag = "";
+  const data = await unwrap(
+    call.then((result) => {
+      etag = result.response.headers.get("ETag") ?? "";
+      return result;
+    }),
+  );
+  return { data, etag };
+}
+
+/** The job's source units, versioned. */
+export function useSourceUnits(jobId: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["job", jobId, "units", null],
+    queryFn: () =>
+      versioned(api.GET("/v1/jobs/{job_id}/units", { params: { path: { job_id: jobId } } })),
+  });
+}
+
+/** A language's translated units, versioned. */
+export function useTranslatedUnits(jobId: string, language: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["job", jobId, "units", language],
+    queryFn: () =>
+      versioned(
+        api.GET("/v1/jobs/{job_id}/languages/{language}/units", {
+          params: { path: { job_id: jobId, language } },
+        }),
+      ),
+  });
+}
+
+export interface UnitEdit {
+  /** null: the source; else the language whose translation is edited. */
+  language: string | null;
+  id: number;
+  text: string;
+  etag: string;
+}
+
+/** Correct one unit's text; every view of the job's units is read again, whatever happened. */
+export function useEditUnit(jobId: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ language, id, text, etag }: UnitEdit): Promise<void> => {
+      const body = { edits: [{ id, text }] };
+      const header = { "if-match": etag };
+      if (language === null) {
+        await unwrap(
+          api.PATCH("/v1/jobs/{job_id}/units", {
+            params: { path: { job_id: jobId }, header },
+            body,
+          }),
+        );
+      } else {
+        await unwrap(
+          api.PATCH("/v1/jobs/{job_id}/languages/{language}/units", {
+            params: { path: { job_id: jobId, language }, header },
+            body,
+          }),
+        );
+      }
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["job", jobId, "units"] }),
+  });
+}
+
+export function useRedub(jobId: string) {
+  const api = useApi();
+  return useJobMutation(jobId, (languages: string[]) =>
+    unwrap(
+      api.POST("/v1/jobs/{job_id}/redub", {
+        params: { path: { job_id: jobId } },
+        body: { languages },
+      }),
+    ),
+  );
 }

@@ -38,6 +38,7 @@ import { QualityPanel } from "../components/QualityPanel";
 import { RetryForm } from "../components/RetryForm";
 import { StagePanel } from "../components/StagePanel";
 import { StatusBadge } from "../components/StatusBadge";
+import { UnitEditor } from "../components/UnitEditor";
 
 function LanguageSection({ jobId, language }: { jobId: string; language: LanguageState }) {
   const languageName = useLanguageName();
@@ -183,6 +184,7 @@ export function JobDetailPage() {
           <Tabs.Tab value="stages">Stages</Tabs.Tab>
           <Tabs.Tab value="logs">Logs</Tabs.Tab>
           <Tabs.Tab value="quality">Quality</Tabs.Tab>
+          <Tabs.Tab value="editor">Editor</Tabs.Tab>
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
           {isAdmin && <Tabs.Tab value="runs">Dagster runs ({data.dagsterRuns.length})</Tabs.Tab>}
         </Tabs.List>
@@ -208,6 +210,13 @@ export function JobDetailPage() {
         </Tabs.Panel>
         <Tabs.Panel value="quality" pt="md">
           <QualityPanel jobId={data.id} jobActive={isActive(data.status)} />
+        </Tabs.Panel>
+        <Tabs.Panel value="editor" pt="md">
+          <UnitEditor
+            jobId={data.id}
+            languages={data.languages.map((language) => language.language)}
+            editable={!isActive(data.status)}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="metrics" pt="md">
           {data.metrics ? (

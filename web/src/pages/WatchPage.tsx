@@ -64,6 +64,7 @@ export function WatchPage() {
             <VideoPlayer
               src={playback.data.url}
               initialLanguage={params.get("lang")}
+              startAt={Number(params.get("t")) || 0}
               onError={onPlayerError}
             />
           </Suspense>

@@ -18,13 +18,20 @@ export interface VideoPlayerProps {
   src: string;
   /** The audio language to start with, if the stream has it. */
   initialLanguage: string | null;
+  /** Where to start, in seconds ("play from here"). */
+  startAt?: number;
   /** The player failed (e.g. its signed URLs expired): the page may give it a fresh `src`. */
   onError: (message: string) => void;
 }
 
 const HLS = "application/x-mpegURL";
 
-export default function VideoPlayer({ src, initialLanguage, onError }: VideoPlayerProps) {
+export default function VideoPlayer({
+  src,
+  initialLanguage,
+  startAt = 0,
+  onError,
+}: VideoPlayerProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const [player, setPlayer] = useState<Player | null>(null);
   const reportError = useEffectEvent(onError);
@@ -63,7 +70,8 @@ export default function VideoPlayer({ src, initialLanguage, onError }: VideoPlay
     if (player === null) {
       return;
     }
-    const position = player.currentTime() ?? 0;
+    // The first source starts at `startAt`; a refreshed one where playback was.
+    const position = player.currentTime() || startAt;
     const playing = !player.paused();
     player.error(null);
     player.src({ src, type: HLS });
@@ -75,6 +83,8 @@ export default function VideoPlayer({ src, initialLanguage, onError }: VideoPlay
         }
       });
     }
+    // `startAt` applies to the first source only: a later value leaves playback where it is.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [player, src]);
 
   const tracks = usePlayerTracks(player, initialLanguage);

@@ -6,6 +6,7 @@
 export interface Answer {
   status?: number;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 type Handler = (request: Request, params: Record<string, string>) => Answer | Promise<Answer>;
@@ -107,11 +108,11 @@ export function fakeApi(): FakeApi {
       for (const route of [...routes].reverse()) {
         const params = route.method === request.method ? route.match(url.pathname) : null;
         if (params) {
-          const { status = 200, body } = await route.handler(request.clone(), params);
+          const { status = 200, body, headers } = await route.handler(request.clone(), params);
           const type = status >= 400 ? "application/problem+json" : "application/json";
           return new Response(body === undefined ? null : JSON.stringify(body), {
             status,
-            headers: { "Content-Type": type },
+            headers: { "Content-Type": type, ...headers },
           });
         }
       }

@@ -142,6 +142,9 @@ export function job(extra: Partial<Job> = {}): Job {
       attempts: 14,
     },
     dagsterRuns: [{ runId: "run-1", url: "http://127.0.0.1:3000/runs/run-1" }],
+    history: [
+      { kind: "job.submitted", at: "2026-05-01T10:00:00Z", languages: ["es", "ca"], units: [] },
+    ],
     ...extra,
   };
 }
