@@ -217,7 +217,13 @@ describe("the job detail page", () => {
     const { queryClient } = renderApp("/jobs/J1");
     await screen.findByRole("tab", { name: "Metrics" });
     await waitFor(() => expect(queryClient.getQueryState(["me"])?.status).toBe("success"));
-    expect(screen.getAllByRole("tab")).toHaveLength(4);
+    expect(screen.getAllByRole("tab").map((tab) => tab.textContent)).toEqual([
+      "Stages",
+      "Logs",
+      "Quality",
+      "Editor",
+      "Metrics",
+    ]);
     expect(screen.queryByRole("tab", { name: /Dagster runs/ })).toBeNull();
   });
 
