@@ -233,7 +233,13 @@ def test_upload_dub_into_two_languages_follow_and_watch(stack, page, audit, tmp_
     _check_quality_tab(page, stack, job_id)
     audit.check(page, "job-quality")
     # Dagster's run links are for admins: a tenant's job page has no tab for them.
-    assert page.get_by_role("tab").all_inner_texts() == ["Stages", "Logs", "Quality", "Metrics"]
+    assert page.get_by_role("tab").all_inner_texts() == [
+        "Stages",
+        "Logs",
+        "Quality",
+        "Editor",
+        "Metrics",
+    ]
 
     # On a phone the navigation is a menu behind a button; by keyboard it opens, Enter follows a
     # link, and focus lands on the new page's content.
