@@ -2,7 +2,8 @@
 writes bench/results/latest.json (and the table as latest.md, for docs/performance.md) and
 prints the summary table.
 
-    python -m bench [--only stages,baseline,live,scale,api,events,gateway,abuse] [--output PATH]
+    python -m bench [--only stages,baseline,live,scale,api,events,gateway,abuse,fairness]
+                    [--output PATH]
     python -m bench --only compose    (opt-in: Docker, the compose stack against the local one)
 
 Phases, in order: the stage and video-packaging comparisons, the round trip and the selective
@@ -10,8 +11,9 @@ re-dub in this process; the baseline script; the stack (API + daemon) for the en
 and the resume; then 10,000 jobs are seeded and the stack is started again for sensor ticks, and
 the API alone for the list at that scale; the API alone over 10,000 jobs on SQLite and on
 PostgreSQL, for the list and creates under load; the API alone again with many idle event
-streams open, then behind the Express gateway; last, the abuse drills. A phase that fails is
-reported (and makes the exit status 1); the others still run.
+streams open, then behind the Express gateway; last, the abuse drills, and tenant B's queue
+wait behind tenant A's backlog on the live stack, with and without the per-tenant run limit.
+A phase that fails is reported (and makes the exit status 1); the others still run.
 """
 
 import argparse
@@ -27,6 +29,7 @@ from bench import (
     compose,
     end_to_end,
     events,
+    fairness,
     gateway,
     long_clip,
     packaging,
@@ -42,7 +45,7 @@ from bench.live import FollowedJob, Tick, live_stack
 from resources.ffmpeg.audio import duration
 from resources.models import ModelRegistry
 
-PHASES = ("stages", "baseline", "live", "scale", "api", "events", "gateway", "abuse")
+PHASES = ("stages", "baseline", "live", "scale", "api", "events", "gateway", "abuse", "fairness")
 # Opt-in (`make bench-long`): tens of minutes of dubbing.
 LONG = "long"
 SOURCE = "en"
@@ -178,6 +181,11 @@ def main() -> None:
             with results.phase("abuse"):
                 say(f"9: the API under {abuse.UPLOADS} slow part uploads, a huge job request")
                 results.add(abuse.run_family(work / "abuse"))
+
+        if "fairness" in only:
+            with results.phase("fairness"):
+                say(f"9: tenant B's queue wait behind tenant A's {fairness.BACKLOG} jobs, live")
+                results.add(fairness.run_family(work / "fairness", tiny))
 
         if "compose" in only:
             with results.phase("compose"):

@@ -16,7 +16,8 @@ DAGSTER_HOME=$(realpath -m "${DAGSTER_HOME:-$DUBFLOW_DATA_DIR/dagster}")
 mkdir -p "$DAGSTER_HOME"
 # Copied under a name of its own, then renamed into place: two copies of this script may start
 # at once (the tests start the daemon on its own), and two `cp`s to one new file can collide.
-cp deploy/dagster.yaml "$DAGSTER_HOME/.dagster.yaml.$$"
+# DUBFLOW_DAGSTER_YAML names another instance config (the benchmarks compare run-queue settings).
+cp "${DUBFLOW_DAGSTER_YAML:-deploy/dagster.yaml}" "$DAGSTER_HOME/.dagster.yaml.$$"
 mv -f "$DAGSTER_HOME/.dagster.yaml.$$" "$DAGSTER_HOME/dagster.yaml"
 export DUBFLOW_PUBLIC_URL=${DUBFLOW_PUBLIC_URL:-http://127.0.0.1:$API_PORT}
 export DUBFLOW_DAGSTER_GRAPHQL_URL=http://127.0.0.1:$DAGSTER_PORT/graphql
