@@ -75,11 +75,9 @@ def create(
     if upload.status != "completed":
         raise Problem(409, "upload.not_completed", f"the upload is {upload.status}")
     targets = validate_targets(settings, body.source_language, body.targets)
-    quotas.check_job(
-        session, settings, user, float((upload.media or {}).get("duration_seconds", 0))
-    )
-    # Nothing is written to the database before the storage work: on SQLite the first write
-    # takes the database's one write lock, which every other create then waits for.
+    seconds = float((upload.media or {}).get("duration_seconds", 0))
+    # An early answer: a create plainly over a quota costs no storage work.
+    quotas.check_job(session, settings, user, seconds, hold=False)
     job = Job(
         id=new_id(),
         user_id=user.id,
@@ -96,10 +94,18 @@ def create(
         else [GlossaryTerm.model_validate(term) for term in user.glossary or []],
     )
     # Storage first, then the outbox event in the same commit as the job: a sensor that sees
-    # the event always finds the source and the request in storage.
-    # The upload's bytes are shared, not copied per job (a hard link on local storage).
+    # the event always finds the source and the request in storage. The upload's bytes are
+    # shared, not copied per job (a hard link on local storage, a server-side copy on S3).
     storage.store.share_key(upload.storage_key, keys.upload(job.id))
     storage.store.write_json(keys.request(job.id), request.model_dump(mode="json"))
+    try:
+        # The check that counts, only now: it holds the user's row (on SQLite the database's
+        # one write lock) until the commit, and the storage work above stays outside it, so
+        # other creates wait for a few queries, not for a copy. A rejected job leaves nothing.
+        quotas.check_job(session, settings, user, seconds, hold=True)
+    except BaseException:
+        storage.store.delete_prefix(keys.job_prefix(job.id))
+        raise
     langs = request.languages
     job.languages = [
         JobLanguage(lang=t.lang, preset=t.preset, position=i) for i, t in enumerate(targets)
@@ -391,7 +397,7 @@ def requeue(
     those languages queued, and the outbox event `kind` that asks the pipeline for the runs
     (the caller commits)."""
     # Queued again, the job counts towards the job quotas again (its media minutes were spent).
-    quotas.check_job(session, settings, user, 0.0)
+    quotas.check_job(session, settings, user, 0.0, hold=True)
     job_stages, lang_stages = resume_plan(str(payload["resume_from"]))
     rerun = {("", stage) for stage in job_stages}
     rerun |= {(lang, stage) for lang in langs for stage in lang_stages}
@@ -415,7 +421,7 @@ def add_languages(
 ) -> Job:
     if job.status != "succeeded":
         raise Problem(409, "job.not_finished", "languages can be added to a succeeded job")
-    quotas.check_job(session, settings, user, 0.0)
+    quotas.check_job(session, settings, user, 0.0, hold=True)
     existing = [language.lang for language in job.languages]
     source = job.detected_language or job.source_language
     new = validate_targets(settings, source, targets, existing=existing)

@@ -127,7 +127,7 @@ def _over(
     return problem
 
 
-def _one_check_at_a_time(session: Session, user: User) -> None:
+def one_at_a_time(session: Session, user: User) -> None:
     """Hold the user's row until the caller's transaction ends, so two creates at the same moment
     cannot both pass a quota. A write that changes nothing does it on every database: PostgreSQL
     locks the row; SQLite, which has no row locks, takes its write lock, and the counts that
@@ -141,7 +141,7 @@ def _one_check_at_a_time(session: Session, user: User) -> None:
 
 
 def check_upload(session: Session, settings: ApiSettings, user: User, size: int) -> None:
-    _one_check_at_a_time(session, user)
+    one_at_a_time(session, user)
     limits = _limits(settings, user)
     per_upload = limits["upload_bytes"][0]
     if size > per_upload:
@@ -164,8 +164,15 @@ def check_upload(session: Session, settings: ApiSettings, user: User, size: int)
         )
 
 
-def check_job(session: Session, settings: ApiSettings, user: User, source_seconds: float) -> None:
-    _one_check_at_a_time(session, user)
+def check_job(
+    session: Session, settings: ApiSettings, user: User, source_seconds: float, *, hold: bool
+) -> None:
+    """Raise the problem of the first job quota the new job would exceed. With `hold`, the
+    user's row is held until the transaction ends (a check that can be trusted: see
+    `one_at_a_time`); without, it is a cheap early answer that a later held check must
+    confirm."""
+    if hold:
+        one_at_a_time(session, user)
     limits = _limits(settings, user)
     active, queued = _job_counts(session, user)
     if active >= limits["concurrent_jobs"][0]:

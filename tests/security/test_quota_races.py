@@ -1,5 +1,6 @@
 """Finding: quotas checked by two requests at the same moment could both pass (on SQLite, which
-has no row locks): one user's concurrent creates must be counted one after the other."""
+has no row locks): one user's concurrent creates must be counted one after the other, and a
+refused create leaves no storage behind."""
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -9,6 +10,7 @@ import httpx
 import pytest
 
 from dubflow_cli.admin import set_quota
+from resources.storage import MediaStore
 from tests.api.conftest import DATABASES, _database_url
 from tests.security.conftest import running_api, uploaded
 
@@ -45,6 +47,12 @@ def test_concurrent_creates_cannot_overrun_a_quota(kind: str, tmp_path: Path, sa
         }
         me = httpx.get(f"{api.url}/v1/me", headers=ana).json()
         assert me["quotas"]["concurrentJobs"]["usage"] == 1
+        # The refused creates did their storage work outside the quota's lock, then undid it.
+        (created,) = [r.json()["id"] for r in replies if r.status_code == 201]
+        stored_jobs = {
+            key.split("/")[1] for key in MediaStore.from_settings(api.settings).list("jobs")
+        }
+        assert stored_jobs == {created}
 
         # Uploads: room for one more session of 1,000 bytes, all ask at once.
         stored = sample_video.stat().st_size
