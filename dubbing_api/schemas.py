@@ -213,6 +213,10 @@ class Job(ApiModel):
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
+    data_deleted_at: datetime | None = Field(
+        description="When you deleted the job's stored data (`DELETE /v1/jobs/{id}/data`): "
+        "its outputs are gone, its history stays"
+    )
     error_code: str | None
     error_message: str | None
     stages: list[StageState]

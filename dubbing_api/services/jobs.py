@@ -44,6 +44,7 @@ from dubbing_core.db.models import (
     Upload,
     User,
     new_id,
+    utcnow,
 )
 from dubbing_core.glossary import GlossaryTerm
 from dubbing_core.requests import JobRequest, TargetRequest
@@ -189,7 +190,7 @@ def view(settings: ApiSettings, storage: Storage, job: Job, viewer: User) -> Job
                 _stage_state(row, attempts, internals) for row in by_lang.get(language.lang, [])
             ],
             outputs=_outputs(settings, job, language.lang)
-            if language.status == "succeeded"
+            if language.status == "succeeded" and job.data_deleted_at is None
             else None,
         )
         for language in job.languages
@@ -211,6 +212,7 @@ def view(settings: ApiSettings, storage: Storage, job: Job, viewer: User) -> Job
         created_at=job.created_at,
         updated_at=job.updated_at,
         finished_at=job.finished_at,
+        data_deleted_at=job.data_deleted_at,
         error_code=job.error_code,
         error_message=job.error_message,
         stages=[_stage_state(row, attempts, internals) for row in job_rows],
@@ -346,6 +348,33 @@ def cancel(session: Session, settings: ApiSettings, job: Job) -> list[str]:
         return []
 
 
+def require_data(job: Job) -> None:
+    """Refuse work on a job whose stored data its owner deleted: nothing is left to build on."""
+    if job.data_deleted_at is not None:
+        raise Problem(409, "job.data_deleted", "the job's stored data was deleted")
+
+
+def delete_data(session: Session, storage: Storage, user: User, job: Job) -> Job:
+    """Delete everything the job keeps in storage (its link to or copy of the source, its
+    artifacts, outputs and logs), freeing its bytes in the user's quota. The row stays, as a
+    tombstone: the job's history and idempotent replies stay true, and the upload it came from
+    (shared by the user's other jobs) is untouched. Deleting again changes nothing."""
+    # Held like a create (the user's row): a retry of this job cannot queue it meanwhile.
+    quotas.one_at_a_time(session, user)
+    session.refresh(job)
+    if job.status in ACTIVE:
+        raise Problem(409, "job.running", f"the job is {job.status}; cancel it or wait")
+    if job.data_deleted_at is None:
+        job.data_deleted_at = utcnow()
+        job.stored_bytes = 0
+        session.flush()
+        # Deleted before the commit: if storage fails, the job still says it has its data.
+        storage.store.delete_prefix(keys.job_prefix(job.id))
+    session.commit()
+    session.refresh(job)  # as the database holds it: the reply matches every later read
+    return job
+
+
 def retry(
     session: Session,
     settings: ApiSettings,
@@ -358,6 +387,7 @@ def retry(
         raise Problem(422, "job.unknown_stage", f"no stage {resume_from!r}; stages: {STAGES}")
     if job.status in ACTIVE:
         raise Problem(409, "job.running", f"the job is {job.status}; cancel it or wait")
+    require_data(job)
     known = [language.lang for language in job.languages]
     langs = languages or known
     unknown = sorted(set(langs) - set(known))
@@ -421,6 +451,7 @@ def add_languages(
 ) -> Job:
     if job.status != "succeeded":
         raise Problem(409, "job.not_finished", "languages can be added to a succeeded job")
+    require_data(job)
     quotas.check_job(session, settings, user, 0.0, hold=True)
     existing = [language.lang for language in job.languages]
     source = job.detected_language or job.source_language

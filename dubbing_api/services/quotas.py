@@ -129,9 +129,10 @@ def _over(
 
 def one_at_a_time(session: Session, user: User) -> None:
     """Hold the user's row until the caller's transaction ends, so two creates at the same moment
-    cannot both pass a quota. A write that changes nothing does it on every database: PostgreSQL
-    locks the row; SQLite, which has no row locks, takes its write lock, and the counts that
-    follow are read inside that write transaction (a plain SELECT would not start one)."""
+    cannot both pass a quota (nor a retry queue a job whose data is being deleted). A write that
+    changes nothing does it on every database: PostgreSQL locks the row; SQLite, which has no
+    row locks, takes its write lock, and the counts that follow are read inside that write
+    transaction (a plain SELECT would not start one)."""
     session.execute(
         update(User)
         .where(User.id == user.id)

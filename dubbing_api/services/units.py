@@ -136,6 +136,7 @@ def _locked(session: Session, job: Job) -> Job:
     session.refresh(job, with_for_update=True)
     if job.status in ACTIVE:
         raise Problem(409, "job.running", f"the job is {job.status}; edit it once it finished")
+    jobs.require_data(job)
     return job
 
 

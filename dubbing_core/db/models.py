@@ -134,6 +134,8 @@ class Job(Base):
     # Bytes of the job's artifacts and outputs in storage (not its source, which is the
     # upload's): measured by the pipeline after every stage, counted in the stored-bytes quota.
     stored_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # When the owner deleted the job's stored data; the row stays as a tombstone.
+    data_deleted_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     languages: Mapped[list["JobLanguage"]] = relationship(
         cascade="all, delete-orphan", order_by="JobLanguage.position"

@@ -20,6 +20,7 @@ from dubbing_core.db.models import Upload
 from dubbing_core.db.session import session_scope
 from dubflow_cli.admin import create_key, create_user
 from testing.servers import S3_ACCESS_KEY, S3_SECRET_KEY, S3Server
+from tests.api.test_job_data import check_job_data_delete
 
 FIVE_MIB = 5 * 1024 * 1024
 
@@ -262,3 +263,25 @@ def test_playback_on_s3_redirects_segments_to_presigned_gets(
     assert segment.status_code == 200 and segment.content[:1] == b"\x47"  # MPEG-TS sync byte
     tampered = segment_uri.replace("signature=", "signature=0")
     assert client.get(tampered, follow_redirects=False).status_code == 403
+
+
+def test_deleting_a_jobs_data_on_s3(client, alice, settings, big_video):
+    data = big_video.read_bytes()
+    session = _create(client, alice, len(data))
+    etags = [
+        _put(part["url"], data[(n - 1) * FIVE_MIB : n * FIVE_MIB]).headers["ETag"]
+        for n, part in enumerate(session["parts"], start=1)
+    ]
+    done = client.post(
+        f"/v1/uploads/{session['id']}/complete",
+        json={"parts": [{"partNumber": n, "etag": e} for n, e in enumerate(etags, start=1)]},
+        headers=alice,
+    )
+    assert done.status_code == 200, done.text
+    create_user(settings.resolved_database_url, "bob@example.com")
+    bob = {
+        "Authorization": f"Bearer {create_key(settings.resolved_database_url, 'bob@example.com')}"
+    }
+    # Each job's source is a server-side copy: the deleted job's copy goes, the other's stays.
+    check_job_data_delete(client, settings, alice, bob, session["id"])
+    assert Storage(settings).store.sha256(f"uploads/{session['id']}/source") == _sha256(big_video)

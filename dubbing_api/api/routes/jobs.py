@@ -116,6 +116,23 @@ def cancel_job(
     return CancelResult(job_id=job.id, status="cancelled", terminated_runs=terminated)
 
 
+@router.delete(
+    "/{job_id}/data",
+    operation_id="deleteJobData",
+    summary="Delete a finished job's stored data (outputs, artifacts, its copy of the source)",
+    description="Frees the bytes the job takes in your storage quota. The job stays listed with "
+    "its history and `dataDeletedAt`, but can no longer be played, edited or retried. The "
+    "upload it came from is kept (other jobs may share it). A queued or running job: 409 "
+    "`job.running` (cancel it first). Deleting again returns the same job.",
+    responses=problems(401, 404, 409),
+)
+def delete_job_data(
+    job_id: str, user: UserDep, session: SessionDep, settings: SettingsDep, storage: StorageDep
+) -> Job:
+    job = service.delete_data(session, storage, user, service.owned_job(session, user, job_id))
+    return service.view(settings, storage, job, user)
+
+
 @router.post(
     "/{job_id}/retry",
     status_code=status.HTTP_202_ACCEPTED,

@@ -156,6 +156,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/{job_id}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a finished job's stored data (outputs, artifacts, its copy of the source)
+         * @description Frees the bytes the job takes in your storage quota. The job stays listed with its history and `dataDeletedAt`, but can no longer be played, edited or retried. The upload it came from is kept (other jobs may share it). A queued or running job: 409 `job.running` (cancel it first). Deleting again returns the same job.
+         */
+        delete: operations["deleteJobData"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/{job_id}/retry": {
         parameters: {
             query?: never;
@@ -688,6 +708,11 @@ export interface components {
             updatedAt: string;
             /** Finishedat */
             finishedAt: string | null;
+            /**
+             * Datadeletedat
+             * @description When you deleted the job's stored data (`DELETE /v1/jobs/{id}/data`): its outputs are gone, its history stays
+             */
+            dataDeletedAt: string | null;
             /** Errorcode */
             errorCode: string | null;
             /** Errormessage */
@@ -2216,6 +2241,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CancelResult"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteJobData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
                 };
             };
             /** @description API key missing, unknown or revoked */

@@ -129,6 +129,7 @@ export function job(extra: Partial<Job> = {}): Job {
     createdAt: "2026-05-01T10:00:00Z",
     updatedAt: "2026-05-01T10:01:00Z",
     finishedAt: "2026-05-01T10:01:00Z",
+    dataDeletedAt: null,
     errorCode: null,
     errorMessage: null,
     stages: JOB_STAGES.map((name) => stage(name, "succeeded")),
