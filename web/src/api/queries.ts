@@ -171,6 +171,13 @@ export function useCancelJob(jobId: string) {
   );
 }
 
+export function useDeleteJobData(jobId: string) {
+  const api = useApi();
+  return useJobMutation(jobId, () =>
+    unwrap(api.DELETE("/v1/jobs/{job_id}/data", { params: { path: { job_id: jobId } } })),
+  );
+}
+
 export function useRetryJob(jobId: string) {
   const api = useApi();
   return useJobMutation(jobId, (body: { resumeFrom: StageName; languages: string[] | null }) =>

@@ -158,6 +158,25 @@ describe("the job detail page", () => {
     expect(screen.getByRole("button", { name: "Retry from stage…" })).toBeInTheDocument();
   });
 
+  it("deletes a finished job's data once confirmed, and says so", async () => {
+    let current = job();
+    const api = server(() => current).on("DELETE", "/v1/jobs/J1/data", () => {
+      current = { ...current, dataDeletedAt: "2026-05-02T09:00:00Z", playbackAvailable: false };
+      return { body: current };
+    });
+    renderApp("/jobs/J1");
+
+    await userEvent.click(await screen.findByRole("button", { name: "Delete data…" }));
+    expect(api.calls("DELETE", "/v1/jobs/J1/data")).toHaveLength(0);
+    await userEvent.click(screen.getByRole("button", { name: "Delete data" }));
+
+    expect(await screen.findByText("The job's data was deleted")).toBeInTheDocument();
+    expect(api.calls("DELETE", "/v1/jobs/J1/data")).toHaveLength(1);
+    expect(screen.queryByRole("button", { name: "Delete data…" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Retry from stage…" })).toBeNull();
+    expect(screen.getByRole("button", { name: "Watch" })).toBeDisabled();
+  });
+
   it("updates while the job runs, without a reload, when the live stream says so", async () => {
     let finished = false;
     const api = server(() =>

@@ -28,7 +28,14 @@ import {
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 
-import { useCancelJob, useCatalogue, useJob, useLanguageName, useMe } from "../api/queries";
+import {
+  useCancelJob,
+  useCatalogue,
+  useDeleteJobData,
+  useJob,
+  useLanguageName,
+  useMe,
+} from "../api/queries";
 import { AddLanguagesForm } from "../components/AddLanguagesForm";
 import { LogsPanel } from "../components/LogsPanel";
 import { MetricsPanel } from "../components/MetricsPanel";
@@ -76,7 +83,9 @@ function LanguageSection({ jobId, language }: { jobId: string; language: Languag
 
 function Header({ job }: { job: Job }) {
   const cancel = useCancelJob(job.id);
-  const [dialog, setDialog] = useState<"retry" | "languages" | null>(null);
+  const deleteData = useDeleteJobData(job.id);
+  const [dialog, setDialog] = useState<"retry" | "languages" | "delete" | null>(null);
+  const hasData = job.dataDeletedAt === null;
   const { catalogue } = useCatalogue();
   const languageName = useLanguageName();
   const close = () => setDialog(null);
@@ -122,18 +131,23 @@ function Header({ job }: { job: Job }) {
               Cancel
             </Button>
           )}
-          {!isActive(job.status) && (
+          {!isActive(job.status) && hasData && (
             <Button variant="default" onClick={() => setDialog("retry")}>
               Retry from stage…
             </Button>
           )}
-          {job.status === "succeeded" && (
+          {job.status === "succeeded" && hasData && (
             <Button
               variant="default"
               onClick={() => setDialog("languages")}
               disabled={catalogue === null}
             >
               Add languages…
+            </Button>
+          )}
+          {!isActive(job.status) && hasData && (
+            <Button color="red" variant="light" onClick={() => setDialog("delete")}>
+              Delete data…
             </Button>
           )}
         </Group>
@@ -146,6 +160,12 @@ function Header({ job }: { job: Job }) {
         size="lg"
       />
       {cancel.error && <ProblemAlert problem={asProblem(cancel.error)} />}
+      {job.dataDeletedAt && (
+        <Alert color="gray" title="The job's data was deleted">
+          On {formatDateTime(job.dataDeletedAt)}: its outputs, artifacts and logs are gone; its
+          stages and history stay.
+        </Alert>
+      )}
       {job.errorCode && (
         <Alert color="red" title="The job failed">
           <Code>{job.errorCode}</Code> {job.errorMessage}
@@ -156,6 +176,28 @@ function Header({ job }: { job: Job }) {
       </Modal>
       <Modal opened={dialog === "languages"} onClose={close} title="Add languages" size="lg">
         {catalogue && <AddLanguagesForm job={job} catalogue={catalogue} onDone={close} />}
+      </Modal>
+      <Modal opened={dialog === "delete"} onClose={close} title="Delete the job's data">
+        <Stack>
+          <Text>
+            Its dubbed outputs, artifacts and logs are deleted and their storage is freed. The job
+            stays in your list, but can no longer be watched, edited or retried. The upload it came
+            from is kept.
+          </Text>
+          {deleteData.error && <ProblemAlert problem={asProblem(deleteData.error)} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Keep it
+            </Button>
+            <Button
+              color="red"
+              loading={deleteData.isPending}
+              onClick={() => deleteData.mutate(undefined, { onSuccess: close })}
+            >
+              Delete data
+            </Button>
+          </Group>
+        </Stack>
       </Modal>
     </Stack>
   );
