@@ -2,6 +2,7 @@
  * Watch a job: the HLS master playlist through its signed URL with expo-video, a choice of
  * audio track (the original or a dubbed language) and of subtitles, and the downloads.
  */
+import { useJob, usePlayback } from "@dubflow/shared";
 import { useEvent } from "expo";
 import { useLocalSearchParams } from "expo-router";
 import {
@@ -15,7 +16,6 @@ import { ScrollView, useWindowDimensions, View } from "react-native";
 
 import { Button, Label, ProblemNotice, Screen, styles } from "../../../src/components/ui";
 import { download } from "../../../src/downloads";
-import { useJob, usePlayback } from "../../../src/queries";
 import { useSession } from "../../../src/session";
 
 // expo-video's tracks are chosen by assigning to the player (outside the component: the player
@@ -96,8 +96,14 @@ function Player({ url }: { url: string }) {
 export default function WatchScreen() {
   const { id } = useLocalSearchParams<{ id: string }>();
   const { credentials } = useSession();
-  const playback = usePlayback(id);
   const job = useJob(id);
+  const finished = (job.data?.languages ?? []).filter((language) => language.outputs !== null);
+  // The master playlist grows as languages finish: a new one brings their tracks to the player.
+  const playback = usePlayback(
+    id,
+    job.data?.playbackAvailable ?? false,
+    finished.map((language) => language.language),
+  );
   const absolute = (url: string) => new URL(url, credentials?.server).toString();
 
   return (
