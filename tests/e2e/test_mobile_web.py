@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, Route
 
 from testing.media import MEDIA, ROOT, make_video
 from tests.e2e.accessibility import PHONE
-from tests.e2e.browser import ARTIFACTS, chromium
+from tests.e2e.browser import ARTIFACTS, chromium, page_errors
 
 MOBILE_BUILD = ROOT / "mobile" / "dist" / "index.html"
 JOB_TIMEOUT_S = 600
@@ -35,19 +35,11 @@ def phone_browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def phone(phone_browser: Browser) -> Iterator[Page]:
-    """A page at a phone's size with touch; uncaught errors in it fail the test."""
+    """A page at a phone's size with touch; uncaught errors in it, or content its
+    Content-Security-Policy blocked, fail the test."""
     context = phone_browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
     opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    opened.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    errors = page_errors(opened)
     yield opened
     context.close()
     assert not errors, f"uncaught errors or blocked content in the page: {errors}"

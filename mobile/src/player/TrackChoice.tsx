@@ -10,6 +10,37 @@ export interface TrackButton {
   choose: () => void;
 }
 
+/** One kind of track: a heading, then a button per track ("Audio: Català"). */
+function TrackGroup({
+  kind,
+  name,
+  tracks,
+  empty,
+}: {
+  kind: string;
+  name: string;
+  tracks: TrackButton[];
+  empty: string | null;
+}) {
+  return (
+    <>
+      <Label heading>{kind}</Label>
+      <View style={styles.row} accessibilityRole="radiogroup" accessibilityLabel={name}>
+        {tracks.length === 0 && empty !== null && <Label muted>{empty}</Label>}
+        {tracks.map((track) => (
+          <Button
+            key={track.key}
+            label={`${kind}: ${track.label}`}
+            tone="secondary"
+            selected={track.selected}
+            onPress={track.choose}
+          />
+        ))}
+      </View>
+    </>
+  );
+}
+
 export function TrackChoice({
   audio,
   subtitles,
@@ -22,37 +53,13 @@ export function TrackChoice({
 }) {
   return (
     <>
-      <Label heading>Audio</Label>
-      <View style={styles.row} accessibilityRole="radiogroup" accessibilityLabel="Audio track">
-        {audio.length === 0 && <Label muted>One audio track.</Label>}
-        {audio.map((track) => (
-          <Button
-            key={track.key}
-            label={`Audio: ${track.label}`}
-            tone="secondary"
-            selected={track.selected}
-            onPress={track.choose}
-          />
-        ))}
-      </View>
-      <Label heading>Subtitles</Label>
-      <View style={styles.row} accessibilityRole="radiogroup" accessibilityLabel="Subtitles">
-        <Button
-          label="Subtitles: off"
-          tone="secondary"
-          selected={subtitlesOff.selected}
-          onPress={subtitlesOff.choose}
-        />
-        {subtitles.map((track) => (
-          <Button
-            key={track.key}
-            label={`Subtitles: ${track.label}`}
-            tone="secondary"
-            selected={track.selected}
-            onPress={track.choose}
-          />
-        ))}
-      </View>
+      <TrackGroup kind="Audio" name="Audio track" tracks={audio} empty="One audio track." />
+      <TrackGroup
+        kind="Subtitles"
+        name="Subtitles"
+        tracks={[{ key: "off", label: "off", ...subtitlesOff }, ...subtitles]}
+        empty={null}
+      />
     </>
   );
 }
