@@ -202,7 +202,7 @@ def test_an_upload_under_way_is_cancelled_on_a_phone(stack, phone, tmp_path):
     phone.get_by_text("(1/2 parts)").wait_for(timeout=60_000)
     assert held and phone.get_by_role("button", name="Pause upload").is_visible()
     upload_id = re.sub(r".*/v1/uploads/([^/]+)/parts/.*", r"\1", held[0].request.url)
-    _shot(phone, "8-upload-under-way")
+    _shot(phone, "9-upload-under-way")
 
     phone.get_by_role("button", name="Cancel upload").click()
     phone.get_by_role("progressbar", name="Upload progress").wait_for(state="detached")
@@ -210,4 +210,4 @@ def test_an_upload_under_way_is_cancelled_on_a_phone(stack, phone, tmp_path):
         f"{stack.api_url}/v1/uploads/{upload_id}", headers={"Authorization": f"Bearer {key}"}
     ).json()
     assert state["status"] == "aborted" and state["receivedParts"] == []
-    _shot(phone, "9-upload-cancelled")
+    _shot(phone, "10-upload-cancelled")
