@@ -6,6 +6,10 @@ import {
   type Job,
   type LanguageState,
   STATUS_COLORS,
+  useCancelJob,
+  useCatalogue,
+  useDeleteJobData,
+  useJob,
 } from "@dubflow/shared";
 import {
   Alert,
@@ -28,14 +32,7 @@ import {
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 
-import {
-  useCancelJob,
-  useCatalogue,
-  useDeleteJobData,
-  useJob,
-  useLanguageName,
-  useMe,
-} from "../api/queries";
+import { useLanguageName, useMe } from "../api/queries";
 import { AddLanguagesForm } from "../components/AddLanguagesForm";
 import { LogsPanel } from "../components/LogsPanel";
 import { MetricsPanel } from "../components/MetricsPanel";
