@@ -201,9 +201,48 @@ class Results:
             "duration_s": round(time.monotonic() - self.started, 1),
             "repeats": repeats(),
             "figures": [figure.to_dict() for figure in self.figures],
+            "targets": self.targets(),
             "failed": self.failed,
         }
         path.write_text(json.dumps(document, indent=2) + "\n")
+
+    def targeted(self) -> list[Figure]:
+        return [figure for figure in self.figures if figure.limit is not None]
+
+    def targets(self) -> dict[str, Any]:
+        """The figures that have a target: how many met and missed, and each one."""
+        targeted = self.targeted()
+        return {
+            "met": sum(figure.met is True for figure in targeted),
+            "missed": sum(figure.met is False for figure in targeted),
+            "figures": [
+                {
+                    "family": figure.family,
+                    "name": figure.name,
+                    "value": figure.value,
+                    "unit": figure.unit,
+                    "limit": figure.limit,
+                    "met": figure.met,
+                }
+                for figure in targeted
+            ],
+        }
+
+    def targets_table(self) -> Table:
+        """The summary's last word: every target, met or missed."""
+        counts = self.targets()
+        table = Table(
+            title=f"targets: {counts['met']} met, {counts['missed']} missed",
+            title_justify="left",
+        )
+        for column in ("family", "figure", "value", "target", ""):
+            table.add_column(column, overflow="fold")
+        for figure in self.targeted():
+            mark = "[green]met[/]" if figure.met else "[red]MISSED[/]"
+            table.add_row(
+                figure.family, figure.name, value_text(figure), f"<= {figure.limit:g}", mark
+            )
+        return table
 
     def markdown(self) -> str:
         """The figures as the table in docs/performance.md."""
