@@ -70,7 +70,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
     only = set(args.only.split(","))
-    results = Results(machine())
+    results = Results(machine(), output=args.output)
     baseline_s: dict[int, float] = {}
     few_ticks: list[Tick] = []
     with tempfile.TemporaryDirectory(prefix="dubflow-bench-") as tmp:

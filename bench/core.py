@@ -178,6 +178,10 @@ class Results:
     started: float = field(default_factory=time.monotonic)
     # Phases that raised, with the error: the others' figures are still written.
     failed: dict[str, str] = field(default_factory=dict)
+    # Each finished phase's seconds and the load average at its end: the machine is shared.
+    phases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Written again after every phase: a run stopped half-way keeps the phases it finished.
+    output: Path | None = None
 
     def add(self, figures: Sequence[Figure]) -> None:
         self.figures += figures
@@ -185,11 +189,19 @@ class Results:
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
         """Run a phase; if it fails, record why and go on with the next."""
+        started = time.monotonic()
         try:
             yield
         except Exception as error:
             console.print_exception(max_frames=8)
             self.failed[name] = f"{type(error).__name__}: {error}"[:2000]
+        finally:
+            self.phases[name] = {
+                "seconds": round(time.monotonic() - started, 1),
+                "load_average_at_end": [round(load, 2) for load in os.getloadavg()],
+            }
+            if self.output is not None:
+                self.write(self.output)
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,6 +212,7 @@ class Results:
             },
             "duration_s": round(time.monotonic() - self.started, 1),
             "repeats": repeats(),
+            "phases": self.phases,
             "figures": [figure.to_dict() for figure in self.figures],
             "targets": self.targets(),
             "failed": self.failed,
