@@ -15,7 +15,7 @@ from dubbing_assets.configured import SETTINGS
 from dubbing_assets.partitions import split_job_lang
 from dubbing_assets.speech import dubbed_speech, speech_fingerprint
 from dubbing_core import tags
-from dubbing_core.presets import UnknownPreset
+from dubbing_core.presets import UnknownPreset, get_preset
 from dubbing_core.stages import resume_plan
 from dubbing_core.voices import TTSError
 
@@ -67,9 +67,12 @@ def stale_partitions(
         if languages and lang not in languages:
             continue
         try:
-            current = speech_fingerprint(lang, str(metadata.get("preset", "default")))
+            preset = get_preset(str(metadata.get("preset", "default")))
+            current = speech_fingerprint(lang, preset)
         except (UnknownPreset, TTSError):
-            continue  # its preset or voice no longer exists: nothing to re-dub it with
+            # Its voice no longer exists, or its preset is not a built-in one: nothing to re-dub
+            # it with, or a custom preset, whose versions `preset_redubs` follows.
+            continue
         made_with = str(metadata.get("fingerprint", ""))
         if made_with != current:
             stale.append(StalePartition(job, lang, made_with, current))
