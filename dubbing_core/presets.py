@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from dubbing_core.errors import CodedError
 from dubbing_core.languages import LANGUAGES
+from dubbing_core.stages import LANGUAGE_STAGES, downstream
 from dubbing_core.voices import VOICES
 
 # What the engines support. Engine rate: espeak-ng speaks 165 words a minute at 1.0 and piper's
@@ -159,3 +160,29 @@ class CustomPresetUse(BaseModel):
     id: str
     version: int = Field(ge=1)
     settings: PresetSettings
+
+
+def stages_touched(lang: str, old: Preset, new: Preset) -> tuple[str, ...]:
+    """The per-language stages a preset change means redoing for `lang`, in pipeline order: from
+    `dubbed_speech` on for its voice or speed caps, from `dubbed_mix` on for ducking or loudness,
+    `subtitles` alone for the subtitle lines; nothing for another language's voice."""
+    starts = []
+    if (old.voice_for(lang), old.max_engine_rate, old.max_stretch) != (
+        new.voice_for(lang),
+        new.max_engine_rate,
+        new.max_stretch,
+    ):
+        starts.append("dubbed_speech")
+    if (old.duck_db, old.background_gain_db, old.loudness_lufs) != (
+        new.duck_db,
+        new.background_gain_db,
+        new.loudness_lufs,
+    ):
+        starts.append("dubbed_mix")
+    if (old.subtitle_max_chars, old.subtitle_max_lines) != (
+        new.subtitle_max_chars,
+        new.subtitle_max_lines,
+    ):
+        starts.append("subtitles")
+    touched = {stage for start in starts for stage in downstream(start)}
+    return tuple(stage for stage in LANGUAGE_STAGES if stage in touched)
