@@ -19,6 +19,7 @@ from dubbing_core import keys
 from dubbing_core.db.models import Upload
 from dubbing_core.db.session import session_scope
 from dubflow_cli.admin import create_key, create_user
+from testing.media import MEDIA, make_video
 from testing.servers import S3_ACCESS_KEY, S3_SECRET_KEY, S3Server
 
 FIVE_MIB = 5 * 1024 * 1024
@@ -58,38 +59,12 @@ def alice(client: TestClient, settings: ApiSettings) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def big_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real video just over S3's 5 MiB minimum part size, so it needs two parts."""
-    from testing.media import MEDIA
-
-    path = tmp_path_factory.mktemp("s3video") / "big.mp4"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=640x360:rate=25",
-            "-i",
-            str(MEDIA / "multilingual.mp3"),
-            "-t",
-            "14",
-            "-map",
-            "0:v",
-            "-map",
-            "1:a",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-qp",
-            "0",
-            "-c:a",
-            "aac",
-            str(path),
-        ],
-        check=True,
+    path = make_video(
+        tmp_path_factory.mktemp("s3video") / "big.mp4",
+        MEDIA / "multilingual.mp3",
+        seconds=14,
+        size="640x360",
+        lossless=True,
     )
     assert path.stat().st_size > FIVE_MIB
     return path
