@@ -16,7 +16,11 @@ const VOICES: InstalledVoice[] = ["es", "ca"].map((code) => ({
 }));
 
 const CALM: PresetInfo = {
-  ...PRESETS[0],
+  maxEngineRate: 1.25,
+  maxStretch: 1.3,
+  backgroundGainDb: 0,
+  subtitleMaxChars: 42,
+  subtitleMaxLines: 2,
   name: "calm",
   description: "slow and quiet",
   custom: true,
