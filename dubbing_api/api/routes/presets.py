@@ -1,23 +1,13 @@
 """Presets: the built-in ones, and each user's own (create, read, replace, delete)."""
 
-from typing import Annotated
+from fastapi import APIRouter, Response, status
 
-from fastapi import APIRouter, Header, Response, status
-
-from dubbing_api.api.deps import SessionDep, SettingsDep, UserDep
+from dubbing_api.api.deps import IfMatch, SessionDep, SettingsDep, UserDep
 from dubbing_api.core.openapi import problems
 from dubbing_api.schemas import PresetInfo, PresetWrite
 from dubbing_api.services import presets
 
 router = APIRouter(prefix="/v1/presets", tags=["presets"])
-
-IfMatch = Annotated[
-    str | None,
-    Header(
-        max_length=64,
-        description="The `ETag` of the preset as you read it; 412 if it changed since",
-    ),
-]
 
 
 @router.get(

@@ -2733,7 +2733,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` of the units as you read them; 412 if they changed since */
+                /** @description The `ETag` of the resource as you read it; 412 if it changed since */
                 "if-match"?: string | null;
             };
             path: {
@@ -2875,7 +2875,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` of the units as you read them; 412 if they changed since */
+                /** @description The `ETag` of the resource as you read it; 412 if it changed since */
                 "if-match"?: string | null;
             };
             path: {
@@ -3463,7 +3463,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` of the preset as you read it; 412 if it changed since */
+                /** @description The `ETag` of the resource as you read it; 412 if it changed since */
                 "if-match"?: string | null;
             };
             path: {
@@ -3537,7 +3537,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` of the preset as you read it; 412 if it changed since */
+                /** @description The `ETag` of the resource as you read it; 412 if it changed since */
                 "if-match"?: string | null;
             };
             path: {
