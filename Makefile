@@ -69,8 +69,10 @@ mobile-bundles:
 	  --platform ios --output-dir $(CURDIR)/data/mobile-bundles >/dev/null
 
 # The Express gateway (docs/gateway.md) in front of the real API, which the tests start.
+# The shared rate-limit store's test needs PostgreSQL: the one CI started, else the local one.
 gateway-test:
-	npm run test --workspace express-gw --silent
+	DUBFLOW_TEST_POSTGRES_URL=$${DUBFLOW_TEST_POSTGRES_URL:-$$(./scripts/start-postgres.sh)} \
+		npm run test --workspace express-gw --silent
 
 # Benchmarks (not part of `make test`): bench/results/latest.json and a summary table; what the
 # figures mean is in docs/performance.md. BENCH_REPEATS sets the alternated repetitions (3).

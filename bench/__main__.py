@@ -10,7 +10,8 @@ re-dub in this process; the baseline script; the stack (API + daemon) for the en
 and the resume; then 10,000 jobs are seeded and the stack is started again for sensor ticks, and
 the API alone for the list at that scale; the API alone over 10,000 jobs on SQLite and on
 PostgreSQL, for the list and creates under load; the API alone again with many idle event
-streams open, then behind the Express gateway; last, the abuse drills. A phase that fails is
+streams open, then behind the Express gateway (latency, then up to 1000 event streams through it,
+on PostgreSQL); last, the abuse drills. A phase that fails is
 reported (and makes the exit status 1); the others still run.
 """
 
@@ -27,6 +28,7 @@ from bench import (
     compose,
     end_to_end,
     events,
+    fanout,
     gateway,
     long_clip,
     packaging,
@@ -158,6 +160,10 @@ def main() -> None:
             with results.phase("gateway"), live_stack(data, "api") as live:
                 say("12: GET /v1/jobs and a job stream's first event, through the gateway / direct")
                 results.add(gateway.run_family(live, tiny, LIST_SECONDS))
+            with results.phase("gateway fan-out"):
+                steps = ", ".join(map(str, fanout.STEPS))
+                say(f"12: {steps} event streams of one job, through the gateway")
+                results.add(fanout.run_family(work / "fanout", tiny))
 
         if LONG in only:
             with results.phase(LONG):

@@ -50,16 +50,17 @@ def _rss_mib(live: LiveStack) -> float:
     """The API's resident memory now (VmRSS: the sampler keeps peaks, which never fall)."""
     live.memory.sample()
     api = [pid for pid in live.memory.command if live.memory.role(pid) == "api"]
-    return sum(_vm_rss_kib(pid) for pid in api) / 1024
+    return sum(vm_rss_mib(pid) for pid in api)
 
 
-def _vm_rss_kib(pid: int) -> int:
+def vm_rss_mib(pid: int) -> float:
+    """A process's resident memory now (0 once it has exited)."""
     status = Path(f"/proc/{pid}/status")
     if not status.exists():
         return 0
     for line in status.read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1])
+            return int(line.split()[1]) / 1024
     return 0
 
 

@@ -7,6 +7,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -21,8 +22,14 @@ FAMILY = "12 gateway"
 STREAM_SAMPLES = 40
 
 
+@dataclass(frozen=True)
+class Gateway:
+    url: str
+    pid: int
+
+
 @contextmanager
-def gateway(api_url: str) -> Iterator[str]:
+def gateway(api_url: str) -> Iterator[Gateway]:
     """The gateway built and started in front of `api_url`, with limits no benchmark reaches."""
     run(["npm", "run", "build", "--workspace", "express-gw", "--silent"], cwd=ROOT)
     port = free_port()
@@ -46,7 +53,7 @@ def gateway(api_url: str) -> Iterator[str]:
 
     try:
         wait_for_url(f"{url}/v1/health", 30, exited=exited, interval=0.2)
-        yield url
+        yield Gateway(url, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -72,7 +79,8 @@ def run_family(live: LiveStack, clip: Path, seconds: float) -> list[Figure]:
     api_url = live.stack.api_url
     # A queued job (no daemon runs here): its stream replays its creation, then stays open.
     job = live.client.create_job(live.client.upload(clip), ["es"], "en")
-    with gateway(api_url) as gateway_url:
+    with gateway(api_url) as edge:
+        gateway_url = edge.url
         loads: dict[str, list[Load]] = {"gateway": [], "direct": []}
 
         def listed(side: str, base: str) -> float:

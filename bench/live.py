@@ -319,14 +319,17 @@ class LiveStack:
 
 @contextmanager
 def live_stack(
-    data_dir: Path, services: str = "api,daemon", database_url: str = ""
+    data_dir: Path,
+    services: str = "api,daemon",
+    database_url: str = "",
+    settings: dict[str, str] | None = None,
 ) -> Iterator[LiveStack]:
     """The stack over `data_dir` (kept between calls: the benchmarks restart it over the same
     data), with a benchmark user and its memory sampled; its application database is
-    `database_url` (SQLite in `data_dir` by default)."""
+    `database_url` (SQLite in `data_dir` by default), `settings` more of its environment."""
     data_dir.mkdir(parents=True, exist_ok=True)
     # The benchmarks measure the API, not its rate limits: writes are not limited here.
-    environment = {"DUBFLOW_RATE_LIMIT_WRITES": "1000000/minute"}
+    environment = {"DUBFLOW_RATE_LIMIT_WRITES": "1000000/minute", **(settings or {})}
     if database_url:
         environment["DUBFLOW_DATABASE_URL"] = database_url
     stack = start_stack(data_dir, services, environment)

@@ -1,9 +1,12 @@
 """Live progress: the job events the database triggers write (`JobEvent`), streamed to clients.
 
 One `ChangeFeed` per API process watches the `job_events` table: PostgreSQL announces each new
-event with NOTIFY, on SQLite the feed reads the ids past its cursor every `events_poll_seconds`
-(one cheap indexed query per process, whatever the number of clients). It wakes only the streams
-of the jobs and users an event belongs to; a woken stream reads its own events past its last id.
+event with NOTIFY, on SQLite the feed reads the events past its cursor every `events_poll_seconds`
+(one cheap indexed query per process, whatever the number of clients). It keeps the latest
+`RECENT_EVENTS` events in memory, indexed by job and by user, and wakes only the streams of the
+jobs and users an event belongs to; a woken stream takes its new events from that memory, so one
+event sent to a thousand streams costs one query, not a thousand. A stream further behind (a
+resume from long ago, a replay from a job's start) reads the database until it has caught up.
 
 Ids are the table's, so `Last-Event-ID` resumes exactly. On PostgreSQL two transactions can
 commit their events out of id order; the feed therefore publishes ids only up to the first gap,
@@ -14,8 +17,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from bisect import bisect_right
+from collections import defaultdict, deque
+from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -45,6 +49,8 @@ GAP_GRACE_SECONDS = 2.0
 PAGE = 500
 # How long the PostgreSQL listener waits before it reconnects after losing its connection.
 RECONNECT_SECONDS = 1.0
+# Events the feed keeps in memory for the streams that follow live (a few hundred bytes each).
+RECENT_EVENTS = 4096
 
 
 def job_key(job_id: str) -> str:
@@ -67,11 +73,41 @@ class ChangeFeed:
         self._gap_since: float | None = None
         self._subscribers: dict[str, set[asyncio.Event]] = defaultdict(set)
         self._task: asyncio.Task[None] | None = None
+        # The published events past `_recent_floor`, in id order: all of them, and each
+        # job's and user's.
+        self._recent: deque[tuple[ServerSentEvent, tuple[str, str]]] = deque()
+        self._recent_by_key: dict[str, deque[ServerSentEvent]] = {}
+        self._recent_floor = 0
 
     async def start(self) -> None:
         if self._task is None:
-            self.horizon = await to_thread.run_sync(self._latest_id)
+            self.horizon = self._recent_floor = await to_thread.run_sync(self._latest_id)
             self._task = asyncio.create_task(self._watch(), name="job-events-feed")
+
+    def recent(self, key: str, after: int, horizon: int) -> list[ServerSentEvent] | None:
+        """The events of `key` past `after` up to `horizon`, from memory; None when memory no
+        longer reaches back to `after` (the caller reads the database)."""
+        if after < self._recent_floor:
+            return None
+        events = self._recent_by_key.get(key)
+        if not events:
+            return []
+        start = bisect_right(events, after, key=_event_id)
+        end = bisect_right(events, horizon, key=_event_id)
+        return [events[index] for index in range(start, end)]
+
+    def _remember(self, event: ServerSentEvent, keys: tuple[str, str]) -> None:
+        self._recent.append((event, keys))
+        for key in keys:
+            self._recent_by_key.setdefault(key, deque()).append(event)
+        while len(self._recent) > RECENT_EVENTS:
+            oldest, oldest_keys = self._recent.popleft()
+            self._recent_floor = _event_id(oldest)
+            for key in oldest_keys:
+                events = self._recent_by_key[key]
+                events.popleft()
+                if not events:
+                    del self._recent_by_key[key]
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -116,18 +152,24 @@ class ChangeFeed:
                 await asyncio.sleep(RECONNECT_SECONDS)
 
     async def _advance(self) -> None:
-        rows = await to_thread.run_sync(self._ids_after, self.horizon)
+        rows = await to_thread.run_sync(self._events_after, self.horizon)
         woken: set[str] = set()
-        for event_id, job_id, user_id in rows:
-            if event_id != self.horizon + 1:
+        for event, user_id in rows:
+            if event.id != self.horizon + 1:
                 now = time.monotonic()
                 if self._gap_since is None:
                     self._gap_since = now
                 if now - self._gap_since < GAP_GRACE_SECONDS:
                     break
             self._gap_since = None
-            self.horizon = event_id
-            woken |= {job_key(job_id), user_key(user_id)}
+            self.horizon = event.id
+            keys = (job_key(event.job_id), user_key(user_id))
+            try:
+                self._remember(_sse(event), keys)
+            except ValueError:
+                # A row no event schema accepts (a writer's bug) must not stop every stream.
+                log.exception("job event %s skipped", event.id)
+            woken.update(keys)
         for key in woken:
             for signal in self._subscribers.get(key, ()):
                 signal.set()
@@ -136,16 +178,17 @@ class ChangeFeed:
         with session_scope(self._url) as session:
             return session.scalar(select(func.coalesce(func.max(JobEvent.id), 0))) or 0
 
-    def _ids_after(self, event_id: int) -> list[tuple[int, str, str]]:
+    def _events_after(self, event_id: int) -> list[tuple[JobEvent, str]]:
+        """The events past `event_id` (a page), each with its job's user."""
         with session_scope(self._url) as session:
             rows = session.execute(
-                select(JobEvent.id, JobEvent.job_id, Job.user_id)
+                select(JobEvent, Job.user_id)
                 .join(Job, Job.id == JobEvent.job_id)
                 .where(JobEvent.id > event_id)
                 .order_by(JobEvent.id)
                 .limit(PAGE)
             )
-            return [(row[0], row[1], row[2]) for row in rows]
+            return [(row[0], row[1]) for row in rows]
 
 
 class StreamLimits:
@@ -193,29 +236,52 @@ class Scope:
 
 async def stream(
     feed: ChangeFeed, settings: ApiSettings, scope: Scope, after: int
-) -> AsyncIterator[ServerSentEvent]:
+) -> AsyncGenerator[ServerSentEvent]:
     """The scope's events past `after`, as they are published; a job's stream ends with the
     job (after its last event), a user's does not."""
     url = settings.resolved_database_url
+    job_id = scope.job_id
+    # The job's last event once it has ended (its final status commits with it). Asked of the
+    # database at the start, and again only after the stream has carried a final status.
+    last: int | None = None
+    ask = job_id is not None
+    # Everything of the scope up to here has been sent (`after` is the last event sent).
+    cursor = after
     with feed.subscribe(scope.key) as signal:
         while True:
             signal.clear()
             horizon = feed.horizon
-            # The job's last event once it has ended (its final status commits with it).
-            last = (
-                None if scope.job_id is None else await to_thread.run_sync(_last, url, scope.job_id)
-            )
-            while True:
-                events = await to_thread.run_sync(_events, url, scope, after, horizon)
+            if ask and job_id is not None:
+                last = await to_thread.run_sync(_last, url, job_id)
+                ask = False
+            complete = False
+            while not complete:
+                events = feed.recent(scope.key, cursor, horizon)
+                complete = events is not None
+                if events is None:
+                    rows = await to_thread.run_sync(_events, url, scope, cursor, horizon)
+                    events = [_sse(row) for row in rows]
+                    complete = len(rows) < PAGE
                 for event in events:
-                    yield _sse(event)
-                    after = event.id
-                if len(events) < PAGE:
-                    break
+                    yield event
+                    after = cursor = _event_id(event)
+                    ask = ask or (job_id is not None and _final_status(event))
+            cursor = horizon
             # Compared with the job's own last id: other jobs' events move the horizon on.
             if last is not None and after >= last:
                 return
-            await signal.wait()
+            if not ask:
+                await signal.wait()
+
+
+def _event_id(event: ServerSentEvent) -> int:
+    return int(event.id or 0)
+
+
+def _final_status(event: ServerSentEvent) -> bool:
+    if event.event != "job.status":
+        return False
+    return JobStatusEvent.model_validate_json(event.raw_data or "{}").status in FINISHED
 
 
 def _last(url: str, job_id: str) -> int | None:

@@ -26,6 +26,7 @@ import type { GatewayConfig } from "./config.js";
 import { UpstreamTimeout, UpstreamUnavailable } from "./errors.js";
 import { jsonLog, type Log } from "./log.js";
 import { pathOf, relayProblem, sendProblem } from "./problems.js";
+import { PostgresStore, RateLimitStoreUnavailable, rateLimitPool } from "./rateLimitStore.js";
 
 const REQUEST_ID = "x-request-id";
 // The API keeps a client's request id under the same rule (dubbing_api/core/observability.py).
@@ -147,12 +148,18 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     next();
   });
 
-  /** A fixed-window limit; by client address unless `keys` says otherwise. */
-  const limited = (limit: number, keys: Partial<RateLimitOptions> = {}) =>
+  const pool =
+    config.rateLimitDatabaseUrl === undefined
+      ? undefined
+      : rateLimitPool(config.rateLimitDatabaseUrl);
+  /** A fixed-window limit, counted under `name` (in memory, or shared in PostgreSQL); by
+   * client address unless `keys` says otherwise. */
+  const limited = (name: string, limit: number, keys: Partial<RateLimitOptions> = {}) =>
     rateLimit({
       windowMs: config.rateLimitWindowMs,
       limit,
       ...keys,
+      ...(pool && { store: new PostgresStore(pool, `${name}:`) }),
       // The API sends its own RateLimit-* headers on writes; the gateway's appear on its 429.
       standardHeaders: false,
       legacyHeaders: false,
@@ -176,7 +183,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     });
 
   // Every request counts against its address, before the API is asked anything about it.
-  app.use(limited(config.rateLimitPerAddress));
+  app.use(limited("address", config.rateLimitPerAddress));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (!needsCredential(req)) {
@@ -210,7 +217,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
 
   // Each credential the API accepted has its own count (requests without one have none).
   app.use(
-    limited(config.rateLimitPerCredential, {
+    limited("credential", config.rateLimitPerCredential, {
       keyGenerator: (_req, res) => locals(res).credential ?? "",
       skip: (_req, res) => locals(res).credential === undefined,
     }),
@@ -281,6 +288,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     if (error instanceof UpstreamTimeout) {
       log("upstream.timeout", { requestId, error: error.message });
       sendProblem(res, 504, "upstream.timeout", "the API did not answer in time");
+      return;
+    }
+    if (error instanceof RateLimitStoreUnavailable) {
+      // Without its counts the gateway cannot tell who is over a limit: nobody passes.
+      log("rate_limit.store_unavailable", { requestId, error: error.message });
+      sendProblem(res, 503, "rate_limit.store_unavailable", "the rate limits cannot be checked");
       return;
     }
     if (error instanceof UpstreamUnavailable) {

@@ -13,6 +13,9 @@ export interface GatewayConfig {
   rateLimitPerAddress: number;
   rateLimitPerCredential: number;
   rateLimitWindowMs: number;
+  /** PostgreSQL the rate limits count in, shared by every gateway process; none: each process
+   * counts in its own memory. */
+  rateLimitDatabaseUrl: string | undefined;
   /** How long an answer of `GET /v1/me` about a credential is reused. */
   authCacheMs: number;
   /** From the end of the request body to the upstream's response headers. */
@@ -58,6 +61,15 @@ function upstream(env: Env): URL {
   return url;
 }
 
+function postgresUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  if (!/^postgres(ql)?(\+\w+)?:\/\//.test(raw)) {
+    throw new ConfigError(`${name} must be a postgresql:// URL`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): GatewayConfig {
   return {
     upstreamUrl: upstream(env),
@@ -68,6 +80,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     rateLimitPerAddress: integer(env, "GATEWAY_RATE_LIMIT_PER_ADDRESS", 1200),
     rateLimitPerCredential: integer(env, "GATEWAY_RATE_LIMIT_PER_CREDENTIAL", 600),
     rateLimitWindowMs: integer(env, "GATEWAY_RATE_LIMIT_WINDOW_SECONDS", 60) * 1000,
+    rateLimitDatabaseUrl: postgresUrl(env, "GATEWAY_RATE_LIMIT_DATABASE_URL"),
     authCacheMs: integer(env, "GATEWAY_AUTH_CACHE_SECONDS", 30) * 1000,
     upstreamTimeoutMs: integer(env, "GATEWAY_UPSTREAM_TIMEOUT_SECONDS", 60) * 1000,
     trustProxy: flag(env, "GATEWAY_TRUST_PROXY"),

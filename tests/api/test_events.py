@@ -4,15 +4,19 @@ The pipeline's own writes (`JobStore`) stand in for a run here; tests/e2e/test_s
 real job through the real pipeline.
 """
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from anyio import to_thread
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from dubbing_api.client import parse_event_stream
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.main import create_app
-from dubbing_api.services.events import prune_progress
+from dubbing_api.services.events import ChangeFeed, Scope, prune_progress, stream
+from dubbing_core.db.session import get_engine
 from resources.jobstore import JobStore
 from tests.api.conftest import upload_file
 
@@ -160,3 +164,50 @@ def test_progress_events_of_jobs_finished_long_ago_are_pruned_and_the_rest_still
     assert replay(finished) == [event for event in before if event["event"] != "stage.progress"]
     store.job_cancelled(running)  # so that its stream ends
     assert "stage.progress" in [event["event"] for event in replay(running)]
+
+
+def test_one_event_reaches_many_streams_for_one_query_not_one_per_stream(
+    client, alice, settings, sample_video
+):
+    """The feed reads each event once and the streams take it from memory: the database's work
+    per event does not grow with the streams following the job."""
+    job_id = _job(client, alice, upload_file(client, alice, sample_video))
+    user_id = client.get("/v1/me", headers=alice).json()["id"]
+    store = JobStore(database_url=settings.resolved_database_url)
+    store.stage_started(job_id, "", "source_video", run_id="run-1", attempt=1)
+    streams_count = 20
+    statements: list[str] = []
+
+    def counted(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    async def follow() -> list[dict[str, Any]]:
+        feed = ChangeFeed(settings)
+        await feed.start()
+        scope = Scope(user_id=user_id, job_id=job_id)
+        streams = [stream(feed, settings, scope, 0) for _ in range(streams_count)]
+        try:
+            for followed in streams:  # the job's replay: created, stage started, job running
+                assert [(await anext(followed)).event for _ in range(3)] == [
+                    "job.status", "stage.status", "job.status"
+                ]  # fmt: skip
+            engine = get_engine(settings.resolved_database_url)
+            await to_thread.run_sync(store.stage_progress, job_id, "", "source_video", 0.5)
+            event.listen(engine, "before_cursor_execute", counted)
+            try:
+                live = await asyncio.wait_for(
+                    asyncio.gather(*(anext(followed) for followed in streams)), 60
+                )
+            finally:
+                event.remove(engine, "before_cursor_execute", counted)
+            return [{"event": sse.event, "data": sse.raw_data} for sse in live]
+        finally:
+            for followed in streams:
+                await followed.aclose()
+            await feed.stop()
+
+    live = asyncio.run(follow())
+    assert [item["event"] for item in live] == ["stage.progress"] * streams_count
+    assert all('"progress":0.5' in item["data"] for item in live)
+    # At most the feed's own read of the new event (none if it had read it already).
+    assert len(statements) <= 1, statements
