@@ -464,7 +464,8 @@ def test_presets_are_created_edited_and_deleted(stack, page, audit):
     page.get_by_role("button", name="Create preset").click()
     row = table.get_by_role("row").filter(has_text="calm narration")
     row.wait_for()
-    assert "yours, v1" in row.inner_text() and "20 dB, -16 LUFS" in row.inner_text()
+    text = row.text_content() or ""  # the badge is upper-cased by its style alone
+    assert "yours, v1" in text and "20 dB, -16 LUFS" in text
     presets = httpx.get(
         f"{stack.api_url}/v1/presets", headers={"Authorization": f"Bearer {key}"}
     ).json()
