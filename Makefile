@@ -8,6 +8,12 @@ WEB_BUILD := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
   web/vite.config.ts web/tsconfig.json web/package.json packages/api-client/src/*.ts \
   $(shell find packages/shared/src -type f) package-lock.json
+# The mobile app's export: Android and iOS bundles, and the web build the API serves under
+# /mobile/; made again when a source of it changes (its tests are not part of it).
+MOBILE_BUILD := mobile/dist/index.html
+MOBILE_SOURCES := $(shell find mobile/app mobile/src -type f -not -name '*.test.*' \
+  -not -path 'mobile/src/test/*' 2>/dev/null) mobile/app.json mobile/package.json \
+  packages/api-client/src/*.ts $(shell find packages/shared/src -type f) package-lock.json
 
 setup:
 	./scripts/setup.sh
@@ -45,8 +51,9 @@ openapi: setup
 	$(BIN)/python scripts/openapi.py
 	npm run generate:api-client --silent
 
-# The browser tests (tests/e2e/test_web_app.py) drive the built app through the API.
-pytest: $(WEB_BUILD)
+# The browser tests (tests/e2e/test_web_app.py, test_mobile_web.py) drive the built apps
+# through the API.
+pytest: $(WEB_BUILD) $(MOBILE_BUILD)
 	$(BIN)/pytest -q --durations=15
 
 web: $(WEB_BUILD)
@@ -62,11 +69,14 @@ web-test:
 mobile-test:
 	npm run test --workspace mobile --silent -- --ci
 
-# The mobile app's native JavaScript bundles compile (Android and iOS, one Metro run for both;
-# docs/mobile.md says what this takes). Offline: nothing is fetched at build time.
-mobile-bundles:
+# The mobile app's JavaScript bundles compile for Android and iOS, and its web build (for the
+# browser test) is made in the same Metro run (docs/mobile.md says what this takes). Offline:
+# nothing is fetched at build time.
+mobile-bundles: $(MOBILE_BUILD)
+
+$(MOBILE_BUILD): $(MOBILE_SOURCES)
 	cd mobile && EXPO_OFFLINE=1 CI=1 npx --no-install expo export --platform android \
-	  --platform ios --output-dir $(CURDIR)/data/mobile-bundles >/dev/null
+	  --platform ios --platform web --output-dir dist >/dev/null
 
 # The Express gateway (docs/gateway.md) in front of the real API, which the tests start.
 # The shared rate-limit store's test needs PostgreSQL: the one CI started, else the local one.
@@ -93,4 +103,4 @@ ui: setup
 	$(BIN)/dubflow ui
 
 clean:
-	rm -rf data .pytest_cache .mypy_cache .ruff_cache web/dist express-gw/dist
+	rm -rf data .pytest_cache .mypy_cache .ruff_cache web/dist express-gw/dist mobile/dist

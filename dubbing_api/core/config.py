@@ -37,6 +37,8 @@ class ApiSettings(DubflowSettings):
 
     # The built web app, served under /app/ (`npm run build -w web` writes it).
     web_dir: Path = Path("web/dist")
+    # The mobile app's web build, served under /mobile/ (`make mobile-bundles` exports it).
+    mobile_web_dir: Path = Path("mobile/dist")
 
     # Rate limits (`limits` notation): failed authentications per address and per key prefix,
     # writes per user and per address; counters in "memory" or the shared "database".

@@ -1,9 +1,10 @@
-"""Security headers on every response: the API's JSON, the web app, the documentation pages.
+"""Security headers on every response: the API's JSON, the apps, the documentation pages.
 
-The web app's policy allows only its own origin: scripts and styles are Vite's bundled files
-(Mantine injects style elements, hence `'unsafe-inline'` for styles only), and video.js plays
-HLS through Media Source Extensions, which need `blob:` media. API responses get a policy that
-allows nothing at all, as they are never meant to render. No page may be framed.
+The apps' policy allows only their own origin: scripts and styles are the bundlers' files
+(Mantine and react-native-web inject style elements, hence `'unsafe-inline'` for styles only),
+and video.js plays HLS through Media Source Extensions, which need `blob:` media. API
+responses get a policy that allows nothing at all, as they are never meant to render. No page
+may be framed.
 """
 
 from starlette.datastructures import MutableHeaders
@@ -36,7 +37,7 @@ COMMON = {
 
 def policy_for(path: str) -> str:
     # The documentation pages (Swagger UI, ReDoc) load their files from the app's build.
-    if path == "/app" or path.startswith(("/app/", "/docs", "/redoc")):
+    if path in ("/app", "/mobile") or path.startswith(("/app/", "/mobile/", "/docs", "/redoc")):
         return APP_POLICY
     return API_POLICY
 

@@ -11,7 +11,7 @@ import { useState } from "react";
 import { FlatList, Pressable, RefreshControl, StyleSheet, TextInput, View } from "react-native";
 
 import { Button, Label, ProblemNotice, Screen, StatusPill, styles } from "../src/components/ui";
-import { type JobFilters, useJobList } from "../src/queries";
+import { type JobListFilters, useJobList } from "../src/queries";
 import { useSession } from "../src/session";
 import { usePalette } from "../src/theme";
 
@@ -50,7 +50,7 @@ export default function JobsScreen() {
   const [status, setStatus] = useState<JobStatus | null>(null);
   const [language, setLanguage] = useState("");
   const [since, setSince] = useState("");
-  const filters: JobFilters = {
+  const filters: JobListFilters = {
     status,
     language: language.trim() === "" ? null : language.trim(),
     createdAfter: DAY.test(since) ? `${since}T00:00:00Z` : null,

@@ -8,9 +8,12 @@ import {
   CANCELLABLE,
   formatBytes,
   formatPercent,
+  idempotencyKey,
   languageLabel,
   type TargetChoice,
   toTargetSpecs,
+  useCatalogue,
+  useCreateJob,
   validateTargets,
 } from "@dubflow/shared";
 import * as DocumentPicker from "expo-document-picker";
@@ -19,7 +22,6 @@ import { useState } from "react";
 import { ScrollView, View } from "react-native";
 
 import { Button, Label, ProblemNotice, Screen, styles } from "../src/components/ui";
-import { useCatalogue, useCreateJob } from "../src/queries";
 import { usePalette } from "../src/theme";
 import { useUpload } from "../src/upload/useUpload";
 
@@ -106,15 +108,14 @@ function UploadPanel({ upload }: { upload: ReturnType<typeof useUpload> }) {
 
 export default function NewDubScreen() {
   const upload = useUpload();
-  const { languages, presets, error: catalogueError } = useCatalogue();
+  const { catalogue, error: catalogueError } = useCatalogue();
   const createJob = useCreateJob();
   const [source, setSource] = useState(AUTO);
   const [targets, setTargets] = useState<TargetChoice[]>([]);
   const [tried, setTried] = useState(false);
-  const catalogue = languages && presets ? { languages, presets } : null;
   const issues = catalogue === null ? [] : validateTargets(catalogue, source, targets);
   const uploaded = upload.snapshot?.phase === "completed" ? upload.snapshot.result : null;
-  const defaultPreset = presets?.[0]?.name ?? "";
+  const defaultPreset = catalogue?.presets[0]?.name ?? "";
 
   const toggleTarget = (code: string) =>
     setTargets((current) =>
@@ -132,8 +133,9 @@ export default function NewDubScreen() {
     if (uploaded === null || issues.length > 0) {
       return;
     }
+    const body = { uploadId: uploaded.id, sourceLanguage: source, targets: toTargetSpecs(targets) };
     createJob.mutate(
-      { uploadId: uploaded.id, sourceLanguage: source, targets: toTargetSpecs(targets) },
+      { body, idempotencyKey: idempotencyKey("job", body) },
       { onSuccess: (job) => router.replace(`/jobs/${job.id}`) },
     );
   };
@@ -163,7 +165,7 @@ export default function NewDubScreen() {
           accessibilityRole="radiogroup"
           accessibilityLabel="Spoken language"
         >
-          {[AUTO, ...(languages ?? []).map((language) => language.code)].map((code) => (
+          {[AUTO, ...(catalogue?.languages ?? []).map((language) => language.code)].map((code) => (
             <Button
               key={code}
               label={code === AUTO ? "Detect" : code}
@@ -174,7 +176,7 @@ export default function NewDubScreen() {
           ))}
         </View>
         <Label>Dub into</Label>
-        {(languages ?? []).map((language) => {
+        {(catalogue?.languages ?? []).map((language) => {
           const chosen = targets.find((target) => target.language === language.code);
           return (
             <View key={language.code} style={styles.row}>
@@ -186,7 +188,7 @@ export default function NewDubScreen() {
                 onPress={() => toggleTarget(language.code)}
               />
               {chosen !== undefined &&
-                (presets ?? []).map((preset) => (
+                (catalogue?.presets ?? []).map((preset) => (
                   <Button
                     key={preset.name}
                     label={`${language.code}: ${preset.name}`}

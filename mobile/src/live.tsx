@@ -7,7 +7,6 @@ import { LiveEventsProvider } from "@dubflow/shared";
 import type { ReactNode } from "react";
 
 import { isFinished, notifyJobFinished } from "./notifications";
-import { useApi } from "./session";
 
 function notifyFinished(event: JobEvent): void {
   if (event.type === "job.status" && isFinished(event.status)) {
@@ -16,9 +15,5 @@ function notifyFinished(event: JobEvent): void {
 }
 
 export function LiveEvents({ children }: { children: ReactNode }) {
-  return (
-    <LiveEventsProvider api={useApi()} onEvent={notifyFinished}>
-      {children}
-    </LiveEventsProvider>
-  );
+  return <LiveEventsProvider onEvent={notifyFinished}>{children}</LiveEventsProvider>;
 }

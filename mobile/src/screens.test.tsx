@@ -99,6 +99,6 @@ describe("a job", () => {
     fireEvent.press(screen.getByRole("button", { name: "Translation" }));
     await waitFor(() => expect(api.calls("POST", "/v1/jobs/J9/retry")).toHaveLength(1));
     const body: unknown = await api.calls("POST", "/v1/jobs/J9/retry")[0]?.json();
-    expect(body).toEqual({ resumeFrom: "translation" });
+    expect(body).toEqual({ resumeFrom: "translation", languages: null });
   });
 });

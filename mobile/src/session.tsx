@@ -4,7 +4,7 @@
  * before they are kept, in the device's secure store.
  */
 import { createClient, type DubflowClient } from "@dubflow/api-client";
-import { unwrap } from "@dubflow/shared";
+import { ApiClientProvider, unwrap } from "@dubflow/shared";
 import {
   createContext,
   type ReactNode,
@@ -91,7 +91,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }),
     [ready, credentials, signIn, signOut],
   );
-  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+  return (
+    <SessionContext.Provider value={value}>
+      {/* The shared hooks' client (`useApiClient`): the signed-in one, or none. */}
+      <ApiClientProvider client={value.api}>{children}</ApiClientProvider>
+    </SessionContext.Provider>
+  );
 }
 
 export function useSession(): SessionValue {
@@ -100,13 +105,4 @@ export function useSession(): SessionValue {
     throw new Error("useSession outside SessionProvider");
   }
   return session;
-}
-
-/** The signed-in client; screens under the signed-in layout only. */
-export function useApi(): DubflowClient {
-  const { api } = useSession();
-  if (api === null) {
-    throw new Error("useApi while signed out");
-  }
-  return api;
 }

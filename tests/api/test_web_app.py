@@ -1,5 +1,6 @@
-"""The built web app under /app/: pages fall back to index.html, hashed assets are cached for
-good, nothing outside the build is served, and a missing build says how to make it."""
+"""The built web app under /app/ (and the mobile app's web build under /mobile/): pages fall back
+to index.html, hashed assets are cached for good, nothing outside the build is served, and a
+missing build says how to make it."""
 
 from pathlib import Path
 
@@ -74,3 +75,29 @@ def test_without_a_build_the_app_says_how_to_build_it(settings, tmp_path):
 def test_the_app_is_not_part_of_the_api_contract(settings, web_dir):
     paths = _client(settings, web_dir).get("/openapi.json").json()["paths"]
     assert not [path for path in paths if not path.startswith(("/v1/", "/metrics"))]
+
+
+def test_the_mobile_apps_web_build_is_served_under_mobile(settings, tmp_path):
+    build = tmp_path / "mobile-dist"
+    (build / "_expo" / "static" / "js" / "web").mkdir(parents=True)
+    (build / "index.html").write_text("<!doctype html><div id=root></div>")
+    (build / "_expo" / "static" / "js" / "web" / "entry-abc123.js").write_text("app()")
+    client = TestClient(create_app(settings.model_copy(update={"mobile_web_dir": build})))
+
+    page = client.get("/mobile/jobs/01JD8R6Z6N5V0Q7WQ3Y5T2K9XH/watch")
+    assert page.text.startswith("<!doctype html>")
+    assert page.headers["cache-control"] == "no-cache"
+    # The apps' policy (own origin, inline styles), not the API's (nothing at all).
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    bundle = client.get("/mobile/_expo/static/js/web/entry-abc123.js")
+    assert bundle.text == "app()" and "immutable" in bundle.headers["cache-control"]
+    assert client.get("/mobile", follow_redirects=False).headers["location"] == "/mobile/"
+    gone = client.get("/mobile/_expo/static/js/web/gone.js")
+    assert gone.status_code == 404 and gone.json()["code"] == "not_found"
+
+
+def test_without_a_mobile_build_the_app_says_how_to_build_it(settings, tmp_path):
+    missing = settings.model_copy(update={"mobile_web_dir": tmp_path / "nowhere"})
+    response = TestClient(create_app(missing)).get("/mobile/")
+    assert response.status_code == 503
+    assert "make mobile-bundles" in response.json()["detail"]

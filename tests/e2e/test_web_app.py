@@ -21,7 +21,7 @@ from dubbing_core.settings import DubflowSettings
 from resources.storage import MediaStore
 from testing.media import MEDIA, ROOT, make_video
 from tests.e2e.accessibility import DESKTOP, PHONE, AccessibilityAudit, focus_ring, focused
-from tests.e2e.browser import ARTIFACTS, chromium
+from tests.e2e.browser import ARTIFACTS, chromium, page_errors
 
 WEB_BUILD = ROOT / "web" / "dist" / "index.html"
 JOB_TIMEOUT_S = 600
@@ -46,18 +46,8 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=DESKTOP)
     opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    # The app, video.js and HLS playback must all work under the API's Content-Security-Policy:
-    # Chromium reports each thing the policy blocked as a console error.
-    opened.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    # The app, video.js and HLS playback must all work under the API's Content-Security-Policy.
+    errors = page_errors(opened)
     yield opened
     context.close()
     assert not errors, f"uncaught errors or blocked content in the page: {errors}"

@@ -1,12 +1,14 @@
-"""The web app (`web/`, built into `web/dist`) under `/app/`, from the API's own origin.
+"""The apps the API serves from its own origin: the web app (`web/`, built into `web/dist`) under
+`/app/`, and the mobile app's web build (`mobile/`, exported into `mobile/dist`) under `/mobile/`.
 
-One origin for the app, the API and the signed part and media URLs means the browser needs no
+One origin for an app, the API and the signed part and media URLs means the browser needs no
 CORS to upload parts (and read their ETag) or to play HLS. Client-side routes (`/app/jobs/…`)
-get `index.html`; Vite's hashed files under `assets/` are cached for good. Not part of the API
-contract (hidden from the OpenAPI document).
+get `index.html`; the bundlers' hashed files (Vite's `assets/`, Expo's `_expo/static/`) are cached
+for good. Not part of the API contract (hidden from the OpenAPI document).
 """
 
 import posixpath
+from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse
@@ -32,19 +34,34 @@ def app_without_slash() -> RedirectResponse:
 
 @router.get("/app/{path:path}")
 def web_app(path: str, settings: SettingsDep) -> FileResponse:
-    root = settings.web_dir.resolve()
+    return _app_file(
+        settings.web_dir, "/app/", path, "assets/", "`make dev`, or `npm run build -w web`"
+    )
+
+
+@router.get("/mobile")
+def mobile_without_slash() -> RedirectResponse:
+    return RedirectResponse("/mobile/")
+
+
+@router.get("/mobile/{path:path}")
+def mobile_web_app(path: str, settings: SettingsDep) -> FileResponse:
+    return _app_file(
+        settings.mobile_web_dir, "/mobile/", path, "_expo/static/", "`make mobile-bundles`"
+    )
+
+
+def _app_file(build: Path, prefix: str, path: str, hashed: str, how_to_build: str) -> FileResponse:
+    """The file at `path` in the app's build, else its `index.html` for a client-side route."""
+    root = build.resolve()
     index = root / "index.html"
     if not index.is_file():
-        raise Problem(
-            503,
-            "web.not_built",
-            f"the web app is not built in {root}: run `make dev`, or `npm run build -w web`",
-        )
+        raise Problem(503, "web.not_built", f"the app is not built in {root}: run {how_to_build}")
     if path:
         file = (root / path).resolve()
         if file.is_relative_to(root) and file.is_file():
-            cache = IMMUTABLE if path.startswith("assets/") else "no-cache"
+            cache = IMMUTABLE if path.startswith(hashed) else "no-cache"
             return FileResponse(file, headers={"Cache-Control": cache})
         if posixpath.splitext(path)[1]:
-            raise Problem(404, "not_found", f"no file /app/{path}")
+            raise Problem(404, "not_found", f"no file {prefix}{path}")
     return FileResponse(index, headers={"Cache-Control": "no-cache"})

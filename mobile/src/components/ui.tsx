@@ -73,7 +73,9 @@ export function Button({
       accessibilityRole="button"
       accessibilityLabel={label}
       accessibilityHint={hint}
-      accessibilityState={{ disabled, selected }}
+      // The aria props, not accessibilityState: react-native-web renders only these.
+      aria-disabled={disabled}
+      aria-selected={selected}
       disabled={disabled}
       onPress={onPress}
       style={({ pressed }) => [

@@ -1,19 +1,22 @@
 /**
- * Server state through TanStack Query: one hook per resource. Jobs that are still queued or
- * running follow the live event stream (`LiveEvents.tsx`), or are polled while it is down, so
- * lists and details update without a reload.
+ * The web app's own server state through TanStack Query, next to the hooks both apps share
+ * (`@dubflow/shared`: jobs, catalogue, playback, job changes): the job list a page at a time,
+ * logs, the signed-in user and the editor's units. A job still queued or running follows the
+ * live event stream, or is polled while it is down.
  */
 import {
-  type Catalogue,
+  ACTIVE_POLL_MS,
+  CATALOGUE_STALE_MS,
   type ClientResult,
   isActive,
-  type JobCreate,
-  type JobStatus,
+  type JobFilters,
+  JOBS_PAGE_SIZE,
   type PresetWrite,
   type StageName,
-  type TargetSpec,
   unwrap,
+  useApiClient,
   useJobMutation,
+  useLanguages,
   useLiveEvents,
 } from "@dubflow/shared";
 import {
@@ -25,32 +28,11 @@ import {
 } from "@tanstack/react-query";
 import { useCallback } from "react";
 
-import { useApi } from "../auth/AuthProvider";
-
-/** How often a job that is still moving is asked for again when no live stream is open. */
-export const ACTIVE_POLL_MS = 2000;
-export const JOBS_PAGE_SIZE = 20;
 export const LOGS_PAGE_SIZE = 200;
-
-export interface JobFilters {
-  status: JobStatus | null;
-  language: string | null;
-}
 
 export interface LogFilters {
   stage: StageName | null;
   language: string | null;
-}
-
-const CATALOGUE_STALE_MS = 5 * 60_000;
-
-export function useLanguages() {
-  const api = useApi();
-  return useQuery({
-    queryKey: ["languages"],
-    queryFn: () => unwrap(api.GET("/v1/languages")),
-    staleTime: CATALOGUE_STALE_MS,
-  });
 }
 
 /** A language's name ("Spanish" for "es"); its code until the catalogue has loaded. */
@@ -65,7 +47,7 @@ export function useLanguageName(): (code: string) => string {
 /** The signed-in user: identity, role, quotas with usage, rate limits. Fresh on every visit of
  * the account page; elsewhere (the role) a minute old is fine. */
 export function useMe() {
-  const api = useApi();
+  const api = useApiClient();
   return useQuery({
     queryKey: ["me"],
     queryFn: () => unwrap(api.GET("/v1/me")),
@@ -73,18 +55,9 @@ export function useMe() {
   });
 }
 
-export function usePresets() {
-  const api = useApi();
-  return useQuery({
-    queryKey: ["presets"],
-    queryFn: () => unwrap(api.GET("/v1/presets")),
-    staleTime: CATALOGUE_STALE_MS,
-  });
-}
-
 /** The voices this installation can speak with, per language (`GET /v1/voices`). */
 export function useVoices() {
-  const api = useApi();
+  const api = useApiClient();
   return useQuery({
     queryKey: ["voices"],
     queryFn: () => unwrap(api.GET("/v1/voices")),
@@ -94,7 +67,7 @@ export function useVoices() {
 
 /** One of the user's presets with its version, to edit it. */
 export function usePreset(presetId: string) {
-  const api = useApi();
+  const api = useApiClient();
   return useQuery({
     queryKey: ["presets", presetId],
     queryFn: () =>
@@ -104,7 +77,7 @@ export function usePreset(presetId: string) {
 
 /** Create a preset (no `id`) or replace one at the version it was read (`etag`). */
 export function useSavePreset() {
-  const api = useApi();
+  const api = useApiClient();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, etag, body }: { id: string | null; etag: string; body: PresetWrite }) =>
@@ -121,7 +94,7 @@ export function useSavePreset() {
 }
 
 export function useDeletePreset() {
-  const api = useApi();
+  const api = useApiClient();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (id: string) =>
@@ -131,7 +104,7 @@ export function useDeletePreset() {
 }
 
 export function useJobPage(filters: JobFilters, cursor: string | null) {
-  const api = useApi();
+  const api = useApiClient();
   const live = useLiveEvents();
   return useQuery({
     queryKey: ["jobs", filters, cursor],
@@ -147,22 +120,9 @@ export function useJobPage(filters: JobFilters, cursor: string | null) {
   });
 }
 
-export function useJob(jobId: string) {
-  const api = useApi();
-  const live = useLiveEvents();
-  return useQuery({
-    queryKey: ["job", jobId],
-    queryFn: () => unwrap(api.GET("/v1/jobs/{job_id}", { params: { path: { job_id: jobId } } })),
-    refetchInterval: (query) =>
-      !live && (query.state.data === undefined || isActive(query.state.data.status))
-        ? ACTIVE_POLL_MS
-        : false,
-  });
-}
-
 /** The job's log lines page by page; while the job runs, the pages already read are refreshed. */
 export function useJobLogs(jobId: string, filters: LogFilters, jobActive: boolean) {
-  const api = useApi();
+  const api = useApiClient();
   return useInfiniteQuery({
     queryKey: ["job", jobId, "logs", filters],
     queryFn: ({ pageParam }) =>
@@ -177,80 +137,6 @@ export function useJobLogs(jobId: string, filters: LogFilters, jobActive: boolea
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
     refetchInterval: jobActive ? ACTIVE_POLL_MS : false,
-  });
-}
-
-/** The job's quality reports; while the job runs, languages fill in as their mixes are measured. */
-export function useJobQuality(jobId: string, jobActive: boolean) {
-  const api = useApi();
-  return useQuery({
-    queryKey: ["job", jobId, "quality"],
-    queryFn: () =>
-      unwrap(api.GET("/v1/jobs/{job_id}/quality", { params: { path: { job_id: jobId } } })),
-    refetchInterval: jobActive ? ACTIVE_POLL_MS : false,
-  });
-}
-
-export function usePlayback(jobId: string, enabled: boolean, languages: string[]) {
-  const api = useApi();
-  return useQuery({
-    queryKey: ["job", jobId, "playback", languages],
-    queryFn: () =>
-      unwrap(api.GET("/v1/jobs/{job_id}/playback", { params: { path: { job_id: jobId } } })),
-    enabled,
-    // A signed URL is good until it expires; the player asks for a new one when it does.
-    staleTime: Infinity,
-    retry: false,
-  });
-}
-
-/** What jobs may ask for: the languages and presets, once both have loaded. */
-export function useCatalogue(): { catalogue: Catalogue | null; error: Error | null } {
-  const languages = useLanguages();
-  const presets = usePresets();
-  const catalogue =
-    languages.data && presets.data ? { languages: languages.data, presets: presets.data } : null;
-  return { catalogue, error: languages.error ?? presets.error };
-}
-
-export function useCancelJob(jobId: string) {
-  const api = useApi();
-  return useJobMutation(jobId, () =>
-    unwrap(api.DELETE("/v1/jobs/{job_id}", { params: { path: { job_id: jobId } } })),
-  );
-}
-
-export function useRetryJob(jobId: string) {
-  const api = useApi();
-  return useJobMutation(jobId, (body: { resumeFrom: StageName; languages: string[] | null }) =>
-    unwrap(api.POST("/v1/jobs/{job_id}/retry", { params: { path: { job_id: jobId } }, body })),
-  );
-}
-
-export function useAddLanguages(jobId: string) {
-  const api = useApi();
-  return useJobMutation(jobId, (targets: TargetSpec[]) =>
-    unwrap(
-      api.POST("/v1/jobs/{job_id}/languages", {
-        params: { path: { job_id: jobId } },
-        body: { targets },
-      }),
-    ),
-  );
-}
-
-export function useCreateJob() {
-  const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ body, idempotencyKey }: { body: JobCreate; idempotencyKey: string }) =>
-      unwrap(
-        api.POST("/v1/jobs", {
-          params: { header: { "Idempotency-Key": idempotencyKey } },
-          body,
-        }),
-      ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["jobs"] }),
   });
 }
 
@@ -273,7 +159,7 @@ async function versioned<T>(call: Promise<ClientResult<T>>): Promise<Versioned<T
 
 /** The job's source units, versioned. */
 export function useSourceUnits(jobId: string) {
-  const api = useApi();
+  const api = useApiClient();
   return useQuery({
     queryKey: ["job", jobId, "units", null],
     queryFn: () =>
@@ -283,7 +169,7 @@ export function useSourceUnits(jobId: string) {
 
 /** A language's translated units, versioned. */
 export function useTranslatedUnits(jobId: string, language: string) {
-  const api = useApi();
+  const api = useApiClient();
   return useQuery({
     queryKey: ["job", jobId, "units", language],
     queryFn: () =>
@@ -305,7 +191,7 @@ export interface UnitEdit {
 
 /** Correct one unit's text; every view of the job's units is read again, whatever happened. */
 export function useEditUnit(jobId: string) {
-  const api = useApi();
+  const api = useApiClient();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async ({ language, id, text, etag }: UnitEdit): Promise<void> => {
@@ -332,7 +218,7 @@ export function useEditUnit(jobId: string) {
 }
 
 export function useRedub(jobId: string) {
-  const api = useApi();
+  const api = useApiClient();
   return useJobMutation(jobId, (languages: string[]) =>
     unwrap(
       api.POST("/v1/jobs/{job_id}/redub", {

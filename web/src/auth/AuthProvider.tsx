@@ -1,5 +1,5 @@
 import type { DubflowClient } from "@dubflow/api-client";
-import { ApiProblem, unwrap } from "@dubflow/shared";
+import { ApiClientProvider, ApiProblem, unwrap } from "@dubflow/shared";
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
 
@@ -57,7 +57,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     () => ({ client, signIn, signOut, endedBy }),
     [client, signIn, signOut, endedBy],
   );
-  return <AuthContext value={value}>{children}</AuthContext>;
+  return (
+    <AuthContext value={value}>
+      {/* The shared hooks' client (`useApiClient`): the signed-in one, or none. */}
+      <ApiClientProvider client={client}>{children}</ApiClientProvider>
+    </AuthContext>
+  );
 }
 
 export function useAuth(): Auth {
@@ -66,13 +71,4 @@ export function useAuth(): Auth {
     throw new Error("useAuth outside <AuthProvider>");
   }
   return auth;
-}
-
-/** The signed-in client: only under `<RequireAuth>`. */
-export function useApi(): DubflowClient {
-  const { client } = useAuth();
-  if (client === null) {
-    throw new Error("useApi needs a signed-in user (render under <RequireAuth>)");
-  }
-  return client;
 }

@@ -4,12 +4,12 @@ import {
   type Job,
   type TargetChoice,
   toTargetSpecs,
+  useAddLanguages,
   validateTargets,
 } from "@dubflow/shared";
 import { Button, Group, Stack } from "@mantine/core";
 import { useState } from "react";
 
-import { useAddLanguages } from "../api/queries";
 import { ProblemAlert } from "./ProblemAlert";
 import { TargetsEditor } from "./TargetsEditor";
 

@@ -53,7 +53,7 @@ function PhoneMenu({ onSignOut }: { onSignOut: () => void }) {
 /** The signed-in frame: a skip link, brand, navigation, sign-out, the page as `main`, and the
  * live event stream its pages follow. */
 export function Layout() {
-  // The client, not `useApi`: on sign-out this renders once more without one.
+  // The client, not `useApiClient`: on sign-out this renders once more without one.
   const { client, signOut } = useAuth();
   const main = useFocusMainOnNavigation();
   return (
@@ -92,7 +92,7 @@ export function Layout() {
         {client === null ? (
           <Outlet />
         ) : (
-          <LiveEventsProvider api={client}>
+          <LiveEventsProvider>
             <Outlet />
           </LiveEventsProvider>
         )}

@@ -8,10 +8,11 @@ import {
   type QualitySummary,
   type QualityUnit,
   type UntranscribedRegion,
+  useJobQuality,
 } from "@dubflow/shared";
 import { Loader, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 
-import { useJobQuality, useLanguageName } from "../api/queries";
+import { useLanguageName } from "../api/queries";
 import { ProblemAlert } from "./ProblemAlert";
 import { QualityTimeline } from "./QualityTimeline";
 import { SpeedRatioHistogram } from "./SpeedRatioHistogram";

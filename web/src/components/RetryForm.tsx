@@ -1,8 +1,15 @@
-import { asProblem, type Job, type RetryPlan, STAGE_LABELS, type StageName } from "@dubflow/shared";
+import {
+  asProblem,
+  type Job,
+  type RetryPlan,
+  STAGE_LABELS,
+  type StageName,
+  useRetryJob,
+} from "@dubflow/shared";
 import { Button, Checkbox, Group, Select, Stack, Text } from "@mantine/core";
 import { useState } from "react";
 
-import { useLanguageName, useRetryJob } from "../api/queries";
+import { useLanguageName } from "../api/queries";
 import { ProblemAlert } from "./ProblemAlert";
 
 function planText(plan: RetryPlan): string[] {

@@ -6,6 +6,9 @@ import {
   type Job,
   type LanguageState,
   STATUS_COLORS,
+  useCancelJob,
+  useCatalogue,
+  useJob,
 } from "@dubflow/shared";
 import {
   Alert,
@@ -28,7 +31,7 @@ import {
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 
-import { useCancelJob, useCatalogue, useJob, useLanguageName, useMe } from "../api/queries";
+import { useLanguageName, useMe } from "../api/queries";
 import { AddLanguagesForm } from "../components/AddLanguagesForm";
 import { LogsPanel } from "../components/LogsPanel";
 import { MetricsPanel } from "../components/MetricsPanel";

@@ -3,8 +3,10 @@ import {
   formatDateTime,
   formatPercent,
   JOB_STATUSES,
+  type JobFilters,
   type JobStatus,
   STATUS_COLORS,
+  useLanguages,
 } from "@dubflow/shared";
 import {
   Anchor,
@@ -22,7 +24,7 @@ import {
 import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
-import { type JobFilters, useJobPage, useLanguages } from "../api/queries";
+import { useJobPage } from "../api/queries";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { StatusBadge } from "../components/StatusBadge";
 import { TableScroll } from "../components/TableScroll";

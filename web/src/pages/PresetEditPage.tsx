@@ -1,8 +1,8 @@
-import { asProblem, type PresetInfo, type PresetWrite } from "@dubflow/shared";
+import { asProblem, type PresetInfo, type PresetWrite, useLanguages } from "@dubflow/shared";
 import { Loader, Stack, Title } from "@mantine/core";
 import { useNavigate, useParams } from "react-router";
 
-import { useLanguages, usePreset, useSavePreset, useVoices } from "../api/queries";
+import { usePreset, useSavePreset, useVoices } from "../api/queries";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { NEW_PRESET, PresetForm } from "../components/PresetForm";
 

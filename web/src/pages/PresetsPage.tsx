@@ -1,4 +1,4 @@
-import { asProblem, type PresetInfo } from "@dubflow/shared";
+import { asProblem, type PresetInfo, usePresets } from "@dubflow/shared";
 import {
   Anchor,
   Badge,
@@ -15,7 +15,7 @@ import {
 import { useState } from "react";
 import { Link } from "react-router";
 
-import { useDeletePreset, usePresets } from "../api/queries";
+import { useDeletePreset } from "../api/queries";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { TableScroll } from "../components/TableScroll";
 

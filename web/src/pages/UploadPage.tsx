@@ -7,13 +7,14 @@ import {
   languageLabel,
   type TargetChoice,
   toTargetSpecs,
+  useCatalogue,
+  useCreateJob,
   validateTargets,
 } from "@dubflow/shared";
 import { Button, Group, Loader, Paper, Select, Stack, Text, Title } from "@mantine/core";
 import { useRef, useState } from "react";
 import { useNavigate } from "react-router";
 
-import { useCatalogue, useCreateJob } from "../api/queries";
 import { FileDrop, type FileDropHandle } from "../components/FileDrop";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { TargetsEditor } from "../components/TargetsEditor";

@@ -1,9 +1,9 @@
-import { asProblem, formatPercent } from "@dubflow/shared";
+import { asProblem, formatPercent, useJob, usePlayback } from "@dubflow/shared";
 import { Alert, Anchor, Group, Loader, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import { lazy, Suspense, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 
-import { useJob, useLanguageName, usePlayback } from "../api/queries";
+import { useLanguageName } from "../api/queries";
 import { OutputLinks } from "../components/OutputLinks";
 import { ProblemAlert } from "../components/ProblemAlert";
 

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import videojs from "video.js";
 import type Player from "video.js/dist/types/player";
 
-import type { AudioTrackLike, TextTrackLike, TrackListLike } from "./tracks";
+import type { AudioTrackLike, TextTrackLike, TrackListLike } from "@dubflow/shared";
 import VideoPlayer from "./VideoPlayer";
 
 /** The real video.js player (jsdom cannot decode, so tracks are added as VHS adds them). */

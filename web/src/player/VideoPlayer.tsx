@@ -1,17 +1,15 @@
 /**
- * The HLS player: video.js 8 with VHS (`overrideNative`, so Chromium's MSE plays HLS and
- * alternate audio renditions the same way everywhere), plus audio and subtitle pickers that
- * switch tracks through video.js's own track lists. Loaded lazily: video.js is most of the
- * app's weight and only the watch page needs it.
+ * The HLS player: video.js 8 with VHS (`createHlsPlayer`, shared with the mobile app's web
+ * build), plus audio and subtitle pickers that switch tracks through video.js's own track lists.
+ * Loaded lazily: video.js is most of the app's weight and only the watch page needs it.
  */
 import "video.js/dist/video-js.css";
 
+import { usePlayerTracks } from "@dubflow/shared";
+import { createHlsPlayer, HLS } from "@dubflow/shared/src/player/hlsPlayer";
 import { Group, Select } from "@mantine/core";
 import { useEffect, useEffectEvent, useRef, useState } from "react";
-import videojs from "video.js";
 import type Player from "video.js/dist/types/player";
-
-import { usePlayerTracks } from "./usePlayerTracks";
 
 export interface VideoPlayerProps {
   /** The signed URL of the HLS master playlist. */
@@ -23,8 +21,6 @@ export interface VideoPlayerProps {
   /** The player failed (e.g. its signed URLs expired): the page may give it a fresh `src`. */
   onError: (message: string) => void;
 }
-
-const HLS = "application/x-mpegURL";
 
 export default function VideoPlayer({
   src,
@@ -42,19 +38,7 @@ export default function VideoPlayer({
     if (container === null) {
       return;
     }
-    const element = document.createElement("video-js");
-    element.classList.add("vjs-fluid", "vjs-big-play-centered");
-    container.appendChild(element);
-    const created = videojs(element, {
-      controls: true,
-      preload: "auto",
-      html5: {
-        vhs: { overrideNative: true },
-        nativeAudioTracks: false,
-        nativeVideoTracks: false,
-        nativeTextTracks: false,
-      },
-    });
+    const created = createHlsPlayer(container);
     created.on("error", () => {
       reportError(created.error()?.message ?? "the video could not be played");
     });

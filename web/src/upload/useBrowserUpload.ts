@@ -4,15 +4,14 @@ import {
   sendPartWithXhr,
   storageResumeRecords,
   type UploadFile,
+  useApiClient,
   useChunkedUpload,
 } from "@dubflow/shared";
 import { useCallback } from "react";
 
-import { useApi } from "../auth/AuthProvider";
-
 /** The upload of the file picked last, sent from the browser (XMLHttpRequest, local storage). */
 export function useBrowserUpload() {
-  const client = useApi();
+  const client = useApiClient();
   const create = useCallback(
     (file: UploadFile) =>
       new ChunkedUpload(file, {

@@ -13,6 +13,12 @@ import {
   STAGES,
   type StageName,
   type StageState,
+  useAddLanguages,
+  useCancelJob,
+  useCatalogue,
+  useJob,
+  useJobQuality,
+  useRetryJob,
 } from "@dubflow/shared";
 import { router, useLocalSearchParams } from "expo-router";
 import { useState } from "react";
@@ -26,14 +32,6 @@ import {
   StatusPill,
   styles,
 } from "../../../src/components/ui";
-import {
-  useAddLanguage,
-  useCancelJob,
-  useCatalogue,
-  useJob,
-  useJobQuality,
-  useRetryJob,
-} from "../../../src/queries";
 import { usePalette } from "../../../src/theme";
 
 function StageRow({ stage }: { stage: StageState }) {
@@ -72,16 +70,16 @@ function QualitySummary({ report }: { report: LanguageQuality }) {
 function Actions({ job }: { job: Job }) {
   const cancel = useCancelJob(job.id);
   const retry = useRetryJob(job.id);
-  const addLanguage = useAddLanguage(job.id);
-  const { languages, presets } = useCatalogue();
+  const addLanguage = useAddLanguages(job.id);
+  const { catalogue } = useCatalogue();
   const [retrying, setRetrying] = useState(false);
   const [adding, setAdding] = useState(false);
   const active = isActive(job.status);
   const present = new Set(job.languages.map((language) => language.language));
-  const addable = (languages ?? []).filter(
+  const addable = (catalogue?.languages ?? []).filter(
     (language) => !present.has(language.code) && language.code !== job.sourceLanguage,
   );
-  const preset = presets?.[0]?.name;
+  const preset = catalogue?.presets[0]?.name;
   const error = cancel.error ?? retry.error ?? addLanguage.error;
 
   return (
@@ -112,7 +110,7 @@ function Actions({ job }: { job: Job }) {
               tone="secondary"
               onPress={() => {
                 setRetrying(false);
-                retry.mutate(stage);
+                retry.mutate({ resumeFrom: stage, languages: null });
               }}
             />
           ))}
@@ -127,7 +125,7 @@ function Actions({ job }: { job: Job }) {
               tone="secondary"
               onPress={() => {
                 setAdding(false);
-                addLanguage.mutate({ language: language.code, preset });
+                addLanguage.mutate([{ language: language.code, preset }]);
               }}
             />
           ))}
@@ -141,7 +139,7 @@ function Actions({ job }: { job: Job }) {
 export default function JobScreen() {
   const { id } = useLocalSearchParams<{ id: string }>();
   const job = useJob(id);
-  const quality = useJobQuality(id, job.data?.status === "succeeded");
+  const quality = useJobQuality(id, job.data !== undefined && isActive(job.data.status));
   const palette = usePalette();
 
   if (job.error !== null) {
@@ -162,7 +160,7 @@ export default function JobScreen() {
   return (
     <Screen>
       <ScrollView contentContainerStyle={{ gap: 12 }}>
-        <View style={styles.row}>
+        <View style={styles.row} testID="job-header">
           <Label heading>Job {data.id.slice(-8)}</Label>
           <StatusPill status={data.status} />
           <Label muted>{formatPercent(data.progress)}</Label>

@@ -4,23 +4,24 @@
  * mobile app notifies finished jobs). While the stream is down the queries poll, as they do
  * without it.
  */
-import type { DubflowClient, JobEvent } from "@dubflow/api-client";
+import type { JobEvent } from "@dubflow/api-client";
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from "react";
 
 import { followEvents } from "../eventStream";
+import { useApiClient } from "./apiClient";
 
 const LiveContext = createContext(false);
 
+/** Under a signed-in `<ApiClientProvider>`, whose client it follows the stream with. */
 export function LiveEventsProvider({
-  api,
   onEvent,
   children,
 }: {
-  api: DubflowClient;
   onEvent?: (event: JobEvent) => void;
   children: ReactNode;
 }) {
+  const api = useApiClient();
   const queryClient = useQueryClient();
   const [live, setLive] = useState(false);
   // A ref, so that a new handler does not reconnect the stream.
