@@ -2,7 +2,8 @@
 writes bench/results/latest.json (and the table as latest.md, for docs/performance.md) and
 prints the summary table.
 
-    python -m bench [--only stages,baseline,live,scale,api,events,gateway,abuse] [--output PATH]
+    python -m bench [--only stages,baseline,live,scale,api,events,gateway,abuse,long]
+                    [--output PATH]
     python -m bench --only compose    (opt-in: Docker, the compose stack against the local one)
 
 Phases, in order: the stage and video-packaging comparisons, the round trip and the selective
@@ -11,8 +12,10 @@ and the resume; then 10,000 jobs are seeded and the stack is started again for s
 the API alone for the list at that scale; the API alone over 10,000 jobs on SQLite and on
 PostgreSQL, for the list and creates under load; the API alone again with many idle event
 streams open, then behind the Express gateway (latency, then up to 1000 event streams through it,
-on PostgreSQL); last, the abuse drills. A phase that fails is
-reported (and makes the exit status 1); the others still run.
+on PostgreSQL); the abuse drills; last, the long clips (2.5 and 10 minutes of real speech, through
+the stack and the baseline script). A phase that fails is reported (and makes the exit status 1);
+the others still run. The summary ends with the issue's targets: each figure that has one, met or
+missed, and the JSON has the same under "targets".
 """
 
 import argparse
@@ -44,9 +47,7 @@ from bench.live import FollowedJob, Tick, live_stack
 from resources.ffmpeg.audio import duration
 from resources.models import ModelRegistry
 
-PHASES = ("stages", "baseline", "live", "scale", "api", "events", "gateway", "abuse")
-# Opt-in (`make bench-long`): tens of minutes of dubbing.
-LONG = "long"
+PHASES = ("stages", "baseline", "live", "scale", "api", "events", "gateway", "abuse", "long")
 SOURCE = "en"
 PIPER_VOICE = "piper-en_US-joe-medium"
 # Seconds of each wrk run of the list (alternated runs of the two users).
@@ -62,17 +63,16 @@ def baseline_models() -> tuple[Path, Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    # LONG and "compose" only when named: the long clips take long; compose needs Docker and
-    # builds the images.
+    # "compose" only when named: it needs Docker and builds the images.
     parser.add_argument(
         "--only",
         default=",".join(PHASES),
-        help=f"phases to run, comma-separated, from {', '.join((*PHASES, LONG, 'compose'))}",
+        help=f"phases to run, comma-separated, from {', '.join((*PHASES, 'compose'))}",
     )
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
     only = set(args.only.split(","))
-    results = Results(machine())
+    results = Results(machine(), output=args.output)
     baseline_s: dict[int, float] = {}
     few_ticks: list[Tick] = []
     with tempfile.TemporaryDirectory(prefix="dubflow-bench-") as tmp:
@@ -103,7 +103,7 @@ def main() -> None:
                     out = work / f"baseline-{len(langs)}"
                     baseline_s[len(langs)] = baseline.run_baseline(
                         clip, out, langs, SOURCE, whisper, piper
-                    )
+                    ).seconds
 
         if "live" in only:
             with results.phase("live"), live_stack(data) as live:
@@ -165,25 +165,23 @@ def main() -> None:
                 say(f"12: {steps} event streams of one job, through the gateway")
                 results.add(fanout.run_family(work / "fanout", tiny))
 
-        if LONG in only:
-            with results.phase(LONG):
-                models = baseline_models()
-                counts = long_clip.language_counts()
-                results.add(
-                    long_clip.figures(
-                        {
-                            minutes: long_clip.measure(
-                                work, minutes, counts if index == 0 else counts[:1], models
-                            )
-                            for index, minutes in enumerate(long_clip.lengths())
-                        }
-                    )
-                )
-
         if "abuse" in only:
             with results.phase("abuse"):
                 say(f"9: the API under {abuse.UPLOADS} slow part uploads, a huge job request")
                 results.add(abuse.run_family(work / "abuse"))
+
+        if "long" in only:
+            with results.phase("long"):
+                say("11: long clips of real speech over a bed, through the stack and the script")
+                models = baseline_models()
+                results.add(
+                    long_clip.figures(
+                        {
+                            minutes: long_clip.measure(work, minutes, counts, models)
+                            for minutes, counts in long_clip.plan().items()
+                        }
+                    )
+                )
 
         if "compose" in only:
             with results.phase("compose"):
@@ -193,6 +191,7 @@ def main() -> None:
     results.write(args.output)
     args.output.with_suffix(".md").write_text(results.markdown())
     console.print(results.table())
+    console.print(results.targets_table())
     for phase, error in results.failed.items():
         console.print(f"[red]phase {phase} failed:[/] {error}")
     console.print(f"{args.output} written in {time.monotonic() - results.started:.0f} s")

@@ -178,6 +178,10 @@ class Results:
     started: float = field(default_factory=time.monotonic)
     # Phases that raised, with the error: the others' figures are still written.
     failed: dict[str, str] = field(default_factory=dict)
+    # Each finished phase's seconds and the load average at its end: the machine is shared.
+    phases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Written again after every phase: a run stopped half-way keeps the phases it finished.
+    output: Path | None = None
 
     def add(self, figures: Sequence[Figure]) -> None:
         self.figures += figures
@@ -185,11 +189,19 @@ class Results:
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
         """Run a phase; if it fails, record why and go on with the next."""
+        started = time.monotonic()
         try:
             yield
         except Exception as error:
             console.print_exception(max_frames=8)
             self.failed[name] = f"{type(error).__name__}: {error}"[:2000]
+        finally:
+            self.phases[name] = {
+                "seconds": round(time.monotonic() - started, 1),
+                "load_average_at_end": [round(load, 2) for load in os.getloadavg()],
+            }
+            if self.output is not None:
+                self.write(self.output)
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,10 +212,50 @@ class Results:
             },
             "duration_s": round(time.monotonic() - self.started, 1),
             "repeats": repeats(),
+            "phases": self.phases,
             "figures": [figure.to_dict() for figure in self.figures],
+            "targets": self.targets(),
             "failed": self.failed,
         }
         path.write_text(json.dumps(document, indent=2) + "\n")
+
+    def targeted(self) -> list[Figure]:
+        return [figure for figure in self.figures if figure.limit is not None]
+
+    def targets(self) -> dict[str, Any]:
+        """The figures that have a target: how many met and missed, and each one."""
+        targeted = self.targeted()
+        return {
+            "met": sum(figure.met is True for figure in targeted),
+            "missed": sum(figure.met is False for figure in targeted),
+            "figures": [
+                {
+                    "family": figure.family,
+                    "name": figure.name,
+                    "value": figure.value,
+                    "unit": figure.unit,
+                    "limit": figure.limit,
+                    "met": figure.met,
+                }
+                for figure in targeted
+            ],
+        }
+
+    def targets_table(self) -> Table:
+        """The summary's last word: every target, met or missed."""
+        counts = self.targets()
+        table = Table(
+            title=f"targets: {counts['met']} met, {counts['missed']} missed",
+            title_justify="left",
+        )
+        for column in ("family", "figure", "value", "target", ""):
+            table.add_column(column, overflow="fold")
+        for figure in self.targeted():
+            mark = "[green]met[/]" if figure.met else "[red]MISSED[/]"
+            table.add_row(
+                figure.family, figure.name, value_text(figure), f"<= {figure.limit:g}", mark
+            )
+        return table
 
     def markdown(self) -> str:
         """The figures as the table in docs/performance.md."""

@@ -41,8 +41,8 @@ class InProcessJob:
         """The artifact's file (the store is a local directory here)."""
         return Path(self.store.path(key))
 
-    def step_seconds(self, stage: str, lang: str | None = None) -> float:
-        """Materialize one stage (of `lang`, for per-language stages); its step's seconds."""
+    def step(self, stage: str, lang: str | None = None) -> dg.ExecuteInProcessResult:
+        """Materialize one stage (of `lang`, for per-language stages)."""
         selection = dg.AssetSelection.assets(stage)
         result = (
             self.pipeline.dub(self.job, lang, selection)
@@ -51,7 +51,18 @@ class InProcessJob:
         )
         if not result.success:
             raise RuntimeError(f"{stage} {lang or ''} failed in the benchmark run")
-        return self.steps_seconds(result)
+        return result
+
+    def step_seconds(self, stage: str, lang: str | None = None) -> float:
+        """Materialize one stage; its step's seconds."""
+        return self.steps_seconds(self.step(stage, lang))
+
+    def step_events(self, stage: str, lang: str | None = None) -> int:
+        """Materialize one stage; the events its step wrote to Dagster's event log."""
+        result = self.step(stage, lang)
+        return sum(
+            record.step_key == stage for record in self.pipeline.instance.all_logs(result.run_id)
+        )
 
     def steps_seconds(self, result: dg.ExecuteInProcessResult) -> float:
         """From the run's first step start to its last step success."""

@@ -354,4 +354,14 @@ def run_family(inprocess: InProcessJob, work: Path) -> list[Figure]:
             note="Dagster step, event log on SQLite, stage rows, storage, hashing",
         )
     )
+    figures.append(
+        Figure(
+            FAMILY,
+            "Dagster events of a stage (subtitles step)",
+            inprocess.step_events("subtitles", LANG),
+            "events",
+            note="each a write to the event log: step start, output, materialization, success, "
+            "and the stage's own log lines",
+        )
+    )
     return figures

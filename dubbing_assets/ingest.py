@@ -38,7 +38,6 @@ def source_video(
                     error.code, error.message, source_name=request.source_name
                 ) from error
         store.write_json(keys.source_probe(job), info.to_dict())
-        context.log.info(f"source {request.source_name}: {info.duration:.1f} s, {info.to_dict()}")
         return materialized(
             store,
             keys.upload(job),

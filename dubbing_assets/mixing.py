@@ -165,12 +165,6 @@ def dubbed_mix(
             store.put_file(work / "mix.m4a", keys.mix(job, lang))
         store.write_json(keys.quality_report(job, lang), report)
         summary = report["summary"]
-        context.log.info(
-            f"mix: {mixed.integrated_lufs:.1f} LUFS, peak {mixed.true_peak:.1f} dBTP, "
-            f"gain {mixed.gain_db:+.1f} dB{' (limited)' if mixed.limited else ''}; leak "
-            f"{summary['leak']}, onsets within 100 ms {summary['onset_within_100ms']:.0%}, "
-            f"{summary['untranscribed_seconds']} s of speech not dubbed (ducked)"
-        )
         return materialized(
             store,
             keys.mix(job, lang),

@@ -97,7 +97,6 @@ def audio_rendition(
             )
             store.put_file(work / "dubbed.mp4", keys.mp4(job, lang))
         master = publish_master(store, job)
-        context.log.info(f"{lang} audio rendition published; master playlist {master}")
         return materialized(
             store,
             f"{prefix}/{keys.PLAYLIST}",
@@ -139,9 +138,6 @@ def subtitles(
         playlist = playlists.subtitle_playlist("subtitles.vtt", duration)
         store.write_bytes(f"{prefix}/{keys.PLAYLIST}", playlist.encode())
         master = publish_master(store, job)
-        context.log.info(
-            f"{lang} subtitles: {len(cues)} cues; master playlist {master or 'pending'}"
-        )
         return materialized(
             store,
             keys.subtitles_vtt(job, lang),

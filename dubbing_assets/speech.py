@@ -8,7 +8,7 @@ from dubbing_assets import quality, timing
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.partitions import job_lang_partitions, split_job_lang
 from dubbing_assets.speech_cache import SpeechCache
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, throttled, tracked
 from dubbing_assets.translation import DUB_GROUP, translation
 from dubbing_core import keys
 from dubbing_core.presets import Preset, catalog_version
@@ -71,14 +71,12 @@ def dubbed_speech(
             return media.time_stretch(samples, voice.sample_rate, ratio)
 
         done = [0]
+        # Each segment's fit is in the timing report: no event-log line per segment.
+        report_fraction = throttled(report_progress)
 
-        def progress(fit: timing.SegmentFit) -> None:
+        def progress(_: timing.SegmentFit) -> None:
             done[0] += 1
-            report_progress(done[0] / len(texts))
-            context.log.info(
-                f"segment {done[0]}/{len(texts)}: speed x{fit.speed_ratio:.2f}, "
-                f"overflow {fit.overflow_seconds:.2f} s"
-            )
+            report_fraction(done[0] / len(texts))
 
         timeline, fits = timing.fit_segments(
             timing.slots(spans, duration),

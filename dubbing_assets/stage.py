@@ -39,6 +39,22 @@ def materialized(store: MediaStore, key: str, **metadata: Any) -> dg.Materialize
 
 
 Progress = Callable[[float], None]
+# Progress is a database write (and an event to the API's streams): every tenth is enough.
+PROGRESS_STEP = 0.1
+
+
+def throttled(report: Progress) -> Progress:
+    """`report`, called only when the fraction moved by PROGRESS_STEP since the last call it
+    passed on, or reached 1."""
+    reported = [0.0]
+
+    def progress(fraction: float) -> None:
+        # (with a margin for the float arithmetic of fractions like 9/30 - 6/30)
+        if fraction - reported[0] >= PROGRESS_STEP - 1e-9 or fraction >= 1.0:
+            reported[0] = fraction
+            report(fraction)
+
+    return progress
 
 
 @contextmanager

@@ -1,5 +1,5 @@
-"""What a stage leaves behind: its row in the application database and its structured log lines,
-in Dagster's event log and in the run's log archive in storage."""
+"""What a stage leaves behind: its row in the application database and its structured log lines
+in the run's log archive in storage (a failure's also in Dagster's event log)."""
 
 import dagster as dg
 
@@ -11,23 +11,32 @@ from dubbing_core.statuses import StageStatus
 from resources.jobstore import JobStore
 from resources.storage import MediaStore
 
-# Lines a failed archive write could not store, per (job, run): the next attempt's write (a
-# retry runs in the same process) takes them along, so an outage loses no history.
+# Per (job, run), in this process: the archive as last written, and the lines a failed write
+# could not store (the next attempt's write, as a retry runs in the same process, takes them
+# along, so an outage loses no history). The stages of a run run one at a time in one process,
+# so each rewrites its run's archive whole without reading it back first.
+_written: dict[tuple[str, str], bytes] = {}
 _unarchived: dict[tuple[str, str], list[str]] = {}
 
 
 def archive_lines(store: MediaStore, job: str, run_id: str, lines: list[str]) -> None:
-    """Append a stage's log lines to its run's archive (stages of a run run one at a time)."""
-    pending = _unarchived.pop((job, run_id), []) + lines
+    """Append a stage's log lines to its run's archive."""
+    run = (job, run_id)
+    pending = _unarchived.pop(run, []) + lines
     if not pending:
         return
     key = keys.run_log(job, run_id)
     try:
-        earlier = store.read_bytes(key) if store.exists(key) else b""
-        store.write_bytes(key, earlier + "".join(f"{line}\n" for line in pending).encode())
+        if run not in _written:
+            # The run's first archive write in this process: what an earlier process of the same
+            # run wrote stays first.
+            _written[run] = store.read_bytes(key) if store.exists(key) else b""
+        archive = _written[run] + "".join(f"{line}\n" for line in pending).encode()
+        store.write_bytes(key, archive)
     except Exception:
-        _unarchived[(job, run_id)] = pending
+        _unarchived[run] = pending
         raise
+    _written[run] = archive
 
 
 def _partition(context: dg.AssetExecutionContext) -> tuple[str, str]:
@@ -48,16 +57,20 @@ class StageRecorder:
         self.run_id, self.attempt = context.run.run_id, context.retry_number + 1
         self._context, self._jobstore, self._store = context, jobstore, store
         self._lines: list[str] = []
-        self._log = get_logger(
-            sinks=[context.log.info, self._lines.append],
-            jobId=self.job,
-            asset=self.stage,
-            partition=context.partition_key,
-            stage=self.stage,
-            language=self.lang or None,
-            runId=self.run_id,
-            attempt=self.attempt,
-        )
+        fields = {
+            "jobId": self.job,
+            "asset": self.stage,
+            "partition": context.partition_key,
+            "stage": self.stage,
+            "language": self.lang or None,
+            "runId": self.run_id,
+            "attempt": self.attempt,
+        }
+        # A stage's start and success are Dagster's own STEP_START and STEP_SUCCESS (with the
+        # duration): their lines go to the archive only, as every Dagster event is a write to
+        # the event log on the stage's path. A failure's line, with its error code, goes to both.
+        self._log = get_logger(sinks=[self._lines.append], **fields)
+        self._alert = get_logger(sinks=[context.log.error, self._lines.append], **fields)
 
     def started(self) -> None:
         self._jobstore.stage_started(self.job, self.lang, self.stage, self.run_id, self.attempt)
@@ -77,7 +90,7 @@ class StageRecorder:
             error_code=code,
             error_message=str(error)[:2000],
         )
-        self._log.error(
+        self._alert.error(
             "stage.failed",
             durationMs=round(duration * 1000),
             errorCode=code,

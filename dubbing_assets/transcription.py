@@ -16,7 +16,7 @@ from dubbing_assets import quality, regions, units
 from dubbing_assets.configured import RESOURCES
 from dubbing_assets.ingest import INGEST_GROUP, source_audio
 from dubbing_assets.partitions import job_partitions
-from dubbing_assets.stage import TRANSIENT_RETRY, materialized, tracked
+from dubbing_assets.stage import TRANSIENT_RETRY, materialized, throttled, tracked
 from dubbing_assets.stage_errors import rejected
 from dubbing_core import keys
 from dubbing_core.requests import load_request
@@ -49,13 +49,11 @@ def transcript(
         job = context.partition_key
         request = load_request(store, job)
         started = time.perf_counter()
-        reported = [0.0]
 
+        @throttled
         def progress(fraction: float) -> None:
-            if fraction - reported[0] >= 0.1 or fraction >= 1.0:
-                reported[0] = fraction
-                report_progress(fraction)
-                context.log.info(f"transcribing: {fraction:.0%}")
+            report_progress(fraction)
+            context.log.info(f"transcribing: {fraction:.0%}")
 
         with store.local_copy(keys.speech_audio(job)) as speech:
             if request.source_language == "auto":

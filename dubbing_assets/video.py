@@ -35,9 +35,6 @@ def video_rendition(
             segments = store.put_tree(work / "video", prefix, last=keys.PLAYLIST)
         info = {**asdict(package), "playlist": f"{prefix}/{keys.PLAYLIST}"}
         store.write_json(keys.hls_video_info(job), info)
-        context.log.info(
-            f"video rendition: {'stream copy' if package.stream_copied else 're-encoded'}"
-        )
         return materialized(
             store,
             f"{prefix}/{keys.PLAYLIST}",

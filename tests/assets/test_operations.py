@@ -1,7 +1,8 @@
 """Operations on a real job: an injected storage outage is retried with back-off (every attempt,
 its error and wait visible in the job history API and in Dagster's event log), every stage's
-structured log lines are archived and served by the logs API, and `/metrics` is valid
-Prometheus text (checked by `promtool`) whose stage figures match what ran."""
+structured log lines are archived and served by the logs API (only failures' in Dagster's too),
+and `/metrics` is valid Prometheus text (checked by `promtool`) whose stage figures match what
+ran."""
 
 import json
 import re
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 from dubbing_api.core.config import ApiSettings
 from dubbing_api.main import create_app
 from dubbing_core import keys
+from dubbing_core.logs import parse_line
 from dubflow_cli.admin import create_key, create_user
 from testing.harness import make_pipeline
 from testing.media import MEDIA, make_video
@@ -78,6 +80,18 @@ def test_a_storage_outage_is_retried_with_backoff_and_recorded(operated):
     # The other stages ran once: the outage was over.
     assert all(len(_stage(job, s)["history"]) == 1 for s in ("source_audio", "transcript"))
     assert job["logsKey"] is not None and job["logsKey"].startswith(keys.logs_prefix(job_id))
+
+
+def test_only_failures_add_their_lines_to_dagsters_event_log(operated):
+    _, _, pipeline, _, ingest, _ = operated
+    lines = [
+        parse_line(record.user_message)
+        for record in pipeline.instance.all_logs(ingest.run_id)
+        if record.dagster_event is None
+    ]
+    ours = [(line["event"], line["attempt"]) for line in lines if line and "stage" in line]
+    # Starts and successes are Dagster's own step events: one event-log write fewer each.
+    assert ours == [("stage.failed", 1), ("stage.failed", 2)]
 
 
 def test_every_stage_logs_are_archived_and_paged_by_the_api(operated):

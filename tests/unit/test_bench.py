@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bench import long_clip
-from bench.core import Figure, alternate, ratio_figure, run
+from bench.core import Figure, Results, alternate, ratio_figure, run
 from bench.end_to_end import gaps
 from bench.live import FollowedJob
 from resources.ffmpeg.audio import duration
@@ -97,6 +97,26 @@ def test_long_clip_figures_carry_targets_and_extrapolate_peaks_to_an_hour():
     assert figures["RTF, 30 min, 1 language"].limit is None
     # 400 MiB at 10 min, 500 at 30: 5 MiB a minute, so 650 at 60.
     assert figures["peak RSS, dub run worker, 1 hour (extrapolated)"].value == pytest.approx(650)
+    # More than the decoded speech track per minute: not bounded.
+    growth = figures["peak RSS growth, dub run worker"]
+    assert (growth.value, growth.limit, growth.met) == (5.0, 3.66, False)
+
+
+def test_only_the_10_minute_clip_is_dubbed_in_every_language_count(monkeypatch):
+    monkeypatch.setenv("BENCH_LONG_MINUTES", "10,2.5")
+    monkeypatch.setenv("BENCH_LONG_LANGUAGES", "1,3")
+    assert long_clip.plan() == {2.5: [1], 10.0: [1, 3]}
+    monkeypatch.setenv("BENCH_LONG_MINUTES", "30,20")
+    assert long_clip.plan() == {20.0: [1, 3], 30.0: [1]}
+
+
+def test_the_targets_say_how_many_were_met_and_missed():
+    results = Results({})
+    results.add([Figure("f", "a", 1.0, "x", 1.5), Figure("f", "b", 2.0, "x", 1.5),
+                 Figure("f", "c", 9.0, "s")])  # fmt: skip
+    targets = results.targets()
+    assert (targets["met"], targets["missed"]) == (1, 1)
+    assert [(t["name"], t["met"]) for t in targets["figures"]] == [("a", True), ("b", False)]
 
 
 def test_long_clip_is_speech_with_pauses_over_a_bed(tmp_path):
