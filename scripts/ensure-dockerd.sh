@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Starts a Docker daemon when none answers. The settings suit a machine without a bridge network
+# Installs Docker where it is missing and starts a daemon when none answers. The settings suit a machine without a bridge network
 # or iptables (containers use the host network). Storage: overlay2 where the kernel lets this
 # machine mount an overlay file system, vfs otherwise (vfs copies the whole file system for
 # every layer: builds take many times longer and the disk fills much faster). The daemon's data
 # root stays outside the checkout, so images built once are reused by the next clean clone.
 set -euo pipefail
 
+# Docker, Compose and debootstrap (scripts/base-image.sh) from Debian where any is missing: CI
+# starts on a fresh machine as root.
+if ! command -v dockerd >/dev/null || ! command -v docker-compose >/dev/null \
+  || ! command -v debootstrap >/dev/null; then
+  echo "dockerd: installing Docker, docker-compose and debootstrap (Debian packages)"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    docker.io docker-compose debootstrap >/dev/null
+fi
 if docker info >/dev/null 2>&1; then
   exit 0
 fi
-command -v dockerd >/dev/null || { echo "dockerd: not installed (apt-get install docker.io)" >&2; exit 1; }
 
 overlay_mounts() {
   local probe status=1

@@ -1,15 +1,19 @@
 """The client side of `make smoke` (scripts/smoke.sh), against the compose stack it started:
-dub the sample through the API, check the HLS output with ffprobe, check that every run had a
-container of its own and that Dagster's runs are in PostgreSQL, then kill a run container in
-the middle of a stage and resume the job. Writes what it measured to a JSON report (the
-images' sizes, the stack's start, each job's wall time); exits non-zero with one line saying
-what failed."""
+dub the sample through the gateway and the API, check the HLS output with ffprobe, the job's
+event stream through the gateway, that every run had a container of its own and that Dagster's
+runs are in PostgreSQL, then re-dub the job, kill its run container in the middle of a stage and
+resume it. Writes what it measured to a JSON report (the images' sizes, the stack's start, the
+job's wall time); exits non-zero with one line saying what failed.
+
+Kept cheap (it runs in CI after the tests): one language, a 12 s clip, and the re-dub reuses
+the job's ingest instead of dubbing a second upload from scratch."""
 
 import argparse
 import contextlib
 import json
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -19,14 +23,23 @@ import httpx
 import psycopg
 import typer
 
-from dubbing_api.client import DubflowClient
+from dubbing_api.client import ApiError, DubflowClient
 from dubflow_cli.admin import create_key, create_user
 from testing.media import MEDIA, make_video
 from testing.servers import wait_for_url
 
 JOB_TIMEOUT = 1500.0
-IMAGES = ("dubflow-api", "dubflow-pipeline", "dubflow-postgres", "dubflow-s3")
-LANGUAGES = ["es", "ca"]
+# How long the API may answer 5xx (or not at all) in a row before the smoke gives up: on a
+# loaded machine PostgreSQL once restarted a crashed backend mid-job (10 s of recovery), which
+# the stack's services rode out and the job survived.
+UNAVAILABLE_TIMEOUT = 120.0
+TERMINAL = ("succeeded", "failed", "cancelled")
+IMAGES = ("dubflow-api", "dubflow-pipeline", "dubflow-gateway", "dubflow-postgres", "dubflow-s3")
+LANGUAGES = ["es"]
+# Over S3's 5 MiB minimum part size at 640x360 losslessly, so the upload takes two parts.
+SAMPLE_SECONDS = 12
+# The first stage of a language's dub run: a re-dub from here reuses the job's ingest.
+REDUB_FROM = "translation"
 
 
 def log(message: str) -> None:
@@ -35,6 +48,34 @@ def log(message: str) -> None:
 
 def fail(message: str) -> None:
     sys.exit(f"smoke: FAILED: {message}")
+
+
+def job_state(client: DubflowClient, job_id: str) -> dict[str, Any]:
+    """The job, asked again while the API is briefly unavailable (5xx or no connection)."""
+    unavailable_since = None
+    while True:
+        try:
+            return client.job(job_id)
+        except (ApiError, httpx.TransportError) as error:
+            if isinstance(error, ApiError) and error.status < 500:
+                raise
+            now = time.monotonic()
+            unavailable_since = unavailable_since or now
+            if now - unavailable_since > UNAVAILABLE_TIMEOUT:
+                fail(f"the API has not answered about job {job_id} for 120 s: {error}")
+            log(f"the API is unavailable ({error}); asking again")
+            time.sleep(2)
+
+
+def wait_for_job(client: DubflowClient, job_id: str, timeout: float) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = job_state(client, job_id)
+        if job["status"] in TERMINAL:
+            return job
+        if time.monotonic() > deadline:
+            fail(f"job {job_id} still {job['status']} after {timeout:.0f} s")
+        time.sleep(1)
 
 
 def ffprobe(url: str) -> dict[str, Any]:
@@ -115,11 +156,38 @@ def image_sizes(tag: str) -> dict[str, int]:
     return sizes
 
 
-def kill_and_resume(client: DubflowClient, upload_id: str) -> dict[str, Any]:
-    job = client.create_job(upload_id, ["es"], "en")
+def check_gateway(gateway: str) -> None:
+    """The gateway answers /v1/health from the API, with a request id of its own."""
+    response = httpx.get(f"{gateway}/v1/health", timeout=30)
+    if response.status_code != 200 or not response.headers.get("x-request-id"):
+        fail(f"the gateway's /v1/health: {response.status_code} {response.headers}")
+    log("the gateway proxies /v1/health")
+
+
+def check_event_stream(client: DubflowClient, job_id: str) -> None:
+    """A finished job's event stream, through the gateway: every event since the job was
+    created, then the end (a stream that never ends fails here instead of hanging)."""
+    events: list[dict[str, Any]] = []
+    reader = threading.Thread(target=lambda: events.extend(client.events(job_id)), daemon=True)
+    reader.start()
+    reader.join(timeout=120)
+    if reader.is_alive():
+        fail("the job's event stream through the gateway did not end after the job")
+    types = {event["event"] for event in events}
+    last = events[-1]["data"] if events else {}
+    if not {"job.status", "stage.status", "language.ready"} <= types or last.get("status") != (
+        "succeeded"
+    ):
+        fail(f"the job's event stream through the gateway: {sorted(types)}, ending {last}")
+    log(f"{len(events)} events streamed through the gateway, ending with the job's success")
+
+
+def kill_and_resume(client: DubflowClient, job_id: str) -> dict[str, Any]:
+    """Re-dub the job, kill its run container during a stage, then resume from that stage."""
+    client.retry(job_id, resume_from=REDUB_FROM)
     deadline = time.monotonic() + JOB_TIMEOUT
     while True:
-        job = client.job(job["id"])
+        job = job_state(client, job_id)
         stage = running_stage(job)
         running = [
             container
@@ -128,50 +196,52 @@ def kill_and_resume(client: DubflowClient, upload_id: str) -> dict[str, Any]:
         ]
         if stage and running:
             break
-        if job["status"] in ("succeeded", "failed", "cancelled") or time.monotonic() > deadline:
+        if job["status"] in TERMINAL or time.monotonic() > deadline:
             fail(f"no running stage to interrupt (job {job['status']})")
         time.sleep(0.5)
     subprocess.run(["docker", "kill", *running], check=True, capture_output=True)
     log(f"killed the run container during {stage}")
-    job = client.wait(job["id"], timeout=600)
+    job = wait_for_job(client, job_id, timeout=600)
     if job["status"] != "failed" or not job["errorCode"]:
         fail(f"after the kill the job is {job['status']} ({job['errorCode']}), not failed cleanly")
     failed_with = job["errorCode"]
     log(f"job failed cleanly: {failed_with}")
-    client.retry(job["id"], resume_from=stage)
-    job = client.wait(job["id"], timeout=JOB_TIMEOUT)
+    client.retry(job_id, resume_from=stage)
+    job = wait_for_job(client, job_id, timeout=JOB_TIMEOUT)
     if job["status"] != "succeeded":
         fail(f"resumed job {job['status']}: {job['errorCode']} {job['errorMessage']}")
     log(f"job resumed from {stage} and succeeded")
+    check_hls(client, job_id, LANGUAGES)
     return {"killed_during": stage, "failed_with": failed_with}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--api", required=True)
+    parser.add_argument("--gateway", required=True)
     parser.add_argument("--dagster", required=True)
     parser.add_argument("--app-db", required=True)
     parser.add_argument("--dagster-db", required=True)
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--report", type=Path, required=True)
     parser.add_argument("--image-tag", default="local")
-    parser.add_argument("--seconds", type=int, default=15)
     args = parser.parse_args()
     report: dict[str, Any] = {"images_bytes": image_sizes(args.image_tag)}
 
     started = time.monotonic()
     wait_for_url(f"{args.api}/v1/health", 300)
+    wait_for_url(f"{args.gateway}/v1/health", 300)
     wait_for_url(f"{args.dagster}/server_info", 300)
     report["stack_ready_s"] = round(time.monotonic() - started, 1)
     with contextlib.suppress(typer.BadParameter):  # the user exists from an earlier attempt
         # An admin: the API shows a job's Dagster runs to admins only, and the smoke checks them.
         create_user(args.app_db, "smoke@dubflow.local", "compose smoke", role="admin")
-    client = DubflowClient(args.api, create_key(args.app_db, "smoke@dubflow.local", "smoke"))
+    check_gateway(args.gateway)
+    client = DubflowClient(args.gateway, create_key(args.app_db, "smoke@dubflow.local", "smoke"))
 
     sample = args.workdir / "sample_en.mp4"
-    # Over S3's 5 MiB minimum part size, so the upload takes several parts.
     make_video(
-        sample, MEDIA / "multilingual.mp3", seconds=args.seconds, size="640x360", lossless=True
+        sample, MEDIA / "multilingual.mp3", seconds=SAMPLE_SECONDS, size="640x360", lossless=True
     )
     parts: list[int] = []
     upload_id = client.upload(sample, on_part=lambda n, total: parts.append(total))
@@ -182,20 +252,21 @@ def main() -> None:
     # Timed as `make bench` times a job on the local stack: from upload complete to succeeded.
     started = time.monotonic()
     job = client.create_job(upload_id, LANGUAGES, "en")
-    job = client.wait(job["id"], timeout=JOB_TIMEOUT, interval=1.0)
+    job = wait_for_job(client, job["id"], timeout=JOB_TIMEOUT)
     if job["status"] != "succeeded":
         fail(f"job {job['status']}: {job['errorCode']} {job['errorMessage']}")
     report["job"] = {
         "languages": LANGUAGES,
-        "media_s": args.seconds,
+        "media_s": SAMPLE_SECONDS,
         "wall_s": round(time.monotonic() - started, 1),
         "runs": len(job["dagsterRuns"]),
     }
     log(f"job into {','.join(LANGUAGES)} playable in {report['job']['wall_s']} s")
     check_hls(client, job["id"], LANGUAGES)
+    check_event_stream(client, job["id"])
     check_runs(job, args.dagster_db)
     started = time.monotonic()
-    report["resume"] = kill_and_resume(client, upload_id)
+    report["resume"] = kill_and_resume(client, job["id"])
     report["resume"]["wall_s"] = round(time.monotonic() - started, 1)
     args.report.write_text(json.dumps(report, indent=2) + "\n")
 

@@ -46,3 +46,15 @@ def test_every_service_has_a_health_check_or_ends() -> None:
     for name, service in _compose()["services"].items():
         assert name == "migrate" or "healthcheck" in service, name
         assert service["network_mode"] == "host", name
+
+
+def test_the_gateway_is_optional_and_fronts_the_api() -> None:
+    """`docker compose up` alone starts no gateway; with `--profile gateway` it proxies the API
+    the compose file starts, once that API is healthy."""
+    services = _compose()["services"]
+    gateway = services["gateway"]
+    assert gateway["profiles"] == ["gateway"]
+    assert all("profiles" not in service for name, service in services.items() if name != "gateway")
+    assert gateway["environment"]["GATEWAY_UPSTREAM_URL"].endswith(":${DUBFLOW_API_PORT:-8000}")
+    assert "${DUBFLOW_API_PORT:-8000}" in services["api"]["command"]
+    assert gateway["depends_on"]["api"] == {"condition": "service_healthy"}
