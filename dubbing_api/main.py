@@ -20,6 +20,7 @@ from dubbing_api.api.routes import (
     jobs,
     me,
     playback,
+    presets,
     units,
     uploads,
     web,
@@ -59,7 +60,11 @@ TAGS = [
         "only what changed.",
     },
     {"name": "playback", "description": "Signed HLS playback and downloads."},
-    {"name": "catalog", "description": "Languages, voices and presets the engines support."},
+    {"name": "catalog", "description": "Languages and voices the engines support."},
+    {
+        "name": "presets",
+        "description": "Dubbing presets: the built-in ones, and your own (versioned).",
+    },
     {"name": "me", "description": "The caller: identity, role, quotas and usage."},
     {"name": "health", "description": "Health and Prometheus metrics."},
 ]
@@ -141,6 +146,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         events.router,
         playback.router,
         catalog.router,
+        presets.router,
         me.router,
         health.router,
         web.router,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from dubbing_core.glossary import MAX_TERMS, GlossaryTerm
+from dubbing_core.presets import LOUDNESS_RANGE, MAX_DUCK_DB, MAX_SPEED_CAP
 from dubbing_core.stages import STAGES, StageName
 from dubbing_core.statuses import JobStatus, StageStatus, UploadStatus
 
@@ -109,7 +110,12 @@ class UploadComplete(ApiModel):
 
 class TargetSpec(ApiModel):
     language: str = LANGUAGE_CODE
-    preset: str = Field(default="default", max_length=64, examples=["default"])
+    preset: str = Field(
+        default="default",
+        max_length=64,
+        examples=["default"],
+        description="A built-in preset's name or one of your custom presets' (`GET /v1/presets`)",
+    )
 
 
 class JobCreate(ApiModel):
@@ -178,6 +184,9 @@ class LanguageOutputs(ApiModel):
 class LanguageState(ApiModel):
     language: str
     preset: str
+    preset_version: int | None = Field(
+        default=None, description="The custom preset's version the language is dubbed with"
+    )
     status: JobStatus
     progress: float
     stages: list[StageState]
@@ -404,15 +413,68 @@ class LanguageInfo(ApiModel):
     translatable_from: list[str]
 
 
-class PresetInfo(ApiModel):
+class PresetFields(ApiModel):
+    """A preset's settings, within what the engines support (docs/editing.md, "Custom presets")."""
+
+    max_engine_rate: float = Field(
+        default=1.25,
+        ge=1.0,
+        le=MAX_SPEED_CAP,
+        description="Speed-up by the voice's own rate control, tried first",
+    )
+    max_stretch: float = Field(
+        default=1.3, ge=1.0, le=MAX_SPEED_CAP, description="Then time-stretch, up to this factor"
+    )
+    duck_db: float = Field(
+        default=12.0,
+        ge=0.0,
+        le=MAX_DUCK_DB,
+        description="How far the original is lowered under the dub (dB)",
+    )
+    background_gain_db: float = Field(
+        default=0.0, ge=-30.0, le=6.0, description="The original's level overall (dB)"
+    )
+    loudness_lufs: float | None = Field(
+        default=None,
+        ge=LOUDNESS_RANGE[0],
+        le=LOUDNESS_RANGE[1],
+        description="The mix's integrated loudness; null: the installation's target",
+    )
+    subtitle_max_chars: int = Field(default=42, ge=20, le=80)
+    subtitle_max_lines: int = Field(default=2, ge=1, le=3)
+    voices: dict[str, str] = Field(
+        default={},
+        max_length=MAX_TARGETS,
+        description="Voice id per language, among `GET /v1/voices`; others use the default",
+        examples=[{"es": "espeak-es"}],
+    )
+
+
+PRESET_NAME = Field(
+    min_length=1,
+    max_length=64,
+    pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$",
+    examples=["calm-narration"],
+)
+
+
+class PresetWrite(PresetFields):
+    """A custom preset as created or replaced (every field; unset ones take their default)."""
+
+    name: str = PRESET_NAME
+    description: str = Field(default="", max_length=500)
+
+
+class PresetInfo(PresetFields):
+    """A built-in preset, or one of your custom presets (`custom`, with `id` and `version`)."""
+
     name: str
     description: str
-    max_engine_rate: float
-    max_stretch: float
-    duck_db: float
-    background_gain_db: float
-    subtitle_max_chars: int
-    subtitle_max_lines: int
+    custom: bool = False
+    id: str | None = None
+    version: int | None = Field(default=None, description="Bumped by every change")
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 class QuotaState(ApiModel):

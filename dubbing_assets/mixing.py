@@ -16,7 +16,7 @@ from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, tracked
 from dubbing_assets.transcription import transcript
 from dubbing_assets.translation import DUB_GROUP
 from dubbing_core import keys
-from dubbing_core.presets import catalog_version, get_preset
+from dubbing_core.presets import catalog_version
 from dubbing_core.requests import load_request
 from resources.jobstore import JobStore
 from resources.media import Media
@@ -125,7 +125,7 @@ def dubbed_mix(
 ) -> dg.MaterializeResult:
     with tracked(context, jobstore, store):
         job, lang = split_job_lang(context.partition_key)
-        preset = get_preset(load_request(store, job).target(lang).preset)
+        preset = load_request(store, job).target(lang).resolved_preset()
         timing_report = store.read_json(keys.timing_report(job, lang))
         length = store.read_json(keys.source_probe(job))["duration"]
         transcript_document = store.read_json(keys.transcript(job))
@@ -146,6 +146,7 @@ def dubbed_mix(
                 length=length,
                 duck_db=preset.duck_db,
                 background_gain_db=preset.background_gain_db,
+                target_lufs=preset.loudness_lufs,
             )
             report = measure_quality(
                 media,
@@ -169,7 +170,7 @@ def dubbed_mix(
             keys.mix(job, lang),
             integrated_lufs=mixed.integrated_lufs,
             true_peak_dbtp=mixed.true_peak,
-            target_lufs=media.target_lufs,
+            target_lufs=media.target_lufs if preset.loudness_lufs is None else preset.loudness_lufs,
             gain_db=mixed.gain_db,
             limited=mixed.limited,
             duration_s=mixed.duration_s,

@@ -13,7 +13,7 @@ from dubbing_assets.translation import DUB_GROUP, translation
 from dubbing_assets.video import video_rendition
 from dubbing_core import keys
 from dubbing_core.languages import get_language
-from dubbing_core.presets import catalog_version, get_preset
+from dubbing_core.presets import catalog_version
 from dubbing_core.requests import load_request
 from resources.jobstore import JobStore
 from resources.media import Media
@@ -121,7 +121,7 @@ def subtitles(
 ) -> dg.MaterializeResult:
     with tracked(context, jobstore, store):
         job, lang = split_job_lang(context.partition_key)
-        preset = get_preset(load_request(store, job).target(lang).preset)
+        preset = load_request(store, job).target(lang).resolved_preset()
         document = store.read_json(keys.translation(job, lang))
         duration = store.read_json(keys.source_probe(job))["duration"]
         cues = cues_for(

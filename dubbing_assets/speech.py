@@ -11,7 +11,7 @@ from dubbing_assets.speech_cache import SpeechCache
 from dubbing_assets.stage import TRANSIENT_RETRY, materialized, scratch, throttled, tracked
 from dubbing_assets.translation import DUB_GROUP, translation
 from dubbing_core import keys
-from dubbing_core.presets import catalog_version, get_preset
+from dubbing_core.presets import Preset, catalog_version
 from dubbing_core.requests import load_request
 from dubbing_core.voices import get_voice
 from resources.jobstore import JobStore
@@ -20,10 +20,9 @@ from resources.storage import MediaStore
 from resources.tts import TTS
 
 
-def speech_fingerprint(lang: str, preset_name: str) -> str:
+def speech_fingerprint(lang: str, preset: Preset) -> str:
     """What a language's dubbed speech depends on beyond its inputs: the voice (and its version)
     and the preset. Recorded with every materialization; the re-dub schedule compares."""
-    preset = get_preset(preset_name)
     return f"{get_voice(preset.voice_for(lang), lang).fingerprint}+preset-{preset.version}"
 
 
@@ -46,7 +45,7 @@ def dubbed_speech(
 ) -> dg.MaterializeResult:
     with tracked(context, jobstore, store) as report_progress:
         job, lang = split_job_lang(context.partition_key)
-        preset = get_preset(load_request(store, job).target(lang).preset)
+        preset = load_request(store, job).target(lang).resolved_preset()
         voice = get_voice(preset.voice_for(lang), lang)
         document = store.read_json(keys.translation(job, lang))
         duration = store.read_json(keys.source_probe(job))["duration"]
@@ -56,7 +55,7 @@ def dubbed_speech(
         cache = SpeechCache(
             store,
             keys.speech_cache_prefix(job, lang),
-            f"{tts.version()}|{speech_fingerprint(lang, preset.name)}",
+            f"{tts.version()}|{speech_fingerprint(lang, preset)}",
         )
 
         def synthesize(index: int, rate: float) -> np.ndarray:
@@ -112,7 +111,7 @@ def dubbed_speech(
             keys.speech(job, lang),
             voice=voice.id,
             preset=preset.name,
-            fingerprint=speech_fingerprint(lang, preset.name),
+            fingerprint=speech_fingerprint(lang, preset),
             timing_key=keys.timing_report(job, lang),
             duration_s=round(len(timeline) / voice.sample_rate, 3),
             synthesized_units=sum(text in cache.synthesized for text in texts),

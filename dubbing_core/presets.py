@@ -1,14 +1,30 @@
 """Dubbing presets: how a language's dub is voiced, timed, mixed and subtitled.
 
-A job picks one preset per target language. A preset's `version` is a hash of its fields, and it
-feeds the code version of the per-language assets, so changing a preset marks those stale.
+A job picks one preset per target language: a built-in one (`PRESETS`) or one of its user's
+custom presets, whose settings (`PresetSettings`) the job's request records with the preset's id
+and version (docs/editing.md, "Custom presets"). A preset's `version` is a hash of its fields; the
+built-in ones feed the code version of the per-language assets, so changing one marks those stale.
 """
 
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from dubbing_core.errors import CodedError
+from dubbing_core.languages import LANGUAGES
+from dubbing_core.stages import LANGUAGE_STAGES, downstream
+from dubbing_core.voices import VOICES
+
+# What the engines support. Engine rate: espeak-ng speaks 165 words a minute at 1.0 and piper's
+# length_scale shortens phonemes; past 2x both slur words. Stretch: atempo stays clean to 2x.
+MAX_SPEED_CAP = 2.0
+# The mix's loudness targets: from the quietest broadcast norm (Netflix dialogue, -27 LUFS, with
+# room) to the loudest streaming one (-14 LUFS); louder ones leave the limiter no headroom.
+LOUDNESS_RANGE = (-31.0, -14.0)
+MAX_DUCK_DB = 80.0
 
 
 class UnknownPreset(CodedError, KeyError):
@@ -32,10 +48,14 @@ class Preset:
     subtitle_max_lines: int = 2
     # Voice id per language code; languages not listed use the default voice of the language.
     voices: dict[str, str] = field(default_factory=dict)
+    # The mix's integrated loudness (LUFS); None: the installation's target (`Media.target_lufs`).
+    loudness_lufs: float | None = None
 
     @property
     def version(self) -> str:
-        payload = json.dumps(asdict(self), sort_keys=True).encode()
+        # Fields left unset are not hashed, so adding an optional field keeps every version.
+        fields = {key: value for key, value in asdict(self).items() if value is not None}
+        payload = json.dumps(fields, sort_keys=True).encode()
         return hashlib.sha256(payload).hexdigest()[:12]
 
     def voice_for(self, lang: str) -> str | None:
@@ -87,3 +107,82 @@ def catalog_version() -> str:
     """One hash over every preset, for the code versions of assets that use presets."""
     joined = ",".join(f"{name}={preset.version}" for name, preset in sorted(PRESETS.items()))
     return hashlib.sha256(joined.encode()).hexdigest()[:12]
+
+
+class InvalidPreset(CodedError, ValueError):
+    pass
+
+
+VoiceId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class PresetSettings(BaseModel):
+    """A custom preset's settings, bounded by what the engines support; what a job records."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_engine_rate: float = Field(default=1.25, ge=1.0, le=MAX_SPEED_CAP)
+    max_stretch: float = Field(default=1.3, ge=1.0, le=MAX_SPEED_CAP)
+    duck_db: float = Field(default=12.0, ge=0.0, le=MAX_DUCK_DB)
+    background_gain_db: float = Field(default=0.0, ge=-30.0, le=6.0)
+    loudness_lufs: float | None = Field(default=None, ge=LOUDNESS_RANGE[0], le=LOUDNESS_RANGE[1])
+    subtitle_max_chars: int = Field(default=42, ge=20, le=80)
+    subtitle_max_lines: int = Field(default=2, ge=1, le=3)
+    voices: dict[str, VoiceId] = Field(default_factory=dict, max_length=len(LANGUAGES))
+
+    @model_validator(mode="after")
+    def _known_voices(self) -> "PresetSettings":
+        check_voices(self.voices)
+        return self
+
+    def preset(self, name: str, description: str = "") -> Preset:
+        return Preset(name=name, description=description, **self.model_dump())
+
+
+def check_voices(voices: dict[str, str]) -> None:
+    """Every voice exists and speaks the language it is chosen for."""
+    for lang, voice_id in voices.items():
+        if lang not in LANGUAGES:
+            raise InvalidPreset("preset.unknown_language", f"no language {lang!r}")
+        voice = VOICES.get(voice_id)
+        if voice is None:
+            raise InvalidPreset("preset.unknown_voice", f"no voice {voice_id!r}")
+        if voice.language != lang:
+            raise InvalidPreset(
+                "preset.voice_language",
+                f"voice {voice_id!r} speaks {voice.language!r}, not {lang!r}",
+            )
+
+
+class CustomPresetUse(BaseModel):
+    """Which version of which custom preset a job's language was dubbed with, and its settings."""
+
+    id: str
+    version: int = Field(ge=1)
+    settings: PresetSettings
+
+
+def stages_touched(lang: str, old: Preset, new: Preset) -> tuple[str, ...]:
+    """The per-language stages a preset change means redoing for `lang`, in pipeline order: from
+    `dubbed_speech` on for its voice or speed caps, from `dubbed_mix` on for ducking or loudness,
+    `subtitles` alone for the subtitle lines; nothing for another language's voice."""
+    starts = []
+    if (old.voice_for(lang), old.max_engine_rate, old.max_stretch) != (
+        new.voice_for(lang),
+        new.max_engine_rate,
+        new.max_stretch,
+    ):
+        starts.append("dubbed_speech")
+    if (old.duck_db, old.background_gain_db, old.loudness_lufs) != (
+        new.duck_db,
+        new.background_gain_db,
+        new.loudness_lufs,
+    ):
+        starts.append("dubbed_mix")
+    if (old.subtitle_max_chars, old.subtitle_max_lines) != (
+        new.subtitle_max_chars,
+        new.subtitle_max_lines,
+    ):
+        starts.append("subtitles")
+    touched = {stage for start in starts for stage in downstream(start)}
+    return tuple(stage for stage in LANGUAGE_STAGES if stage in touched)

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from dubbing_core import keys
 from dubbing_core.glossary import MAX_TERMS, GlossaryTerm
 from dubbing_core.languages import get_language
-from dubbing_core.presets import get_preset
+from dubbing_core.presets import CustomPresetUse, Preset, get_preset
 
 
 class ArtifactStore(Protocol):
@@ -30,17 +30,25 @@ class ArtifactStore(Protocol):
 
 class TargetRequest(BaseModel):
     lang: str
+    # A built-in preset's name, or the name a custom preset had when the job used it.
     preset: str = "default"
+    custom_preset: CustomPresetUse | None = None
 
     @field_validator("lang")
     @classmethod
     def _supported_language(cls, lang: str) -> str:
         return get_language(lang).code
 
-    @field_validator("preset")
-    @classmethod
-    def _known_preset(cls, preset: str) -> str:
-        return get_preset(preset).name
+    @model_validator(mode="after")
+    def _known_preset(self) -> "TargetRequest":
+        if self.custom_preset is None:
+            get_preset(self.preset)
+        return self
+
+    def resolved_preset(self) -> Preset:
+        if self.custom_preset is None:
+            return get_preset(self.preset)
+        return self.custom_preset.settings.preset(self.preset)
 
 
 class JobRequest(BaseModel):

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from dubbing_core import keys
 from dubbing_core.db import migrate, transitions
 from dubbing_core.db.models import (
+    CustomPreset,
     Job,
     JobLanguage,
     OutboxEvent,
@@ -26,6 +27,7 @@ from dubbing_core.db.models import (
     utcnow,
 )
 from dubbing_core.db.session import session_scope
+from dubbing_core.presets import CustomPresetUse, PresetSettings
 from dubbing_core.statuses import FINISHED
 
 
@@ -39,6 +41,16 @@ class Event:
     # The user the job belongs to, and how many of their unfinished jobs are older than it.
     tenant: str = ""
     tenant_backlog: int = 0
+
+
+@dataclass(frozen=True)
+class PresetChange:
+    """A dubbed language whose custom preset has changed since: the preset as it is now."""
+
+    job_id: str
+    lang: str
+    name: str
+    preset: CustomPresetUse
 
 
 @lru_cache(maxsize=8)
@@ -85,6 +97,43 @@ class JobStore(dg.ConfigurableResource):
             Job.created_at < job.created_at,
         )
         return int(session.scalar(query) or 0)
+
+    def preset_changes(self, limit: int) -> list[PresetChange]:
+        """Succeeded languages of finished jobs dubbed with an older version of their custom
+        preset (an unfinished job's runs use the version it has; its turn comes once it ends)."""
+        with session_scope(self.url) as session:
+            rows = session.execute(
+                select(JobLanguage.job_id, JobLanguage.lang, CustomPreset)
+                .join(CustomPreset, CustomPreset.id == JobLanguage.preset_id)
+                .join(Job, Job.id == JobLanguage.job_id)
+                .where(
+                    JobLanguage.preset_version != CustomPreset.version,
+                    JobLanguage.status == "succeeded",
+                    Job.status.in_(FINISHED),
+                )
+                .order_by(JobLanguage.job_id, JobLanguage.lang)
+                .limit(limit)
+            ).all()
+            return [
+                PresetChange(
+                    job_id,
+                    lang,
+                    preset.name,
+                    CustomPresetUse(
+                        id=preset.id,
+                        version=preset.version,
+                        settings=PresetSettings.model_validate(preset.settings),
+                    ),
+                )
+                for job_id, lang, preset in rows
+            ]
+
+    def preset_applied(self, change: PresetChange) -> None:
+        """The language's request now records the preset's version in `change`."""
+        with session_scope(self.url) as session:
+            language = session.get(JobLanguage, (change.job_id, change.lang))
+            if language is not None:
+                language.preset, language.preset_version = change.name, change.preset.version
 
     def languages(self, job: str) -> list[str]:
         with session_scope(self.url) as session:

@@ -59,7 +59,9 @@ class Media(dg.ConfigurableResource):
         length: float,
         duck_db: float,
         background_gain_db: float,
+        target_lufs: float | None = None,
     ) -> mix.MixReport:
+        """`target_lufs`: a preset's own loudness target; None for the installation's."""
         return mix.mix_dub(
             background,
             speech,
@@ -68,7 +70,7 @@ class Media(dg.ConfigurableResource):
             length=length,
             duck_db=duck_db,
             background_gain_db=background_gain_db,
-            target_lufs=self.target_lufs,
+            target_lufs=self.target_lufs if target_lufs is None else target_lufs,
         )
 
     def package_video(self, source: Path, out_dir: Path) -> hls.VideoPackage:

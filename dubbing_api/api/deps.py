@@ -62,6 +62,15 @@ def get_rate_limits(request: Request) -> RateLimits:
 
 RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
 
+# Optimistic concurrency of the resources that have versions (units, presets).
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=128,
+        description="The `ETag` of the resource as you read it; 412 if it changed since",
+    ),
+]
+
 
 def current_user(
     request: Request,

@@ -1,12 +1,12 @@
 """What the installed engines and voices can do, and validation of a job's choices against it."""
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from dubbing_api.core.problems import Problem
 from dubbing_api.schemas import InstalledVoice, LanguageInfo, PresetInfo, TargetSpec, VoiceInfo
 from dubbing_core.languages import LANGUAGES, SUPPORTED
-from dubbing_core.presets import PRESETS
+from dubbing_core.presets import PRESETS, CustomPresetUse
 from dubbing_core.requests import TargetRequest
 from dubbing_core.settings import DubflowSettings
 from dubbing_core.voices import DEFAULT_VOICES, VOICES, voices_for
@@ -70,6 +70,8 @@ def presets() -> list[PresetInfo]:
             background_gain_db=p.background_gain_db,
             subtitle_max_chars=p.subtitle_max_chars,
             subtitle_max_lines=p.subtitle_max_lines,
+            loudness_lufs=p.loudness_lufs,
+            voices=p.voices,
         )
         for p in PRESETS.values()
     ]
@@ -80,8 +82,11 @@ def validate_targets(
     source_language: str,
     targets: list[TargetSpec],
     existing: Sequence[str] = (),
+    custom_presets: Mapping[str, CustomPresetUse] | None = None,
 ) -> list[TargetRequest]:
-    """The targets as pipeline requests, or a problem naming the first thing wrong."""
+    """The targets as pipeline requests, or a problem naming the first thing wrong.
+    `custom_presets`: the caller's own presets by name, recorded in the requests that use one."""
+    custom_presets = custom_presets or {}
     if not targets:
         raise Problem(422, "job.no_targets", "give at least one target language")
     if source_language != "auto" and source_language not in LANGUAGES:
@@ -107,9 +112,15 @@ def validate_targets(
                 "language.unsupported",
                 f"unsupported language {target.language!r}; supported: {', '.join(SUPPORTED)}",
             )
-        if target.preset not in PRESETS:
+        if target.preset not in PRESETS and target.preset not in custom_presets:
             raise Problem(422, "preset.unknown", f"unknown preset {target.preset!r}")
-        requests.append(TargetRequest(lang=target.language, preset=target.preset))
+        requests.append(
+            TargetRequest(
+                lang=target.language,
+                preset=target.preset,
+                custom_preset=custom_presets.get(target.preset),
+            )
+        )
     if source_language != "auto":
         try:
             translation.check_pairs(source_language, [target.lang for target in requests])

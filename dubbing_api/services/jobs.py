@@ -30,7 +30,7 @@ from dubbing_api.schemas import (
     TargetSpec,
 )
 from dubbing_api.schemas import Job as JobView
-from dubbing_api.services import quotas
+from dubbing_api.services import presets, quotas
 from dubbing_api.services.catalog import validate_targets
 from dubbing_api.storage import Storage
 from dubbing_core import keys
@@ -60,6 +60,17 @@ def owned_job(session: Session, user: User, job_id: str) -> Job:
     return job
 
 
+def _job_language(target: TargetRequest, position: int) -> JobLanguage:
+    custom = target.custom_preset
+    return JobLanguage(
+        lang=target.lang,
+        preset=target.preset,
+        position=position,
+        preset_id=custom.id if custom else None,
+        preset_version=custom.version if custom else None,
+    )
+
+
 def _pending_stages(job_id: str, langs: list[str]) -> list[StageRun]:
     rows = [StageRun(job_id=job_id, lang="", stage=stage) for stage in JOB_STAGES]
     rows += [StageRun(job_id=job_id, lang=lang, stage=s) for lang in langs for s in LANGUAGE_STAGES]
@@ -75,7 +86,9 @@ def create(
         raise Problem(404, "upload.not_found", "no such upload")
     if upload.status != "completed":
         raise Problem(409, "upload.not_completed", f"the upload is {upload.status}")
-    targets = validate_targets(settings, body.source_language, body.targets)
+    targets = validate_targets(
+        settings, body.source_language, body.targets, custom_presets=presets.uses(session, user)
+    )
     seconds = float((upload.media or {}).get("duration_seconds", 0))
     # An early answer: a create plainly over a quota costs no storage work.
     quotas.check_job(session, settings, user, seconds, hold=False)
@@ -108,9 +121,7 @@ def create(
         storage.store.delete_prefix(keys.job_prefix(job.id))
         raise
     langs = request.languages
-    job.languages = [
-        JobLanguage(lang=t.lang, preset=t.preset, position=i) for i, t in enumerate(targets)
-    ]
+    job.languages = [_job_language(target, i) for i, target in enumerate(targets)]
     session.add(job)
     session.add_all(_pending_stages(job.id, langs))
     session.add(OutboxEvent(job_id=job.id, kind="job.submitted", payload={"languages": langs}))
@@ -184,6 +195,7 @@ def view(settings: ApiSettings, storage: Storage, job: Job, viewer: User) -> Job
         LanguageState(
             language=language.lang,
             preset=language.preset,
+            preset_version=language.preset_version,
             status=language.status,  # type: ignore[arg-type]
             progress=_progress(by_lang.get(language.lang, [])),
             stages=[
@@ -455,14 +467,14 @@ def add_languages(
     quotas.check_job(session, settings, user, 0.0, hold=True)
     existing = [language.lang for language in job.languages]
     source = job.detected_language or job.source_language
-    new = validate_targets(settings, source, targets, existing=existing)
+    new = validate_targets(
+        settings, source, targets, existing=existing, custom_presets=presets.uses(session, user)
+    )
     request = JobRequest.model_validate(storage.store.read_json(keys.request(job.id)))
-    request.targets += [TargetRequest(lang=t.lang, preset=t.preset) for t in new]
+    request.targets += new
     storage.store.write_json(keys.request(job.id), request.model_dump(mode="json"))
     for offset, target in enumerate(new):
-        job.languages.append(
-            JobLanguage(lang=target.lang, preset=target.preset, position=len(existing) + offset)
-        )
+        job.languages.append(_job_language(target, len(existing) + offset))
     langs = [target.lang for target in new]
     session.add_all(_pending_stages(job.id, langs)[len(JOB_STAGES) :])
     transitions.requeue(job)

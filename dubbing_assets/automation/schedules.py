@@ -2,7 +2,10 @@
 or preset version are re-materialized from `dubbed_speech` on, a bounded batch per tick.
 
 Only the affected partitions run: each materialization records the fingerprint it was made with
-(`speech_fingerprint`), and a partition is stale when that differs from today's.
+(`speech_fingerprint`), and a partition is stale when that differs from today's. Custom presets
+are followed in the application database instead: a finished job's language whose request
+records an older version of its preset gets the new version in its request, and runs only the
+stages the change touches (`stages_touched`).
 """
 
 from dataclasses import dataclass
@@ -14,10 +17,13 @@ from dubbing_assets.automation.run_requests import dub_runs
 from dubbing_assets.configured import SETTINGS
 from dubbing_assets.partitions import split_job_lang
 from dubbing_assets.speech import dubbed_speech, speech_fingerprint
-from dubbing_core import tags
-from dubbing_core.presets import UnknownPreset
+from dubbing_core import keys, tags
+from dubbing_core.presets import UnknownPreset, get_preset, stages_touched
+from dubbing_core.requests import load_request
 from dubbing_core.stages import resume_plan
 from dubbing_core.voices import TTSError
+from resources.jobstore import JobStore
+from resources.storage import MediaStore
 
 RESUME_FROM = "dubbed_speech"
 _PAGE = 1000
@@ -67,9 +73,12 @@ def stale_partitions(
         if languages and lang not in languages:
             continue
         try:
-            current = speech_fingerprint(lang, str(metadata.get("preset", "default")))
+            preset = get_preset(str(metadata.get("preset", "default")))
+            current = speech_fingerprint(lang, preset)
         except (UnknownPreset, TTSError):
-            continue  # its preset or voice no longer exists: nothing to re-dub it with
+            # Its voice no longer exists, or its preset is not a built-in one: nothing to re-dub
+            # it with, or a custom preset, whose versions `preset_redubs` follows.
+            continue
         made_with = str(metadata.get("fingerprint", ""))
         if made_with != current:
             stale.append(StalePartition(job, lang, made_with, current))
@@ -100,16 +109,49 @@ def redub_requests(
     return requests
 
 
+def preset_redubs(
+    instance: dg.DagsterInstance, jobstore: JobStore, store: MediaStore, batch_size: int
+) -> list[dg.RunRequest]:
+    """Runs for the languages whose custom preset changed, each from the first stage the change
+    touches; the new version goes into the job's request first, which the runs then read."""
+    busy = _busy(instance)
+    requests: list[dg.RunRequest] = []
+    for change in jobstore.preset_changes(limit=batch_size):
+        if (change.job_id, change.lang) in busy:
+            continue
+        request = load_request(store, change.job_id)
+        target = request.target(change.lang)
+        before = target.resolved_preset()
+        target.preset, target.custom_preset = change.name, change.preset
+        stages = stages_touched(change.lang, before, target.resolved_preset())
+        store.write_json(keys.request(change.job_id), request.model_dump(mode="json"))
+        jobstore.preset_applied(change)
+        if stages:  # e.g. only another language's voice changed: nothing to redo here
+            requests += dub_runs(
+                change.job_id,
+                [change.lang],
+                f"preset-{change.job_id}-{change.preset.id}-v{change.preset.version}",
+                stages,
+                stages[0],
+            )
+    return requests
+
+
 @dg.schedule(
     name="batch_redub",
     cron_schedule=SETTINGS.redub_cron,
     job=dub_assets_job,
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Re-dubs, from dubbed_speech on, the (job, language) partitions made with an older "
-    "voice or preset version, at most DUBFLOW_REDUB_BATCH_SIZE per tick "
-    "(cron DUBFLOW_REDUB_CRON, languages DUBFLOW_REDUB_LANGUAGES).",
+    "voice or built-in preset version, at most DUBFLOW_REDUB_BATCH_SIZE per tick "
+    "(cron DUBFLOW_REDUB_CRON, languages DUBFLOW_REDUB_LANGUAGES); and the finished jobs' "
+    "languages whose custom preset changed, from the first stage the change touches.",
 )
-def batch_redub(context: dg.ScheduleEvaluationContext) -> list[dg.RunRequest] | dg.SkipReason:
+def batch_redub(
+    context: dg.ScheduleEvaluationContext, jobstore: JobStore, store: MediaStore
+) -> list[dg.RunRequest] | dg.SkipReason:
     languages = frozenset(lang for lang in SETTINGS.redub_languages.split(",") if lang)
-    requests = redub_requests(context.instance, languages, SETTINGS.redub_batch_size)
+    batch_size = SETTINGS.redub_batch_size
+    requests = redub_requests(context.instance, languages, batch_size)
+    requests += preset_redubs(context.instance, jobstore, store, batch_size)
     return requests or dg.SkipReason("every dubbed partition is up to date")

@@ -150,12 +150,35 @@ class Job(Base):
     requests: Mapped[list["OutboxEvent"]] = relationship(viewonly=True, order_by="OutboxEvent.id")
 
 
+class CustomPreset(Base):
+    """A user's own preset (`dubbing_core.presets.PresetSettings`); every change bumps `version`,
+    and the re-dub schedule re-dubs the languages of finished jobs dubbed with an older one."""
+
+    __tablename__ = "presets"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    settings: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class JobLanguage(Base):
     __tablename__ = "job_languages"
 
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
     lang: Mapped[str] = mapped_column(String(8), primary_key=True)
     preset: Mapped[str] = mapped_column(String(64))
+    # The custom preset the language is dubbed with (None: a built-in one, or a custom one since
+    # deleted) and the version its request records.
+    preset_id: Mapped[str | None] = mapped_column(
+        ForeignKey("presets.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    preset_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     position: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     finished_at: Mapped[datetime | None] = mapped_column(nullable=True)

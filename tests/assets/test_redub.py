@@ -28,6 +28,11 @@ def dubbed(tmp_path_factory, models_dir):
     return pipeline, job
 
 
+def _context(pipeline) -> dg.ScheduleEvaluationContext:
+    resources = {"jobstore": pipeline.resources["jobstore"], "store": pipeline.store}
+    return dg.build_schedule_context(instance=pipeline.instance, resources=resources)
+
+
 def _new_version(monkeypatch, voice_id: str, version: str = "2") -> None:
     voice = voices.VOICES[voice_id]
     monkeypatch.setitem(voices.VOICES, voice_id, dataclasses.replace(voice, version=version))
@@ -36,7 +41,7 @@ def _new_version(monkeypatch, voice_id: str, version: str = "2") -> None:
 def test_nothing_is_stale_after_a_dub(dubbed):
     pipeline, _ = dubbed
     assert stale_partitions(pipeline.instance) == []
-    result = batch_redub(dg.build_schedule_context(instance=pipeline.instance))
+    result = batch_redub(_context(pipeline))
     assert isinstance(result, dg.SkipReason)
 
 
@@ -49,7 +54,7 @@ def test_a_new_voice_version_requests_only_its_partitions(dubbed, monkeypatch):
         "espeak-es@2+"
     )
 
-    requests = batch_redub(dg.build_schedule_context(instance=pipeline.instance))
+    requests = batch_redub(_context(pipeline))
     assert isinstance(requests, list) and len(requests) == 1
     request = requests[0]
     assert request.partition_key == str(job_lang_key(job, "es"))

@@ -434,3 +434,43 @@ def test_an_upload_under_way_is_cancelled(stack, page, audit, tmp_path):
         f"{stack.api_url}/v1/uploads/{upload_id}", headers={"Authorization": f"Bearer {key}"}
     ).json()
     assert state["status"] == "aborted" and state["receivedParts"] == []
+
+
+def test_presets_are_created_edited_and_deleted(stack, page, audit):
+    key = stack.api_key("presets@example.com")
+    _sign_in(page, stack.api_url, key)
+    page.get_by_role("link", name="Presets").first.click()
+    table = page.get_by_role("table", name="Presets")
+    table.wait_for()
+    audit.check(page, "presets")
+
+    page.get_by_role("link", name="New preset").click()
+    page.get_by_role("textbox", name="Name").fill("calm narration")
+    duck = page.get_by_role("textbox", name="Original lowered under the dub by (dB)")
+    duck.fill("20")
+    page.get_by_role("checkbox", name="Own loudness target (otherwise the installation's)").check()
+    _choose(page, "Spanish voice", "espeak-es")
+    audit.check(page, "preset-form")
+    page.get_by_role("button", name="Create preset").click()
+    row = table.get_by_role("row").filter(has_text="calm narration")
+    row.wait_for()
+    text = row.text_content() or ""  # the badge is upper-cased by its style alone
+    assert "yours, v1" in text and "20 dB, -16 LUFS" in text
+    presets = httpx.get(
+        f"{stack.api_url}/v1/presets", headers={"Authorization": f"Bearer {key}"}
+    ).json()
+    (mine,) = [preset for preset in presets if preset["custom"]]
+    assert (mine["duckDb"], mine["loudnessLufs"], mine["voices"]) == (20, -16, {"es": "espeak-es"})
+
+    page.get_by_role("link", name="Edit calm narration").click()
+    page.get_by_role("textbox", name="Lines per cue, at most").fill("1")
+    page.get_by_role("button", name="Save changes").click()
+    table.get_by_role("row").filter(has_text="yours, v2").wait_for()
+
+    page.get_by_role("button", name="Delete calm narration").click()
+    dialog = page.get_by_role("dialog", name="Delete calm narration?")
+    dialog.wait_for()
+    audit.check(page, "preset-delete")
+    dialog.get_by_role("button", name="Delete preset").click()
+    row.wait_for(state="detached")
+    _shot(page, "13-presets")

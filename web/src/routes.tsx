@@ -7,6 +7,8 @@ import { Layout } from "./components/Layout";
 import { AccountPage } from "./pages/AccountPage";
 import { JobDetailPage } from "./pages/JobDetailPage";
 import { JobsPage } from "./pages/JobsPage";
+import { PresetEditPage } from "./pages/PresetEditPage";
+import { PresetsPage } from "./pages/PresetsPage";
 import { SignInPage } from "./pages/SignInPage";
 import { UploadPage } from "./pages/UploadPage";
 import { WatchPage } from "./pages/WatchPage";
@@ -56,6 +58,13 @@ export const routes: RouteObject[] = [
           { path: "/jobs", element: <JobsPage />, handle: { title: "Jobs" } },
           { path: "/jobs/:jobId", element: <JobDetailPage />, handle: { title: "Job" } },
           { path: "/jobs/:jobId/watch", element: <WatchPage />, handle: { title: "Watch" } },
+          { path: "/presets", element: <PresetsPage />, handle: { title: "Presets" } },
+          { path: "/presets/new", element: <PresetEditPage />, handle: { title: "New preset" } },
+          {
+            path: "/presets/:presetId",
+            element: <PresetEditPage />,
+            handle: { title: "Edit preset" },
+          },
           { path: "/account", element: <AccountPage />, handle: { title: "Account" } },
           { path: "*", element: <NotFound />, handle: { title: "No such page" } },
         ],

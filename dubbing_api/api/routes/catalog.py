@@ -1,4 +1,5 @@
-"""What can be asked for: languages (with voices and translatable sources), voices, presets."""
+"""What can be asked for: languages (with voices and translatable sources), and voices (presets:
+`presets.py`)."""
 
 from typing import Annotated
 
@@ -6,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from dubbing_api.api.deps import SettingsDep, UserDep
 from dubbing_api.core.openapi import problems
-from dubbing_api.schemas import InstalledVoice, LanguageInfo, PresetInfo
+from dubbing_api.schemas import InstalledVoice, LanguageInfo
 from dubbing_api.services import catalog
 
 router = APIRouter(prefix="/v1", tags=["catalog"], responses=problems(401))
@@ -20,16 +21,6 @@ router = APIRouter(prefix="/v1", tags=["catalog"], responses=problems(401))
 )
 def list_languages(_user: UserDep, settings: SettingsDep) -> list[LanguageInfo]:
     return catalog.languages(settings)
-
-
-@router.get(
-    "/presets",
-    operation_id="listPresets",
-    summary="Dubbing presets",
-    description="Presets set the timing fit (stretch cap), ducking and loudness of a language.",
-)
-def list_presets(_user: UserDep) -> list[PresetInfo]:
-    return catalog.presets()
 
 
 @router.get(

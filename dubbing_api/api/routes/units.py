@@ -1,10 +1,8 @@
 """A job's units: read and correct the transcript and the translations, re-dub what changed."""
 
-from typing import Annotated
+from fastapi import APIRouter, Response, status
 
-from fastapi import APIRouter, Header, Response, status
-
-from dubbing_api.api.deps import SessionDep, SettingsDep, StorageDep, UserDep
+from dubbing_api.api.deps import IfMatch, SessionDep, SettingsDep, StorageDep, UserDep
 from dubbing_api.core.openapi import problems
 from dubbing_api.schemas import (
     RedubPlan,
@@ -16,14 +14,6 @@ from dubbing_api.schemas import (
 from dubbing_api.services import jobs, units
 
 router = APIRouter(prefix="/v1/jobs", tags=["editing"])
-
-IfMatch = Annotated[
-    str | None,
-    Header(
-        max_length=128,
-        description="The `ETag` of the units as you read them; 412 if they changed since",
-    ),
-]
 
 
 @router.get(

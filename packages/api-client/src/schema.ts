@@ -424,26 +424,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/presets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Dubbing presets
-         * @description Presets set the timing fit (stretch cap), ducking and loudness of a language.
-         */
-        get: operations["listPresets"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/voices": {
         parameters: {
             query?: never;
@@ -459,6 +439,58 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dubbing presets: the built-in ones, then yours
+         * @description Presets set a language's voice, timing fit (speed caps), ducking, loudness and subtitle lines. Name one in a job's target.
+         */
+        get: operations["listPresets"];
+        put?: never;
+        /**
+         * Create a custom preset
+         * @description Validated against the installed engines and voices (`GET /v1/voices`). Its version starts at 1.
+         */
+        post: operations["createPreset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/presets/{preset_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of your custom presets
+         * @description The `ETag` header names its version; send it as `If-Match` to change it.
+         */
+        get: operations["getPreset"];
+        /**
+         * Replace one of your custom presets
+         * @description Any change bumps the version; finished jobs dubbed with an older version are re-dubbed by the re-dub schedule, from the first stage the change touches. With `If-Match`, 412 when the preset changed since it was read.
+         */
+        put: operations["updatePreset"];
+        post?: never;
+        /**
+         * Delete one of your custom presets
+         * @description 409 `preset.in_use` while an unfinished job uses it; finished jobs keep the settings they were dubbed with.
+         */
+        delete: operations["deletePreset"];
         options?: never;
         head?: never;
         patch?: never;
@@ -912,6 +944,11 @@ export interface components {
             /** Preset */
             preset: string;
             /**
+             * Presetversion
+             * @description The custom preset's version the language is dubbed with
+             */
+            presetVersion?: number | null;
+            /**
              * Status
              * @enum {string}
              */
@@ -1024,24 +1061,147 @@ export interface components {
              */
             expiresAt: string;
         };
-        /** PresetInfo */
+        /**
+         * PresetInfo
+         * @description A built-in preset, or one of your custom presets (`custom`, with `id` and `version`).
+         */
         PresetInfo: {
+            /**
+             * Maxenginerate
+             * @description Speed-up by the voice's own rate control, tried first
+             * @default 1.25
+             */
+            maxEngineRate: number;
+            /**
+             * Maxstretch
+             * @description Then time-stretch, up to this factor
+             * @default 1.3
+             */
+            maxStretch: number;
+            /**
+             * Duckdb
+             * @description How far the original is lowered under the dub (dB)
+             * @default 12
+             */
+            duckDb: number;
+            /**
+             * Backgroundgaindb
+             * @description The original's level overall (dB)
+             * @default 0
+             */
+            backgroundGainDb: number;
+            /**
+             * Loudnesslufs
+             * @description The mix's integrated loudness; null: the installation's target
+             */
+            loudnessLufs?: number | null;
+            /**
+             * Subtitlemaxchars
+             * @default 42
+             */
+            subtitleMaxChars: number;
+            /**
+             * Subtitlemaxlines
+             * @default 2
+             */
+            subtitleMaxLines: number;
+            /**
+             * Voices
+             * @description Voice id per language, among `GET /v1/voices`; others use the default
+             * @default {}
+             * @example {
+             *       "es": "espeak-es"
+             *     }
+             */
+            voices: {
+                [key: string]: string;
+            };
             /** Name */
             name: string;
             /** Description */
             description: string;
-            /** Maxenginerate */
+            /**
+             * Custom
+             * @default false
+             */
+            custom: boolean;
+            /** Id */
+            id?: string | null;
+            /**
+             * Version
+             * @description Bumped by every change
+             */
+            version?: number | null;
+            /** Createdat */
+            createdAt?: string | null;
+            /** Updatedat */
+            updatedAt?: string | null;
+        };
+        /**
+         * PresetWrite
+         * @description A custom preset as created or replaced (every field; unset ones take their default).
+         */
+        PresetWrite: {
+            /**
+             * Maxenginerate
+             * @description Speed-up by the voice's own rate control, tried first
+             * @default 1.25
+             */
             maxEngineRate: number;
-            /** Maxstretch */
+            /**
+             * Maxstretch
+             * @description Then time-stretch, up to this factor
+             * @default 1.3
+             */
             maxStretch: number;
-            /** Duckdb */
+            /**
+             * Duckdb
+             * @description How far the original is lowered under the dub (dB)
+             * @default 12
+             */
             duckDb: number;
-            /** Backgroundgaindb */
+            /**
+             * Backgroundgaindb
+             * @description The original's level overall (dB)
+             * @default 0
+             */
             backgroundGainDb: number;
-            /** Subtitlemaxchars */
+            /**
+             * Loudnesslufs
+             * @description The mix's integrated loudness; null: the installation's target
+             */
+            loudnessLufs?: number | null;
+            /**
+             * Subtitlemaxchars
+             * @default 42
+             */
             subtitleMaxChars: number;
-            /** Subtitlemaxlines */
+            /**
+             * Subtitlemaxlines
+             * @default 2
+             */
             subtitleMaxLines: number;
+            /**
+             * Voices
+             * @description Voice id per language, among `GET /v1/voices`; others use the default
+             * @default {}
+             * @example {
+             *       "es": "espeak-es"
+             *     }
+             */
+            voices: {
+                [key: string]: string;
+            };
+            /**
+             * Name
+             * @example calm-narration
+             */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
         };
         /**
          * Problem
@@ -1440,6 +1600,7 @@ export interface components {
             language: string;
             /**
              * Preset
+             * @description A built-in preset's name or one of your custom presets' (`GET /v1/presets`)
              * @default default
              * @example default
              */
@@ -2655,7 +2816,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` of the units as you read them; 412 if they changed since */
+                /** @description The `ETag` of the resource as you read it; 412 if it changed since */
                 "if-match"?: string | null;
             };
             path: {
@@ -2797,7 +2958,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `ETag` of the units as you read them; 412 if they changed since */
+                /** @description The `ETag` of the resource as you read it; 412 if it changed since */
                 "if-match"?: string | null;
             };
             path: {
@@ -3212,6 +3373,46 @@ export interface operations {
             };
         };
     };
+    listVoices: {
+        parameters: {
+            query?: {
+                language?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstalledVoice"][];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listPresets: {
         parameters: {
             query?: never;
@@ -3241,13 +3442,64 @@ export interface operations {
             };
         };
     };
-    listVoices: {
+    createPreset: {
         parameters: {
-            query?: {
-                language?: string | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresetWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetInfo"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPreset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                preset_id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -3258,11 +3510,162 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstalledVoice"][];
+                    "application/json": components["schemas"]["PresetInfo"];
                 };
             };
             /** @description API key missing, unknown or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePreset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the resource as you read it; 412 if it changed since */
+                "if-match"?: string | null;
+            };
+            path: {
+                preset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresetWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetInfo"];
+                };
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the resource's current `ETag`: someone changed it meanwhile */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not validate (see `code` and `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePreset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the resource as you read it; 412 if it changed since */
+                "if-match"?: string | null;
+            };
+            path: {
+                preset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description API key missing, unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the resource's current `ETag`: someone changed it meanwhile */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,10 +6,12 @@
  */
 import {
   ACTIVE_POLL_MS,
+  CATALOGUE_STALE_MS,
   type ClientResult,
   isActive,
   type JobFilters,
   JOBS_PAGE_SIZE,
+  type PresetWrite,
   type StageName,
   unwrap,
   useApiClient,
@@ -50,6 +52,54 @@ export function useMe() {
     queryKey: ["me"],
     queryFn: () => unwrap(api.GET("/v1/me")),
     staleTime: 60_000,
+  });
+}
+
+/** The voices this installation can speak with, per language (`GET /v1/voices`). */
+export function useVoices() {
+  const api = useApiClient();
+  return useQuery({
+    queryKey: ["voices"],
+    queryFn: () => unwrap(api.GET("/v1/voices")),
+    staleTime: CATALOGUE_STALE_MS,
+  });
+}
+
+/** One of the user's presets with its version, to edit it. */
+export function usePreset(presetId: string) {
+  const api = useApiClient();
+  return useQuery({
+    queryKey: ["presets", presetId],
+    queryFn: () =>
+      versioned(api.GET("/v1/presets/{preset_id}", { params: { path: { preset_id: presetId } } })),
+  });
+}
+
+/** Create a preset (no `id`) or replace one at the version it was read (`etag`). */
+export function useSavePreset() {
+  const api = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, etag, body }: { id: string | null; etag: string; body: PresetWrite }) =>
+      id === null
+        ? unwrap(api.POST("/v1/presets", { body }))
+        : unwrap(
+            api.PUT("/v1/presets/{preset_id}", {
+              params: { path: { preset_id: id }, header: { "if-match": etag } },
+              body,
+            }),
+          ),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["presets"] }),
+  });
+}
+
+export function useDeletePreset() {
+  const api = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      unwrap(api.DELETE("/v1/presets/{preset_id}", { params: { path: { preset_id: id } } })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["presets"] }),
   });
 }
 

@@ -64,6 +64,7 @@ describe("the signed-in frame", () => {
     expect(items.map((item) => item.textContent)).toEqual([
       "New dub",
       "Jobs",
+      "Presets",
       "Account",
       "Sign out",
     ]);

@@ -8,6 +8,7 @@ import { useAuth } from "../auth/AuthProvider";
 const NAV = [
   { to: "/upload", label: "New dub" },
   { to: "/jobs", label: "Jobs" },
+  { to: "/presets", label: "Presets" },
   { to: "/account", label: "Account" },
 ];
 

@@ -41,7 +41,7 @@ export function TargetsEditor({
     });
   const presetOptions = catalogue.presets.map((preset) => ({
     value: preset.name,
-    label: preset.name,
+    label: preset.custom ? `${preset.name} (yours)` : preset.name,
   }));
   const update = (index: number, change: Partial<TargetChoice>) =>
     onChange(targets.map((target, i) => (i === index ? { ...target, ...change } : target)));

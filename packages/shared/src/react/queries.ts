@@ -17,7 +17,7 @@ import { useJobMutation } from "./useJobMutation";
 /** How often a job that is still moving is asked for again when no live stream is open. */
 export const ACTIVE_POLL_MS = 2000;
 export const JOBS_PAGE_SIZE = 20;
-const CATALOGUE_STALE_MS = 5 * 60_000;
+export const CATALOGUE_STALE_MS = 5 * 60_000;
 
 /** The job list's filters that both apps offer (the API takes more). */
 export interface JobFilters {

@@ -61,6 +61,8 @@ const preset = (name: string, description: string): PresetInfo => ({
   backgroundGainDb: 0,
   subtitleMaxChars: 42,
   subtitleMaxLines: 2,
+  voices: {},
+  custom: false,
 });
 
 export const PRESETS: PresetInfo[] = [
