@@ -45,8 +45,8 @@ def test_create_job_records_it_and_an_outbox_event(client, alice, settings, samp
     store = MediaStore(root=settings.resolved_storage_url)
     request = store.read_json(keys.request(job["id"]))
     assert request["targets"] == [
-        {"lang": "es", "preset": "default"},
-        {"lang": "ca", "preset": "tight"},
+        {"lang": "es", "preset": "default", "custom_preset": None},
+        {"lang": "ca", "preset": "tight", "custom_preset": None},
     ]
     assert store.size(keys.upload(job["id"])) == sample_video.stat().st_size
     with session_scope(settings.resolved_database_url) as session:
