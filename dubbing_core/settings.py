@@ -9,6 +9,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The directory `dubflow models download nllb` installs the default NLLB-200 checkpoint as.
+DOWNLOADED_NLLB = "nllb-200-distilled-600M"
+
 
 class DubflowSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DUBFLOW_")
@@ -38,8 +41,13 @@ class DubflowSettings(BaseSettings):
     asr_vad: bool = False
     cpu_threads: int = 2
 
+    # An NLLB-200 checkpoint directory; unset, the one `dubflow models download nllb` installs
+    # into the models directory is used when it is there (`resolved_nllb_model_path`).
     nllb_model_path: str | None = None
     translation_engine: str = "auto"
+    # Where `dubflow models download` fetches from: the Hugging Face hub, or a mirror laid out
+    # like it (an http(s) URL or a local directory).
+    hub_url: str = "https://huggingface.co"
 
     # Batch re-dubbing (the `batch_redub` schedule): when, which languages (empty: all), and at
     # most how many (job, language) partitions per tick.
@@ -58,3 +66,10 @@ class DubflowSettings(BaseSettings):
     @property
     def resolved_storage_url(self) -> str:
         return self.storage_url or str((self.data_dir / "storage").resolve())
+
+    @property
+    def resolved_nllb_model_path(self) -> str | None:
+        if self.nllb_model_path:
+            return self.nllb_model_path
+        downloaded = self.models_dir / DOWNLOADED_NLLB
+        return str(downloaded.resolve()) if (downloaded / "config.json").exists() else None

@@ -3,12 +3,17 @@
 Plain data shared by the TTS resource and the API (`/v1/languages`), without loading engines.
 """
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from dubbing_core.errors import CodedError
-from dubbing_core.languages import SUPPORTED, get_language
+from dubbing_core.languages import LANGUAGES, SUPPORTED, get_language
 
 ESPEAK_SAMPLE_RATE = 22050
+# A piper voice installed by `dubflow models download piper <voice>` lives in
+# `<models dir>/piper-<voice>/` as `<voice>.onnx` and `<voice>.onnx.json`.
+PIPER_MODEL_PREFIX = "piper-"
 
 
 class TTSError(CodedError, RuntimeError):
@@ -65,6 +70,37 @@ VOICES: dict[str, Voice] = {
 DEFAULT_VOICES: dict[str, str] = {lang: f"espeak-{lang}" for lang in SUPPORTED} | {
     "en": "en_US-joe-medium"
 }
+
+
+def downloaded_piper_voices(models_dir: Path) -> list[Voice]:
+    """The piper voices installed in the models directory, for the languages dubflow supports."""
+    found = []
+    for config in sorted(models_dir.glob(f"{PIPER_MODEL_PREFIX}*/*.onnx.json")):
+        voice_id = config.name.removesuffix(".onnx.json")
+        lang = voice_id.split("_", 1)[0]
+        if config.parent.name != PIPER_MODEL_PREFIX + voice_id or lang not in LANGUAGES:
+            continue
+        if voice_id in VOICES or not config.with_suffix("").exists():
+            continue
+        quality = voice_id.rsplit("-", 1)[-1]
+        found.append(
+            Voice(
+                voice_id,
+                "piper",
+                lang,
+                config.parent.name,
+                int(json.loads(config.read_text())["audio"]["sample_rate"]),
+                quality=f"neural (piper {quality}): downloaded",
+                licence="see the voice's MODEL_CARD in rhasspy/piper-voices",
+            )
+        )
+    return found
+
+
+def catalogue(models_dir: Path) -> dict[str, Voice]:
+    """Every voice known here: the built-in ones and the piper voices downloaded into
+    `models_dir`."""
+    return VOICES | {voice.id: voice for voice in downloaded_piper_voices(models_dir)}
 
 
 def voices_for(lang: str) -> list[Voice]:

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +29,7 @@ from rich.table import Table
 
 from dubbing_core import keys, tags
 from dubbing_core.db import migrate as migrate_database
+from dubbing_core.errors import CodedError
 from dubbing_core.files import keep_files_private
 from dubbing_core.requests import JobRequest, new_job_id, store_job
 from dubbing_core.settings import DubflowSettings
@@ -38,7 +40,9 @@ from resources.storage import MediaStore
 
 app = typer.Typer(help="dubflow: video dubbing as a Dagster asset pipeline.", no_args_is_help=True)
 models_app = typer.Typer(help="Models: what is installed, where, verified.")
+download_app = typer.Typer(help="Install piper voices and NLLB-200 from a hub (or a local mirror).")
 app.add_typer(models_app, name="models")
+models_app.add_typer(download_app, name="download")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
 console = Console()
@@ -279,11 +283,46 @@ def models_list() -> None:
     console.print(table)
 
 
-@models_app.command("download")
-def models_download(model_id: str) -> None:
-    """Fetch a hub model into the cache (needs a network)."""
-    path = ModelRegistry(DubflowSettings().models_dir).download(model_id)
-    console.print(f"{model_id}: {path}")
+HubUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--hub-url",
+        help="hub to fetch from: an http(s) URL or a local directory laid out like the Hugging"
+        " Face hub (default: DUBFLOW_HUB_URL, else https://huggingface.co)",
+    ),
+]
+
+
+def _downloaded(model: str, fetch: Callable[[ModelRegistry, str], Path]) -> None:
+    """Run one download; a failure is one line with its code, exit status 2."""
+    settings = DubflowSettings()
+    with reported(errors, verbose=False):
+        try:
+            path = fetch(ModelRegistry(settings.models_dir), settings.hub_url)
+        except CodedError as error:
+            raise CliError(error.code, error.message, exit_code=REFUSED) from None
+    console.print(f"{model}: installed in {path}", soft_wrap=True, highlight=False)
+
+
+@download_app.command("piper")
+def download_piper(
+    voice: Annotated[str, typer.Argument(help="piper voice, e.g. es_ES-davefx-medium")],
+    hub_url: HubUrl = None,
+) -> None:
+    """Install a piper voice from rhasspy/piper-voices into the models directory."""
+    _downloaded(voice, lambda registry, default: registry.download_piper(voice, hub_url or default))
+
+
+@download_app.command("nllb")
+def download_nllb(
+    model: Annotated[str, typer.Option(help="NLLB-200 repository on the hub")] = (
+        "facebook/nllb-200-distilled-600M"
+    ),
+    hub_url: HubUrl = None,
+) -> None:
+    """Install an NLLB-200 checkpoint into the models directory (the default one is used by
+    translation without further settings; others: point DUBFLOW_NLLB_MODEL_PATH at it)."""
+    _downloaded(model, lambda registry, default: registry.download_nllb(model, hub_url or default))
 
 
 @models_app.command("prepare")

@@ -1,7 +1,8 @@
 """Model registry: resolves every model the engines load, verifies its checksum, reports status.
 
 Weights come from Python packages (this project's machines cannot reach a model hub), from a local
-directory given by path, or, where a network exists, from the hub (`dubflow models download`).
+directory given by path, or from the models directory, where `dubflow models download` installs
+piper voices and NLLB-200 from a hub or a local mirror of one (`resources/hub.py`).
 The loading code that consumes the resolved path is the engines' own real one.
 """
 
@@ -16,6 +17,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from dubbing_core.errors import CodedError
+from dubbing_core.voices import PIPER_MODEL_PREFIX
+from resources import hub
 
 
 class ModelError(CodedError, RuntimeError):
@@ -162,13 +165,31 @@ class ModelRegistry:
         self.cache_dir = cache_dir
 
     def spec(self, model_id: str) -> ModelSpec:
-        try:
+        if model_id in REGISTRY:
             return REGISTRY[model_id]
-        except KeyError:
-            known = ", ".join(sorted(REGISTRY))
-            raise ModelError(
-                "model.unknown", f"unknown model {model_id!r}; known: {known}"
-            ) from None
+        downloaded = self._downloaded_piper(model_id)
+        if downloaded is not None:
+            return downloaded
+        known = ", ".join(sorted(REGISTRY))
+        raise ModelError("model.unknown", f"unknown model {model_id!r}; known: {known}")
+
+    def _downloaded_piper(self, model_id: str) -> ModelSpec | None:
+        """A piper voice `dubflow models download piper` installed (not pinned: any voice of the
+        piper-voices repository can be)."""
+        voice = model_id.removeprefix(PIPER_MODEL_PREFIX)
+        if voice == model_id or not (self.cache_dir / model_id / f"{voice}.onnx.json").exists():
+            return None
+        return ModelSpec(
+            id=model_id,
+            kind="tts",
+            engine="piper",
+            license="see the voice's MODEL_CARD",
+            description=f"Piper voice {voice} (downloaded)",
+            weights_file=f"{voice}.onnx",
+            sha256=None,
+            hub_id=hub.PIPER_REPO,
+            languages=(voice.split("_", 1)[0],),
+        )
 
     def installed(self, model_id: str) -> bool:
         """Whether the model is installed (its checksum is checked when it is used)."""
@@ -185,7 +206,7 @@ class ModelRegistry:
             raise ModelError(
                 "model.not_installed",
                 f"model {model_id} is not installed: install {' '.join(spec.packages) or 'it'}"
-                f" or run `dubflow models download {model_id}` where a network exists",
+                " or install it with `dubflow models download` (docs/operations.md)",
             )
         self._verify(spec, path)
         return path
@@ -214,21 +235,35 @@ class ModelRegistry:
                 f"{spec.id}: sha256 of {weights} does not match the registry; delete it and retry",
             )
 
-    def download(self, model_id: str) -> Path:
-        """Fetch a hub model into the cache (needs a network; never called at run time)."""
-        spec = self.spec(model_id)
-        if spec.hub_id is None:
-            raise ModelError("model.no_hub_source", f"{model_id} has no hub source")
-        from huggingface_hub import snapshot_download
-
-        target = self.cache_dir / spec.id
-        snapshot_download(spec.hub_id, local_dir=str(target))
-        self._verify(spec, target)
+    def download_piper(self, voice: str, hub_url: str) -> Path:
+        """Install a piper voice from the hub's piper-voices repository; the TTS resource and
+        the voice catalogue find it in the models directory."""
+        files = hub.piper_voice_files(voice)
+        target = hub.download(
+            hub_url, hub.PIPER_REPO, files, self.cache_dir / (PIPER_MODEL_PREFIX + voice)
+        )
+        self._verify(self.spec(PIPER_MODEL_PREFIX + voice), target)
         return target
+
+    def download_nllb(self, repo: str, hub_url: str) -> Path:
+        """Install an NLLB-200 checkpoint (a transformers snapshot) as `<models dir>/<name>`,
+        where the translation resource looks for it (`DubflowSettings.resolved_nllb_model_path`)."""
+        return hub.download(
+            hub_url,
+            repo,
+            list(hub.NLLB_FILES),
+            self.cache_dir / repo.rsplit("/", 1)[-1],
+            optional=hub.NLLB_OPTIONAL_FILES,
+        )
 
     def status(self) -> list[ModelStatus]:
         report = []
-        for spec in REGISTRY.values():
+        downloaded = [
+            spec
+            for path in sorted(self.cache_dir.glob(f"{PIPER_MODEL_PREFIX}*"))
+            if (spec := self._downloaded_piper(path.name)) is not None
+        ]
+        for spec in [*REGISTRY.values(), *downloaded]:
             try:
                 path = self.resolve(spec.id)
                 report.append(ModelStatus(spec, True, path, spec.sha256 is not None, "ok"))

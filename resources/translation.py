@@ -193,7 +193,9 @@ class Translation(dg.ConfigurableResource):
 
     @classmethod
     def from_settings(cls, settings: DubflowSettings) -> "Translation":
-        return cls(nllb_model_path=settings.nllb_model_path, engine=settings.translation_engine)
+        return cls(
+            nllb_model_path=settings.resolved_nllb_model_path, engine=settings.translation_engine
+        )
 
     def version(self) -> str:
         nllb = _nllb_fingerprint(self.nllb_model_path) if self.nllb_model_path else "none"

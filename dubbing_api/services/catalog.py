@@ -9,7 +9,7 @@ from dubbing_core.languages import LANGUAGES, SUPPORTED
 from dubbing_core.presets import PRESETS, CustomPresetUse
 from dubbing_core.requests import TargetRequest
 from dubbing_core.settings import DubflowSettings
-from dubbing_core.voices import DEFAULT_VOICES, VOICES, voices_for
+from dubbing_core.voices import DEFAULT_VOICES, catalogue, voices_for
 from resources.models import ModelRegistry
 from resources.translation import Translation, TranslationError
 
@@ -19,7 +19,7 @@ _TRANSLATIONS: dict[tuple[str | None, str], Translation] = {}
 
 
 def _translation(settings: DubflowSettings) -> Translation:
-    key = (settings.nllb_model_path, settings.translation_engine)
+    key = (settings.resolved_nllb_model_path, settings.translation_engine)
     if key not in _TRANSLATIONS:
         _TRANSLATIONS[key] = Translation.from_settings(settings)
     return _TRANSLATIONS[key]
@@ -41,7 +41,7 @@ def languages(settings: DubflowSettings) -> list[LanguageInfo]:
 
 def voices(settings: DubflowSettings, language: str | None) -> list[InstalledVoice]:
     """The voices the TTS resource can speak with here: espeak-ng's when the program is
-    installed, piper's when its model is."""
+    installed, piper's when its model is (packaged, or downloaded into the models directory)."""
     registry = ModelRegistry(settings.models_dir)
     espeak = shutil.which("espeak-ng") is not None
     return [
@@ -53,7 +53,7 @@ def voices(settings: DubflowSettings, language: str | None) -> list[InstalledVoi
             licence=voice.licence,
             default=DEFAULT_VOICES.get(voice.language) == voice.id,
         )
-        for voice in VOICES.values()
+        for voice in catalogue(settings.models_dir).values()
         if (language is None or voice.language == language)
         and (espeak if voice.engine == "espeak-ng" else registry.installed(voice.model))
     ]
