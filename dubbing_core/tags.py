@@ -9,6 +9,12 @@ RESUME_FROM = "dubflow/resume_from"
 # The outbox event (submission, retry, languages added) a run serves, inherited by the runs
 # chained after it: a run's outcome says nothing about a job retried since.
 EVENT = "dubflow/event"
+# Which asset job a run belongs to, set on every run of it (the jobs' `run_tags`): the instance
+# limits transcription runs apart from dub runs by this tag (deploy/dagster.yaml), as Dagster
+# itself tags runs with no job name a limit could match.
+RUN_KIND = "dubflow/run_kind"
+INGEST_RUN = "ingest"
+DUB_RUN = "dub"
 
 
 # Fair scheduling across tenants (docs/security/quotas.md): every run names the user it works

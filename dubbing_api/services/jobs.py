@@ -118,7 +118,7 @@ def create(
         # other creates wait for a few queries, not for a copy. A rejected job leaves nothing.
         quotas.check_job(session, settings, user, seconds, hold=True)
     except BaseException:
-        storage.store.delete_prefix(keys.job_prefix(job.id))
+        discard_storage(storage, job.id)
         raise
     langs = request.languages
     job.languages = [_job_language(target, i) for i, target in enumerate(targets)]
@@ -126,6 +126,11 @@ def create(
     session.add_all(_pending_stages(job.id, langs))
     session.add(OutboxEvent(job_id=job.id, kind="job.submitted", payload={"languages": langs}))
     return job
+
+
+def discard_storage(storage: Storage, job_id: str) -> None:
+    """What a create stored for a job that was never committed (refused, or the commit failed)."""
+    storage.store.delete_prefix(keys.job_prefix(job_id))
 
 
 # -- reading ---------------------------------------------------------------------------------------

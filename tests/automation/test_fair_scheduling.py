@@ -86,33 +86,50 @@ def _event(run: dg.DagsterRun, kind: dg.DagsterEventType) -> dg.DagsterEvent:
     return dg.DagsterEvent(event_type_value=kind.value, job_name=run.job_name, message="test")
 
 
+def _queue_ingest_runs(url: str, instance: dg.DagsterInstance) -> None:
+    """The ingest runs the submissions sensor requests for the outbox's events, queued with the
+    tags the sensor daemon gives them: the job's own run tags, then the request's."""
+    ingest = defs.resolve_job_def("ingest_assets_job")
+    origin = RemoteJobOrigin(
+        RemoteRepositoryOrigin(RegisteredCodeLocationOrigin("dubflow"), "__repository__"),
+        ingest.name,
+    )
+    for event in JobStore(database_url=url).events_after(0):
+        for request in requests_for(event):
+            instance.create_run_for_job(
+                ingest,
+                tags={**ingest.run_tags, **request.tags},
+                status=dg.DagsterRunStatus.QUEUED,
+                remote_job_origin=origin,
+            )
+
+
 def test_another_tenants_job_overtakes_a_backlog(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'app.db'}"
     migrate(url)
     for number in range(BACKLOG):
         _submit(url, "tenant-a", f"a{number:02d}", created_offset=number)
     _submit(url, "tenant-b", "b00", created_offset=BACKLOG + 5)
-    requests = [
-        request
-        for event in JobStore(database_url=url).events_after(0)
-        for request in requests_for(event)
-    ]
-    assert {r.tags[tags.TENANT] for r in requests} == {"tenant-a", "tenant-b"}
     with dg.instance_for_test(overrides=_instance_config()) as instance:
-        ingest = defs.resolve_job_def("ingest_assets_job")
-        origin = RemoteJobOrigin(
-            RemoteRepositoryOrigin(RegisteredCodeLocationOrigin("dubflow"), "__repository__"),
-            ingest.name,
-        )
-        for request in requests:
-            instance.create_run_for_job(
-                ingest,
-                tags=dict(request.tags),
-                status=dg.DagsterRunStatus.QUEUED,
-                remote_job_origin=origin,
-            )
+        _queue_ingest_runs(url, instance)
+        queued = instance.get_runs(RunsFilter(statuses=[dg.DagsterRunStatus.QUEUED]))
+        assert {run.tags[tags.TENANT] for run in queued} == {"tenant-a", "tenant-b"}
         order = _start_order(instance)
     assert sorted(order) == sorted([f"a{n:02d}" for n in range(BACKLOG)] + ["b00"])
     # B's job starts among the first two, long before A's backlog drains.
     assert order.index("b00") <= 1, order
     assert order.index("b00") < order.index(f"a{BACKLOG - 1:02d}")
+
+
+def test_one_transcription_at_a_time(tmp_path: Path):
+    """Two tenants' jobs, two run slots: the tenant limit lets both ingest runs start, the limit
+    on transcription runs (they load Whisper) lets one."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    migrate(url)
+    _submit(url, "tenant-a", "a00", created_offset=0)
+    _submit(url, "tenant-b", "b00", created_offset=1)
+    with dg.instance_for_test(overrides=_instance_config()) as instance:
+        _queue_ingest_runs(url, instance)
+        daemon = QueuedRunCoordinatorDaemon(interval_seconds=1)
+        runs = daemon._get_runs_to_dequeue(instance, instance.get_concurrency_config(), None)
+    assert [run.tags[tags.RUN_KIND] for run in runs] == [tags.INGEST_RUN]

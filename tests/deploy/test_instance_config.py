@@ -1,7 +1,8 @@
 """The Dagster instance files of the deployments are valid for the installed Dagster: the
 instance schema, and each configured class (PostgreSQL storage, Docker and ECS run launchers,
 S3 compute logs, queued coordinator) against its own config schema. The per-stage concurrency
-limits of every deployment (compose, ECS, the Helm values) name the code location's jobs."""
+limits of every deployment (compose, ECS, the Helm values) name the run kinds its jobs tag
+their runs with (Dagster sets no tag with a run's job name)."""
 
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from dagster._serdes.config_class import ConfigurableClassData
 from dagster_aws.ecs import EcsRunLauncher
 
 from dubbing_assets.definitions import defs
+from dubbing_core import tags
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIGURED_CLASSES = ("run_launcher", "run_coordinator", "compute_logs")
@@ -30,7 +32,11 @@ ENV = {
     "DUBFLOW_ECS_CLUSTER": "dubflow",
 }
 # The implicit "__ASSET_JOB" serves materializations from the UI, never the sensors.
-JOB_NAMES = {job.name for job in defs.resolve_all_job_defs() if not job.name.startswith("__")}
+RUN_KINDS = {
+    job.run_tags[tags.RUN_KIND]
+    for job in defs.resolve_all_job_defs()
+    if not job.name.startswith("__")
+}
 
 
 def _instance(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
@@ -53,11 +59,11 @@ def _build_classes(config: dict[str, Any]) -> None:
             ).rehydrate()
 
 
-def _limited_jobs(limits: list[dict[str, Any]]) -> set[str]:
-    """The jobs limited apart, once every tenant is limited too."""
+def _limited_run_kinds(limits: list[dict[str, Any]]) -> set[str]:
+    """The run kinds limited apart, once every tenant is limited too."""
     per_tenant = [limit for limit in limits if limit["key"] == "dubflow/tenant"]
     assert per_tenant and per_tenant[0]["value"] == {"applyLimitPerUniqueValue": True}
-    return {limit["value"] for limit in limits if limit["key"] == "dagster/job_name"}
+    return {limit["value"] for limit in limits if limit["key"] == tags.RUN_KIND}
 
 
 def test_compose_instance_is_valid_and_distributed(
@@ -69,7 +75,7 @@ def test_compose_instance_is_valid_and_distributed(
     assert config["run_launcher"]["class"] == "DockerRunLauncher"
     assert config["compute_logs"]["class"] == "S3ComputeLogManager"
     assert config["run_monitoring"]["enabled"] is True
-    assert _limited_jobs(config["concurrency"]["runs"]["tag_concurrency_limits"]) == JOB_NAMES
+    assert _limited_run_kinds(config["concurrency"]["runs"]["tag_concurrency_limits"]) == RUN_KINDS
     postgres = yaml.safe_load((REPO / "deploy/docker/dagster.yaml").read_text())["storage"]
     assert postgres["postgres"]["postgres_db"]["password"] == {"env": "DAGSTER_POSTGRES_PASSWORD"}
 
@@ -85,7 +91,7 @@ def test_ecs_instance_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert result.success, [error.message for error in result.errors or []]
     config.pop("run_launcher")
     _build_classes(config)
-    assert _limited_jobs(config["concurrency"]["runs"]["tag_concurrency_limits"]) == JOB_NAMES
+    assert _limited_run_kinds(config["concurrency"]["runs"]["tag_concurrency_limits"]) == RUN_KINDS
 
 
 def test_helm_values_limit_the_code_locations_jobs() -> None:
@@ -93,7 +99,7 @@ def test_helm_values_limit_the_code_locations_jobs() -> None:
     assert values["runLauncher"]["type"] == "K8sRunLauncher"
     assert values["dagsterDaemon"]["runMonitoring"]["enabled"] is True
     coordinator = values["dagsterDaemon"]["runCoordinator"]["config"]["queuedRunCoordinator"]
-    assert _limited_jobs(coordinator["tagConcurrencyLimits"]) == JOB_NAMES
+    assert _limited_run_kinds(coordinator["tagConcurrencyLimits"]) == RUN_KINDS
     location = values["dagster-user-deployments"]["deployments"][0]
     assert location["dagsterApiGrpcArgs"] == ["-m", "dubbing_assets.definitions"]
 

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from dubbing_core.db.models import IdempotencyRecord, Job, Upload
 from dubbing_core.db.session import session_scope
@@ -102,3 +102,34 @@ def test_an_internal_error_is_a_problem_logged_and_counted(live_api: LiveApi):
     assert 'dubflow_http_requests_total{method="POST",route="/v1/uploads",status="500"} 1.0' in (
         metrics
     )
+
+
+def test_a_create_whose_commit_fails_leaves_no_job_folder(live_api: LiveApi, sample_video: Path):
+    erin = live_api.user("erin")
+    upload_id = uploaded(live_api, erin, sample_video)
+    body = {"uploadId": upload_id, "sourceLanguage": "en", "targets": [{"language": "es"}]}
+    jobs_dir = live_api.settings.data_dir / "storage" / "jobs"
+    before = set(jobs_dir.iterdir()) if jobs_dir.exists() else set()
+    url = live_api.settings.resolved_database_url
+    # A fault we can cause for real: the database refuses the job's outbox event, after the
+    # create has stored the job's source and request.
+    with session_scope(url) as session:
+        session.execute(
+            text(
+                "CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox_events "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+        )
+    try:
+        response = httpx.post(f"{live_api.url}/v1/jobs", json=body, headers=erin, timeout=60)
+    finally:
+        with session_scope(url) as session:
+            session.execute(text("DROP TRIGGER refuse_outbox"))
+    assert response.status_code == 500 and response.json()["code"] == "internal.error"
+    assert (set(jobs_dir.iterdir()) if jobs_dir.exists() else set()) == before
+    with session_scope(url) as session:
+        assert session.scalar(select(func.count()).where(Job.upload_id == upload_id)) == 0
+    # Nothing was lost: the same upload makes a job once the database takes writes again.
+    retried = httpx.post(f"{live_api.url}/v1/jobs", json=body, headers=erin, timeout=60)
+    assert retried.status_code == 201, retried.text
+    assert (jobs_dir / retried.json()["id"]).is_dir()

@@ -44,15 +44,24 @@ def create_job(
     storage: StorageDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Job:
+    created: list[str] = []
+
     def create() -> Job:
         job = service.create(session, settings, storage, user, body)
+        created.append(job.id)
         session.flush()
         session.refresh(job)
         return service.view(settings, storage, job, user)
 
-    return idempotency.create_once(
-        session, user.id, idempotency_key, "createJob", body, Job, create
-    )
+    try:
+        return idempotency.create_once(
+            session, user.id, idempotency_key, "createJob", body, Job, create
+        )
+    except BaseException:
+        # The job's row was not committed: what its create stored goes too (no orphan storage).
+        for job_id in created:
+            service.discard_storage(storage, job_id)
+        raise
 
 
 @router.get(
