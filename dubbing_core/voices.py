@@ -103,10 +103,6 @@ def catalogue(models_dir: Path) -> dict[str, Voice]:
     return VOICES | {voice.id: voice for voice in downloaded_piper_voices(models_dir)}
 
 
-def voices_for(lang: str) -> list[Voice]:
-    return [voice for voice in VOICES.values() if voice.language == lang]
-
-
 def get_voice(voice_id: str | None, lang: str) -> Voice:
     voice = VOICES.get(voice_id or DEFAULT_VOICES.get(lang, ""))
     if voice is None or voice.language != lang:

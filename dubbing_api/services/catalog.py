@@ -9,7 +9,7 @@ from dubbing_core.languages import LANGUAGES, SUPPORTED
 from dubbing_core.presets import PRESETS, CustomPresetUse
 from dubbing_core.requests import TargetRequest
 from dubbing_core.settings import DubflowSettings
-from dubbing_core.voices import DEFAULT_VOICES, catalogue, voices_for
+from dubbing_core.voices import DEFAULT_VOICES, catalogue
 from resources.models import ModelRegistry
 from resources.translation import Translation, TranslationError
 
@@ -26,13 +26,16 @@ def _translation(settings: DubflowSettings) -> Translation:
 
 
 def languages(settings: DubflowSettings) -> list[LanguageInfo]:
+    """Every language with the voices installed for it (a piper voice downloaded with
+    `dubflow models download` included) and the languages it is reachable from."""
     translation = _translation(settings)
+    installed = voices(settings, None)
     return [
         LanguageInfo(
             code=code,
             name=language.name,
             native_name=language.native_name,
-            voices=[VoiceInfo(id=v.id, engine=v.engine) for v in voices_for(code)],
+            voices=[VoiceInfo(id=v.id, engine=v.engine) for v in installed if v.language == code],
             translatable_from=[s for s in SUPPORTED if s != code and translation.covers(s, code)],
         )
         for code, language in LANGUAGES.items()

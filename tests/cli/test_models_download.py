@@ -115,6 +115,8 @@ def test_a_downloaded_piper_voice_is_listed_and_speaks(tmp_path, hub_server):
     listed = {voice.id: voice for voice in catalog.voices(settings, "en")}
     assert listed[VOICE].engine == "piper" and not listed[VOICE].default
     assert "en_US-joe-medium" in listed  # the packaged voice is still there
+    english = next(language for language in catalog.languages(settings) if language.code == "en")
+    assert VOICE in [voice.id for voice in english.voices]  # what the web app's hints read
     # The TTS resource loads it through the registry like a packaged voice, and speaks.
     voice = catalogue(tmp_path)[VOICE]
     audio = TTS(models_dir=str(tmp_path)).synthesize(

@@ -3,6 +3,7 @@ import { ActionIcon, Button, Group, Select, Stack, Text } from "@mantine/core";
 import {
   type Catalogue,
   type FormIssue,
+  type LanguageInfo,
   languageLabel,
   type TargetChoice,
   unreachableReason,
@@ -20,6 +21,23 @@ interface TargetsEditorProps {
 
 const DEFAULT_PRESET = "default";
 
+/** What a server operator installs so a language sounds natural: a piper voice, where only
+ * espeak-ng speaks it (docs/operations.md, "Installing more voices and models"). */
+export function voiceHint(language: LanguageInfo): string | null {
+  if (language.voices.some((voice) => voice.engine === "piper")) {
+    return null;
+  }
+  return (
+    `Only espeak-ng (robotic) speaks ${language.name} on this server: a natural voice needs ` +
+    "`dubflow models download piper <voice>` there."
+  );
+}
+
+/** Languages no installed engine translates into: NLLB-200 reaches every pair. */
+export const NLLB_HINT =
+  "Languages no installed engine translates into need NLLB-200 on the server: " +
+  "`dubflow models download nllb`.";
+
 /** Target languages, each with its preset; languages the engines cannot reach are disabled. */
 export function TargetsEditor({
   catalogue,
@@ -29,6 +47,9 @@ export function TargetsEditor({
   issues,
   existing = [],
 }: TargetsEditorProps) {
+  const untranslatable = catalogue.languages.some(
+    (language) => language.translatableFrom.length === 0,
+  );
   const languageOptions = catalogue.languages
     .filter((language) => !existing.includes(language.code))
     .map((language) => {
@@ -55,6 +76,8 @@ export function TargetsEditor({
       {targets.map((target, index) => {
         const rowIssues = issues.filter((issue) => issue.target === index);
         const preset = catalogue.presets.find((candidate) => candidate.name === target.preset);
+        const language = catalogue.languages.find((candidate) => candidate.code === target.language);
+        const hint = language ? voiceHint(language) : null;
         return (
           // Rows have no identity of their own; the index is what the issues refer to.
           <Stack key={index} gap={4}>
@@ -93,6 +116,11 @@ export function TargetsEditor({
                 {preset.description}
               </Text>
             )}
+            {hint && (
+              <Text size="xs" c="dimmed">
+                {hint}
+              </Text>
+            )}
             {rowIssues.map((issue) => (
               <Text key={issue.message} size="sm" c="red">
                 {issue.message}
@@ -108,6 +136,11 @@ export function TargetsEditor({
             {issue.message}
           </Text>
         ))}
+      {untranslatable && (
+        <Text size="xs" c="dimmed">
+          {NLLB_HINT}
+        </Text>
+      )}
       <Group>
         <Button
           variant="light"

@@ -106,6 +106,31 @@ describe("the upload page", () => {
     expect(api.calls("POST", "/v1/uploads/U1/complete")).toHaveLength(1);
   });
 
+  it("says which languages need a download on the server: a piper voice, NLLB-200", async () => {
+    const catalan = { id: "ca_ES-upc_ona-medium", engine: "piper" as const };
+    const languages = LANGUAGES.map((language) =>
+      language.code === "ca" ? { ...language, voices: [...language.voices, catalan] } : language,
+    );
+    fakeApi()
+      .on("GET", "/v1/languages", { body: languages })
+      .on("GET", "/v1/presets", { body: PRESETS });
+    renderApp("/upload");
+    await choose("Spoken language of the video", /^English/);
+    // German: no engine translates into it here.
+    expect(
+      screen.getByText(/need NLLB-200 on the server: `dubflow models download nllb`/),
+    ).toBeInTheDocument();
+
+    await choose("Target language 1", /^Spanish/);
+    expect(
+      screen.getByText(
+        /Only espeak-ng \(robotic\) speaks Spanish on this server: .*`dubflow models download piper <voice>`/,
+      ),
+    ).toBeInTheDocument();
+    await choose("Target language 1", /^Catalan/);
+    expect(screen.queryByText(/speaks .* on this server/)).not.toBeInTheDocument();
+  });
+
   it("offers only languages the engines can reach, and says what is wrong before sending", async () => {
     const api = server();
     const { container } = renderApp("/upload");
