@@ -76,7 +76,9 @@ export function TargetsEditor({
       {targets.map((target, index) => {
         const rowIssues = issues.filter((issue) => issue.target === index);
         const preset = catalogue.presets.find((candidate) => candidate.name === target.preset);
-        const language = catalogue.languages.find((candidate) => candidate.code === target.language);
+        const language = catalogue.languages.find(
+          (candidate) => candidate.code === target.language,
+        );
         const hint = language ? voiceHint(language) : null;
         return (
           // Rows have no identity of their own; the index is what the issues refer to.
