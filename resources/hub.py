@@ -22,12 +22,15 @@ PIPER_REPO = "rhasspy/piper-voices"
 # A transformers snapshot of an NLLB checkpoint: what `AutoModelForSeq2SeqLM` and
 # `AutoTokenizer.from_pretrained` read (the fast tokenizer); the sentencepiece model (for the slow
 # tokenizer), its special tokens and the generation defaults when the repository has them.
-NLLB_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json")
+NLLB_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json")
 NLLB_OPTIONAL_FILES = (
     "generation_config.json",
     "sentencepiece.bpe.model",
     "special_tokens_map.json",
 )
+# The weights, in the first format the repository has: facebook's NLLB-200 repositories publish
+# PyTorch pickles, re-uploads often safetensors.
+NLLB_WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 # `<lang>_<REGION>-<name>-<quality>`, as piper names its voices (e.g. es_ES-davefx-medium).
 _PIPER_VOICE = re.compile(
     r"^(?P<lang>[a-z]{2,3})_[A-Z]{2}-(?P<name>[A-Za-z0-9_]+)-(?P<quality>x_low|low|medium|high)$"
@@ -81,10 +84,15 @@ def _fetch(url: str, destination: Path) -> None:
 
 
 def download(
-    hub_url: str, repo: str, paths: list[str], target: Path, optional: tuple[str, ...] = ()
+    hub_url: str,
+    repo: str,
+    paths: list[str],
+    target: Path,
+    optional: tuple[str, ...] = (),
+    one_of: tuple[str, ...] = (),
 ) -> Path:
     """Fetch `paths` of `repo` into `target` (flat: each file by its name), all or nothing;
-    the `optional` ones are fetched when the repository has them."""
+    the `optional` ones when the repository has them, and the first of `one_of` it has."""
     base = _base_url(hub_url)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.partial"
@@ -96,6 +104,13 @@ def download(
                 _fetch(f"{base}/{repo}/resolve/main/{path}", staging / Path(path).name)
             except HubError as error:
                 if error.code != "models.not_found" or path not in optional:
+                    raise
+        for index, path in enumerate(one_of):
+            try:
+                _fetch(f"{base}/{repo}/resolve/main/{path}", staging / Path(path).name)
+                break
+            except HubError as error:
+                if error.code != "models.not_found" or index == len(one_of) - 1:
                     raise
         shutil.rmtree(target, ignore_errors=True)
         staging.rename(target)

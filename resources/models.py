@@ -127,8 +127,10 @@ REGISTRY: dict[str, ModelSpec] = {
             kind="mt",
             engine="nllb",
             license="CC-BY-NC-4.0",
-            description="NLLB-200 distilled 600M (hub only; point DUBFLOW_NLLB_MODEL_PATH at it)",
-            weights_file="model.safetensors",
+            description="NLLB-200 distilled 600M (`dubflow models download nllb`)",
+            # Its weights come as model.safetensors or pytorch_model.bin (`hub.NLLB_WEIGHTS`);
+            # a download is renamed into place complete, so its config marks it installed.
+            weights_file="config.json",
             sha256=None,
             hub_id="facebook/nllb-200-distilled-600M",
         ),
@@ -254,6 +256,7 @@ class ModelRegistry:
             list(hub.NLLB_FILES),
             self.cache_dir / repo.rsplit("/", 1)[-1],
             optional=hub.NLLB_OPTIONAL_FILES,
+            one_of=hub.NLLB_WEIGHTS,
         )
 
     def status(self) -> list[ModelStatus]:

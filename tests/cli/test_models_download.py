@@ -130,10 +130,19 @@ def test_a_downloaded_piper_voice_is_listed_and_speaks(tmp_path, hub_server):
     assert f"piper-{VOICE}" in listing.stdout
 
 
-def test_nllb_from_a_local_directory_is_what_translation_uses(tmp_path, tiny_nllb):
-    # A hub mirror on disk (DUBFLOW_HUB_URL) holding a real, tiny NLLB checkpoint.
+@pytest.mark.parametrize("weights", ["model.safetensors", "pytorch_model.bin"])
+def test_nllb_from_a_local_directory_is_what_translation_uses(tmp_path, tiny_nllb, weights):
+    # A hub mirror on disk (DUBFLOW_HUB_URL) holding a real, tiny NLLB checkpoint, its weights
+    # in either format the hub's NLLB repositories use.
     mirror = tmp_path / "hub"
-    shutil.copytree(tiny_nllb, mirror / "facebook/nllb-200-distilled-600M/resolve/main")
+    snapshot = mirror / "facebook/nllb-200-distilled-600M/resolve/main"
+    shutil.copytree(tiny_nllb, snapshot)
+    if weights == "pytorch_model.bin":
+        import torch
+        from safetensors.torch import load_file
+
+        torch.save(load_file(snapshot / "model.safetensors"), snapshot / weights)
+        (snapshot / "model.safetensors").unlink()
     models = tmp_path / "models"
     assert DubflowSettings(models_dir=models).resolved_nllb_model_path is None
 
@@ -142,6 +151,7 @@ def test_nllb_from_a_local_directory_is_what_translation_uses(tmp_path, tiny_nll
     settings = DubflowSettings(models_dir=models)
     assert settings.resolved_nllb_model_path == str((models / "nllb-200-distilled-600M").resolve())
     assert ModelRegistry(models).installed("nllb-200-distilled-600M")
+    assert (models / "nllb-200-distilled-600M" / weights).exists()
     # English -> German has no Apertium pair: only the downloaded NLLB reaches it.
     result = Translation.from_settings(settings).translate(["the software is free"], "en", "de")
     assert result.engine == "nllb" and len(result.texts) == 1
