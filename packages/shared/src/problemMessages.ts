@@ -58,6 +58,18 @@ export const PROBLEM_MESSAGES: Record<string, string> = {
     "Its source sentence changed: re-dub first, then correct the new translation.",
   "language.not_found": "This job has no such language.",
   "job.nothing_to_redub": "Nothing changed since the last dub.",
+  "job.data_deleted": "This job's files were deleted, so it cannot be changed or dubbed again.",
+  "preset.not_found": "There is no such preset, or it is not yours.",
+  "preset.unknown_voice": "This voice does not exist.",
+  "preset.voice_language": "This voice speaks another language.",
+  "preset.unknown_language": "This language is not supported by the installed engines.",
+  "preset.voice_not_installed": "This voice is not installed on the server.",
+  "preset.name_taken": "You already have a preset with this name.",
+  "preset.name_reserved": "A built-in preset has this name: choose another.",
+  "preset.limit_reached": "You have as many presets as you may: delete one first.",
+  "preset.in_use": "A job that has not finished uses this preset: wait for it, or cancel it.",
+  "preset.version_mismatch":
+    "Someone changed this preset since you opened it: the latest version is shown, edit again.",
   "web.not_built": "The server has no built web app.",
   "auth.invalid_token": "Your sign-in token is not valid. Sign in again.",
   "auth.token_expired": "Your sign-in has expired. Sign in again.",
@@ -72,6 +84,8 @@ export const PROBLEM_MESSAGES: Record<string, string> = {
   "rate_limit.writes": "Too many changes in a short time: wait a moment and try again.",
   // From the optional gateway in front of the API (docs/gateway.md).
   "rate_limit.requests": "Too many requests in a short time: wait a moment and try again.",
+  "rate_limit.store_unavailable":
+    "The gateway cannot count requests right now, so it lets none through: try again shortly.",
   "upstream.unavailable": "The service behind the gateway cannot be reached: try again shortly.",
   "upstream.timeout": "The service behind the gateway took too long to answer: try again.",
   "idempotency.in_progress": "The same request is still being processed: wait, then reload.",
