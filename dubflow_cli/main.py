@@ -40,7 +40,9 @@ from resources.storage import MediaStore
 
 app = typer.Typer(help="dubflow: video dubbing as a Dagster asset pipeline.", no_args_is_help=True)
 models_app = typer.Typer(help="Models: what is installed, where, verified.")
-download_app = typer.Typer(help="Install piper voices and NLLB-200 from a hub (or a local mirror).")
+download_app = typer.Typer(
+    help="Install piper voices, NLLB-200 and Whisper models from a hub (or a local mirror)."
+)
 app.add_typer(models_app, name="models")
 models_app.add_typer(download_app, name="download")
 app.add_typer(users_app, name="users")
@@ -311,6 +313,18 @@ def download_piper(
 ) -> None:
     """Install a piper voice from rhasspy/piper-voices into the models directory."""
     _downloaded(voice, lambda registry, default: registry.download_piper(voice, hub_url or default))
+
+
+@download_app.command("whisper")
+def download_whisper(
+    model: Annotated[str, typer.Argument(help="registry id, e.g. whisper-small")],
+    hub_url: HubUrl = None,
+) -> None:
+    """Install a Whisper model of the registry (see `dubflow models list`) into the models
+    directory; DUBFLOW_ASR_MODEL chooses it."""
+    _downloaded(
+        model, lambda registry, default: registry.download_whisper(model, hub_url or default)
+    )
 
 
 @download_app.command("nllb")

