@@ -1,6 +1,7 @@
-"""`dubflow models download`: piper voices, NLLB-200 and Whisper from a hub laid out like Hugging Face's
-(`<repo>/resolve/main/<path>`), here a local HTTP server on loopback or a local directory holding
-real weights; an unreachable hub or an unknown voice is one coded line and leaves nothing behind.
+"""`dubflow models download`: piper voices, NLLB-200 and Whisper from a hub laid out like Hugging
+Face's (`<repo>/resolve/main/<path>`), here a local HTTP server on loopback or a local directory
+holding real weights; an unreachable hub or an unknown voice is one coded line and leaves nothing
+behind.
 """
 
 import os
