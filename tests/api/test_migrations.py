@@ -21,3 +21,37 @@ def test_processes_migrating_a_fresh_database_at_once_all_succeed(settings: ApiS
     engine = create_engine(url)
     assert {"jobs", "stage_runs", "outbox_events"} <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+# The triggers 0006_job_events puts on the tables the live event stream watches, per database.
+EVENT_TRIGGERS = {
+    "sqlite": {
+        "job_events_job_insert",
+        "job_events_job_update",
+        "job_events_stage_update",
+        "job_events_language_ready",
+    },
+    "postgresql": {
+        "job_events_notify",
+        "job_events_job",
+        "job_events_stage",
+        "job_events_language",
+    },
+}
+
+
+def test_the_event_triggers_survive_every_later_migration(settings: ApiSettings):
+    """SQLite rebuilds a table for some changes (a foreign key added to job_languages did), which
+    drops the table's triggers: the stream then misses that table's events."""
+    url = settings.resolved_database_url
+    subprocess.run([sys.executable, "-c", MIGRATE, url], check=True)
+    engine = create_engine(url)
+    query = (
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        if engine.dialect.name == "sqlite"
+        else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    )
+    with engine.connect() as connection:
+        names = set(connection.exec_driver_sql(query).scalars())
+    engine.dispose()
+    assert EVENT_TRIGGERS[engine.dialect.name] <= names

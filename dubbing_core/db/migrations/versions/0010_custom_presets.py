@@ -13,6 +13,23 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
+# SQLite adds the foreign key below by rebuilding job_languages (a copy renamed into place), which
+# drops the table's trigger from 0006_job_events: it is made again, as 0006 made it, after the
+# rebuild. PostgreSQL alters the table in place and keeps its trigger.
+_SQLITE_LANGUAGE_READY = """
+    CREATE TRIGGER job_events_language_ready AFTER UPDATE OF status ON job_languages
+    WHEN NEW.status = 'succeeded' AND OLD.status IS NOT 'succeeded' BEGIN
+      INSERT INTO job_events (job_id, kind, lang, status, created_at)
+      VALUES (NEW.job_id, 'language.ready', NEW.lang, NEW.status,
+              strftime('%Y-%m-%d %H:%M:%f000', 'now'));
+    END"""
+
+
+def _restore_sqlite_trigger() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS job_events_language_ready")
+        op.execute(_SQLITE_LANGUAGE_READY)
+
 
 def upgrade() -> None:
     op.create_table(
@@ -37,6 +54,7 @@ def upgrade() -> None:
             "fk_job_languages_preset_id", "presets", ["preset_id"], ["id"], ondelete="SET NULL"
         )
         batch.create_index("ix_job_languages_preset_id", ["preset_id"])
+    _restore_sqlite_trigger()
 
 
 def downgrade() -> None:
@@ -45,5 +63,6 @@ def downgrade() -> None:
         batch.drop_constraint("fk_job_languages_preset_id", type_="foreignkey")
         batch.drop_column("preset_version")
         batch.drop_column("preset_id")
+    _restore_sqlite_trigger()
     op.drop_index("ix_presets_user_id", "presets")
     op.drop_table("presets")
