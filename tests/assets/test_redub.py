@@ -29,6 +29,9 @@ def dubbed(tmp_path_factory, models_dir):
 
 
 def _context(pipeline) -> dg.ScheduleEvaluationContext:
+    # Used in a `with` block: a context built with resources enters the instance, and left open
+    # it keeps Dagster's current definitions-state storage pointing at this module's instance
+    # after it is gone, which fails the next module's runs.
     resources = {"jobstore": pipeline.resources["jobstore"], "store": pipeline.store}
     return dg.build_schedule_context(instance=pipeline.instance, resources=resources)
 
@@ -41,7 +44,8 @@ def _new_version(monkeypatch, voice_id: str, version: str = "2") -> None:
 def test_nothing_is_stale_after_a_dub(dubbed):
     pipeline, _ = dubbed
     assert stale_partitions(pipeline.instance) == []
-    result = batch_redub(_context(pipeline))
+    with _context(pipeline) as context:
+        result = batch_redub(context)
     assert isinstance(result, dg.SkipReason)
 
 
@@ -54,7 +58,8 @@ def test_a_new_voice_version_requests_only_its_partitions(dubbed, monkeypatch):
         "espeak-es@2+"
     )
 
-    requests = batch_redub(_context(pipeline))
+    with _context(pipeline) as context:
+        requests = batch_redub(context)
     assert isinstance(requests, list) and len(requests) == 1
     request = requests[0]
     assert request.partition_key == str(job_lang_key(job, "es"))

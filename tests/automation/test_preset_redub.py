@@ -51,6 +51,7 @@ def stack(tmp_path):
 
 def _schedule_context(tmp_path, jobstore, store):
     # Schedules need an instance on disk; the built-in presets' check finds no materialization.
+    # Used in a `with` block (see tests/assets/test_redub.py).
     return dg.build_schedule_context(
         instance=dg.DagsterInstance.local_temp(str(tmp_path)),
         resources={"jobstore": jobstore, "store": store},
@@ -76,13 +77,15 @@ def _selection(request):
 def test_an_unchanged_preset_is_up_to_date(stack, tmp_path):
     jobstore, store, _ = stack
     assert _tick(jobstore, store) == []
-    assert isinstance(batch_redub(_schedule_context(tmp_path, jobstore, store)), dg.SkipReason)
+    with _schedule_context(tmp_path, jobstore, store) as context:
+        assert isinstance(batch_redub(context), dg.SkipReason)
 
 
 def test_a_changed_duck_depth_redoes_the_mix_of_that_language_only(stack, tmp_path):
     jobstore, store, db = stack
     _change(db, name="calmer", duck_db=30.0)
-    requests = batch_redub(_schedule_context(tmp_path, jobstore, store))
+    with _schedule_context(tmp_path, jobstore, store) as context:
+        requests = batch_redub(context)
     assert isinstance(requests, list) and len(requests) == 1
     (request,) = requests
     assert request.partition_key == str(job_lang_key(JOB, "es"))
