@@ -58,3 +58,12 @@ def test_the_gateway_is_optional_and_fronts_the_api() -> None:
     assert gateway["environment"]["GATEWAY_UPSTREAM_URL"].endswith(":${DUBFLOW_API_PORT:-8000}")
     assert "${DUBFLOW_API_PORT:-8000}" in services["api"]["command"]
     assert gateway["depends_on"]["api"] == {"condition": "service_healthy"}
+
+
+def test_gateways_count_rate_limits_in_the_stacks_postgresql() -> None:
+    """A second gateway beside the first shares each client's budget (docs/gateway.md): both
+    count in the application database the API uses, not in their own memory."""
+    compose = _compose()
+    store = compose["services"]["gateway"]["environment"]["GATEWAY_RATE_LIMIT_DATABASE_URL"]
+    app_database = compose["x-dubflow-env"]["DUBFLOW_DATABASE_URL"]
+    assert store == app_database.replace("postgresql+psycopg://", "postgresql://")
