@@ -5,8 +5,9 @@ runs are in PostgreSQL, then re-dub the job, kill its run container in the middl
 resume it. Writes what it measured to a JSON report (the images' sizes, the stack's start, the
 job's wall time); exits non-zero with one line saying what failed.
 
-Kept cheap (it runs in CI after the tests): one language, a 12 s clip, and the re-dub reuses
-the job's ingest instead of dubbing a second upload from scratch."""
+Kept cheap (it runs in CI after the tests): two languages, a 12 s clip, and the re-dub reuses
+the job's ingest instead of dubbing a second upload from scratch. The gateway's rate limits
+count in the stack's PostgreSQL (docker-compose.yml), which the smoke checks too."""
 
 import argparse
 import contextlib
@@ -35,7 +36,8 @@ JOB_TIMEOUT = 1500.0
 UNAVAILABLE_TIMEOUT = 120.0
 TERMINAL = ("succeeded", "failed", "cancelled")
 IMAGES = ("dubflow-api", "dubflow-pipeline", "dubflow-gateway", "dubflow-postgres", "dubflow-s3")
-LANGUAGES = ["es"]
+# Two languages, as a job usually asks for: one run per language, each in its own container.
+LANGUAGES = ["es", "ca"]
 # Over S3's 5 MiB minimum part size at 640x360 losslessly, so the upload takes two parts.
 SAMPLE_SECONDS = 12
 # The first stage of a language's dub run: a re-dub from here reuses the job's ingest.
@@ -103,6 +105,9 @@ def check_hls(client: DubflowClient, job_id: str, languages: list[str]) -> None:
     ]
     if len(renditions) < 1 + len(languages):
         fail(f"master playlist names {len(renditions)} renditions for {languages}")
+    missing = [lang for lang in languages if f'LANGUAGE="{lang}"' not in master.text]
+    if missing:
+        fail(f"master playlist has no audio rendition for {missing}")
     for url in renditions:
         response = httpx.get(url, timeout=30)
         response.raise_for_status()
@@ -157,11 +162,28 @@ def image_sizes(tag: str) -> dict[str, int]:
 
 
 def check_gateway(gateway: str) -> None:
-    """The gateway answers /v1/health from the API, with a request id of its own."""
+    """The gateway answers /v1/health from the API, with a request id of its own, and passes on
+    the apps the API serves."""
     response = httpx.get(f"{gateway}/v1/health", timeout=30)
     if response.status_code != 200 or not response.headers.get("x-request-id"):
         fail(f"the gateway's /v1/health: {response.status_code} {response.headers}")
     log("the gateway proxies /v1/health")
+    for app in ("/app/", "/mobile/"):  # the web app and the mobile app's web build
+        page = httpx.get(f"{gateway}{app}", timeout=30)
+        if page.status_code != 200 or "<html" not in page.text.lower():
+            fail(f"{app} through the gateway: {page.status_code} {page.text[:200]!r}")
+    log("the API serves the web app under /app/ and the mobile app under /mobile/")
+
+
+def check_shared_rate_limits(app_db: str) -> None:
+    """The gateway counted the smoke's requests in PostgreSQL (per address and per key), where
+    every gateway of the stack would share them."""
+    with psycopg.connect(app_db.replace("postgresql+psycopg://", "postgresql://")) as connection:
+        keys = [row[0] for row in connection.execute("SELECT key FROM gateway_rate_limits")]
+    kinds = {key.split(":", 1)[0] for key in keys}
+    if not {"address", "credential"} <= kinds:
+        fail(f"the gateway's rate limits are not counted in PostgreSQL: {sorted(kinds)}")
+    log(f"the gateway counts its rate limits in PostgreSQL ({len(keys)} keys)")
 
 
 def check_event_stream(client: DubflowClient, job_id: str) -> None:
@@ -265,6 +287,7 @@ def main() -> None:
     check_hls(client, job["id"], LANGUAGES)
     check_event_stream(client, job["id"])
     check_runs(job, args.dagster_db)
+    check_shared_rate_limits(args.app_db)
     started = time.monotonic()
     report["resume"] = kill_and_resume(client, job["id"])
     report["resume"]["wall_s"] = round(time.monotonic() - started, 1)
