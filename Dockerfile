@@ -154,9 +154,9 @@ RUN python3 -m venv /opt/venv \
 FROM runtime-system AS api
 COPY --from=api-deps /opt/venv /opt/venv
 COPY --from=project-build /wheels /opt/wheels
-# The import fails the build if the API reaches a module its venv lacks.
+# The imports fail the build if the API reaches a module its venv lacks (S3 storage included).
 RUN /opt/venv/bin/pip install -q --no-deps --no-index /opt/wheels/dubflow-*.whl \
- && /opt/venv/bin/python -c "import dubbing_api.main, resources.s3"
+ && /opt/venv/bin/python -c "import dubbing_api.main, resources.s3, fsspec; fsspec.get_filesystem_class('s3')"
 COPY --from=web-build /src/web/dist /app/web/dist
 COPY --from=mobile-build /src/mobile/dist /app/mobile/dist
 ENV PATH=/opt/venv/bin:$PATH \

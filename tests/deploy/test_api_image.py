@@ -6,6 +6,7 @@ import sys
 from importlib.metadata import distribution, packages_distributions
 from pathlib import Path
 
+from fsspec.registry import known_implementations
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -18,6 +19,9 @@ API_PACKAGES = ("dubbing_api", "dubbing_core", "resources")
 # NLLB's libraries: resources.translation imports them only when an NLLB model directory is
 # configured, which no image carries (the images translate with Apertium).
 NOT_IN_ANY_IMAGE = {"torch", "transformers"}
+# resources.storage opens `s3://` roots through fsspec, which imports the protocol's
+# implementation by name: an import no walk of the source sees.
+STORAGE_PROTOCOLS = ("s3",)
 # The engines and their weights, which the API must never carry.
 ENGINES = {"faster-whisper", "ctranslate2", "piper-tts", "onnxruntime", "av", "numpy"}
 
@@ -91,7 +95,8 @@ def missing_modules(requirements: list[Requirement]) -> dict[str, list[str]]:
     installed = installed_closure(requirements)
     providers = packages_distributions()
     missing: dict[str, list[str]] = {}
-    for module in api_third_party_modules():
+    by_name = {known_implementations[p]["class"].split(".")[0] for p in STORAGE_PROTOCOLS}
+    for module in api_third_party_modules() | by_name:
         dists = {canonicalize_name(dist) for dist in providers.get(module, [])}
         if not dists & (installed | NOT_IN_ANY_IMAGE):
             missing[module] = sorted(dists)
