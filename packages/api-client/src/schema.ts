@@ -2900,8 +2900,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                job_id: string;
                 language: string;
+                job_id: string;
             };
             cookie?: never;
         };
@@ -2962,8 +2962,8 @@ export interface operations {
                 "if-match"?: string | null;
             };
             path: {
-                job_id: string;
                 language: string;
+                job_id: string;
             };
             cookie?: never;
         };
