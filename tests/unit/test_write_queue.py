@@ -20,6 +20,15 @@ def _connection(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, check_same_thread=False)
 
 
+def _writing(path: Path, queue: WriteQueue) -> sqlite3.Connection:
+    """A connection with an open write transaction, holding `queue`."""
+    holder = _connection(path)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("INSERT INTO t VALUES (1)")  # pysqlite's implicit BEGIN
+    assert queue.acquire(holder)
+    return holder
+
+
 def _wait_until(check: Callable[[], bool]) -> None:
     deadline = time.monotonic() + 30
     while not check():
@@ -29,10 +38,7 @@ def _wait_until(check: Callable[[], bool]) -> None:
 
 def test_writers_take_their_turn_in_arrival_order(tmp_path: Path) -> None:
     queue = WriteQueue(timeout_seconds=60)
-    holder = _connection(tmp_path / "db")
-    holder.execute("CREATE TABLE t (x)")
-    holder.execute("INSERT INTO t VALUES (1)")  # an open write transaction
-    assert queue.acquire(holder)
+    holder = _writing(tmp_path / "db", queue)
     order: list[int] = []
 
     def writer(number: int) -> None:
@@ -56,10 +62,7 @@ def test_writers_take_their_turn_in_arrival_order(tmp_path: Path) -> None:
 
 def test_a_transaction_ended_outside_the_engine_does_not_hold_the_queue(tmp_path: Path) -> None:
     queue = WriteQueue(timeout_seconds=60)
-    holder = _connection(tmp_path / "db")
-    holder.execute("CREATE TABLE t (x)")
-    holder.execute("INSERT INTO t VALUES (1)")
-    assert queue.acquire(holder)
+    holder = _writing(tmp_path / "db", queue)
     holder.commit()  # the queue is not told
     waiter = _connection(tmp_path / "db")
     assert queue.acquire(waiter)
@@ -68,10 +71,7 @@ def test_a_transaction_ended_outside_the_engine_does_not_hold_the_queue(tmp_path
 
 def test_a_writer_gives_up_after_the_timeout_as_sqlite_would(tmp_path: Path) -> None:
     queue = WriteQueue(timeout_seconds=0.3)
-    holder = _connection(tmp_path / "db")
-    holder.execute("CREATE TABLE t (x)")
-    holder.execute("INSERT INTO t VALUES (1)")
-    assert queue.acquire(holder)
+    holder = _writing(tmp_path / "db", queue)
     assert not queue.acquire(_connection(tmp_path / "db"))
     assert queue.holds(holder)
     assert not queue._waiting
