@@ -1,8 +1,8 @@
 # dubflow's images, one multi-stage build (docs/deployment.md):
 #   --target pipeline  the Dagster code location (gRPC code server), the run worker, Dagster's
 #                      webserver and daemon: engines, ffmpeg, espeak-ng, Apertium, packaged models
-#   --target api       the FastAPI app and the built web app (no speech engine, no model
-#                      weights)
+#   --target api       the FastAPI app and the built web apps; no speech engine in Python, but
+#                      espeak-ng and the packaged piper voice, which it lists as installed voices
 # The base is Debian's stable release; Python packages are pinned by requirements.lock, npm
 # packages by package-lock.json, Node and npm by version and integrity. Where no registry serves
 # debian:bookworm-slim, scripts/base-image.sh builds it locally under the same name.
@@ -66,14 +66,16 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --create-home dubflow
 
-FROM runtime-system AS pipeline-system
+# espeak-ng: the pipeline speaks with it, and the API lists the voices that can speak here
+# (espeak-ng's when the program is installed, resources/tts.py).
+FROM runtime-system AS speech-system
 RUN apt-get update \
  && apt-get install -y --no-install-recommends espeak-ng \
  && rm -rf /var/lib/apt/lists/* \
  && install -d -o 10001 -g 10001 /opt/dagster/home
 
 # ---- the pipeline: code server, run worker, Dagster webserver and daemon -------------------
-FROM pipeline-system AS pipeline
+FROM speech-system AS pipeline
 COPY --from=pipeline-deps /opt/venv /opt/venv
 COPY --from=project-build --chown=10001:10001 /opt/dubflow /opt/dubflow
 COPY --from=project-build /wheels /opt/wheels
@@ -151,7 +153,7 @@ RUN python3 -m venv /opt/venv \
  && /opt/venv/bin/pip install -q -r /tmp/api-requirements.txt -c /tmp/requirements.lock
 
 # ---- the API -------------------------------------------------------------------------------
-FROM runtime-system AS api
+FROM speech-system AS api
 COPY --from=api-deps /opt/venv /opt/venv
 COPY --from=project-build /wheels /opt/wheels
 # The imports fail the build if the API reaches a module its venv lacks (S3 storage included).

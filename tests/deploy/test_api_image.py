@@ -16,14 +16,15 @@ REPO = Path(__file__).resolve().parents[2]
 API_REQUIREMENTS = REPO / "deploy/docker/api-requirements.txt"
 # The API's own code and the first-party packages it may import (tests/test_layers.py).
 API_PACKAGES = ("dubbing_api", "dubbing_core", "resources")
-# NLLB's libraries: resources.translation imports them only when an NLLB model directory is
-# configured, which no image carries (the images translate with Apertium).
-NOT_IN_ANY_IMAGE = {"torch", "transformers"}
+# Imported only where the API never goes: NLLB's libraries when an NLLB model directory is
+# configured, which no image carries (the images translate with Apertium), and piper when
+# resources.tts synthesizes (the pipeline does; the API only lists the voices).
+NOT_IN_THE_API = {"torch", "transformers", "piper-tts"}
 # resources.storage opens `s3://` roots through fsspec, which imports the protocol's
 # implementation by name: an import no walk of the source sees.
 STORAGE_PROTOCOLS = ("s3",)
-# The engines and their weights, which the API must never carry.
-ENGINES = {"faster-whisper", "ctranslate2", "piper-tts", "onnxruntime", "av", "numpy"}
+# The speech engines, which the API must never carry.
+ENGINES = {"faster-whisper", "ctranslate2", "piper-tts", "onnxruntime", "av"}
 
 
 def _module_file(module: str) -> Path | None:
@@ -98,7 +99,7 @@ def missing_modules(requirements: list[Requirement]) -> dict[str, list[str]]:
     by_name = {known_implementations[p]["class"].split(".")[0] for p in STORAGE_PROTOCOLS}
     for module in api_third_party_modules() | by_name:
         dists = {canonicalize_name(dist) for dist in providers.get(module, [])}
-        if not dists & (installed | NOT_IN_ANY_IMAGE):
+        if not dists & (installed | NOT_IN_THE_API):
             missing[module] = sorted(dists)
     return missing
 
