@@ -7,9 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dubbing_assets import quality
 from resources.ffmpeg import audio, hls, mix, probe
 from resources.ffmpeg.errors import MediaError
 from resources.ffmpeg.run import run_args
+from resources.wav import WavTrack
 from testing.media import MEDIA, make_video
 
 
@@ -216,3 +218,23 @@ def test_trim_silence():
     assert lead == pytest.approx(0.5, abs=0.011) and len(trimmed) == pytest.approx(rate, abs=160)
     silent, _ = audio.trim_silence(np.zeros(rate, np.float32), rate)
     assert len(silent) == 0
+
+
+def test_a_wav_track_reads_by_slice_what_the_file_decodes_to_and_levels_stream_from_it(tmp_path):
+    """The transcript stage's speech track, read by slice: the same samples as ffmpeg decodes,
+    and the same foreground levels as from the samples held whole (read a minute at a time)."""
+    speech = tmp_path / "speech.wav"
+    run_args(["-v", "error", "-i", str(MEDIA / "multilingual.mp3"), "-t", "75",
+              "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", str(speech)])  # fmt: skip
+    whole = audio.read_wav_mono(speech, quality.RATE)
+    track = WavTrack(speech)
+    assert len(track) == len(whole) and track.rate == quality.RATE
+    assert np.array_equal(track[:], whole)
+    assert np.array_equal(track[12345:987654], whole[12345:987654])
+    assert np.array_equal(track[len(whole) - 10 : len(whole) + 10], whole[-10:])
+    assert len(track[500:400]) == 0
+    levels = quality.foreground_levels(track)
+    assert len(levels) == len(whole) // 160
+    assert np.array_equal(levels, quality.foreground_levels(whole))
+    with pytest.raises(ValueError, match="not a 16-bit mono WAV"):
+        WavTrack(MEDIA / "stereo_diarization.wav")
