@@ -29,13 +29,22 @@ ONSET_TOLERANCE = 0.1
 BLOCK_SECONDS = 0.4
 
 
-def frame_levels(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
-    """RMS level of each `FRAME_SECONDS` frame of `samples` (at `rate` Hz), in dBFS."""
+def frame_levels(samples: Samples, rate: int = RATE) -> np.ndarray:
+    """RMS level of each `FRAME_SECONDS` frame of `samples` (at `rate` Hz), in dBFS; read a
+    minute at a time, so `samples` may be a track on disk as long as the media."""
     size = max(1, round(FRAME_SECONDS * rate))
     count = len(samples) // size
-    frames = samples[: count * size].reshape(count, size).astype(np.float64)
-    return np.asarray(20 * np.log10(np.sqrt((frames**2).mean(axis=1)) + 1e-9))
+    levels = np.empty(count)
+    for first in range(0, count, _FRAMES_PER_READ):
+        last = min(first + _FRAMES_PER_READ, count)
+        frames = samples[first * size : last * size].reshape(last - first, size)
+        power = (frames.astype(np.float64) ** 2).mean(axis=1)
+        levels[first:last] = 20 * np.log10(np.sqrt(power) + 1e-9)
+    return levels
 
+
+# A minute of frames: what the level measures read of a track at once.
+_FRAMES_PER_READ = 6000
 
 # The band speech carries its energy in, and how far above the background's own spectrum a
 # component must rise to count as foreground.
@@ -146,7 +155,7 @@ class UnitTiming:
 
 
 def measure_dub_timing(
-    spans: Sequence[tuple[float, float]], dub: np.ndarray, rate: int = RATE
+    spans: Sequence[tuple[float, float]], dub: Samples, rate: int = RATE
 ) -> list[UnitTiming]:
     """Where each unit's dub really sounds in the dubbed speech timeline: its first and last
     active frame between the unit's source onset and the next unit's. The timing fit places every
@@ -212,9 +221,9 @@ def mix_gain_db(mix_levels: np.ndarray, dub_levels: np.ndarray, source_levels: n
 
 
 def measure_leak(
-    source: np.ndarray,
-    dub: np.ndarray,
-    mix: np.ndarray,
+    source: Samples,
+    dub: Samples,
+    mix: Samples,
     not_speech: Sequence[tuple[float, float]] = (),
 ) -> LeakMeasurement:
     """Compare, frame by frame, the mix with the original it was made from (see LeakMeasurement).

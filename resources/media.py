@@ -12,6 +12,7 @@ import dagster as dg
 import numpy as np
 
 from resources.ffmpeg import audio, hls, mix, probe
+from resources.wav import FloatTrack
 
 
 class Media(dg.ConfigurableResource):
@@ -39,6 +40,12 @@ class Media(dg.ConfigurableResource):
     def read_mono(self, path: Path, sample_rate: int) -> np.ndarray:
         """Any audio file decoded to mono float32 samples at `sample_rate`."""
         return audio.read_wav_mono(path, sample_rate)
+
+    def decode_track(self, path: Path, dst: Path, sample_rate: int) -> FloatTrack:
+        """`read_mono`'s samples in a file (`dst`), read by slice: for tracks as long as the
+        media."""
+        audio.decode_mono(path, dst, sample_rate)
+        return FloatTrack(dst, sample_rate)
 
     def trim_silence(self, samples: np.ndarray, sample_rate: int) -> np.ndarray:
         return audio.trim_silence(samples, sample_rate)[0]

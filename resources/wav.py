@@ -43,3 +43,22 @@ class WavTrack:
             wav.setpos(first)
             pcm = np.frombuffer(wav.readframes(last - first), dtype="<i2")
         return pcm.astype(np.float32) / 32768
+
+
+class FloatTrack:
+    """Raw mono float32 samples (ffmpeg's f32le) read by slice from their file: a decoded track
+    (the mix, the dub at another rate) kept on disk rather than in memory."""
+
+    def __init__(self, path: Path, rate: int) -> None:
+        self.path = path
+        self.rate = rate
+        self.frames = path.stat().st_size // 4
+
+    def __len__(self) -> int:
+        return self.frames
+
+    def __getitem__(self, index: slice, /) -> np.ndarray:
+        first, last, step = index.indices(self.frames)
+        if step != 1:
+            raise ValueError("a FloatTrack is read by contiguous slices")
+        return np.fromfile(self.path, dtype="<f4", count=max(last - first, 0), offset=first * 4)

@@ -11,6 +11,7 @@ from dubbing_assets import quality
 from resources.ffmpeg import audio, hls, mix, probe
 from resources.ffmpeg.errors import MediaError
 from resources.ffmpeg.run import run_args
+from resources.media import Media
 from resources.wav import WavTrack
 from testing.media import MEDIA, make_video
 
@@ -238,3 +239,23 @@ def test_a_wav_track_reads_by_slice_what_the_file_decodes_to_and_levels_stream_f
     assert np.array_equal(levels, quality.foreground_levels(whole))
     with pytest.raises(ValueError, match="not a 16-bit mono WAV"):
         WavTrack(MEDIA / "stereo_diarization.wav")
+
+
+def test_a_decoded_track_on_disk_reads_as_the_samples_decoded_whole(tmp_path, h264):
+    """The quality report's dub and mix, decoded to files and read a minute at a time: the same
+    samples, levels and leak as held whole."""
+    media = Media()
+    whole = media.read_mono(h264, quality.RATE)
+    track = media.decode_track(h264, tmp_path / "mix.f32", quality.RATE)
+    assert len(track) == len(whole) and np.array_equal(track[:], whole)
+    assert np.array_equal(track[100:16_000], whole[100:16_000])
+    assert np.array_equal(quality.frame_levels(track), quality.frame_levels(whole))
+    long = np.tile(whole, 10)  # past a minute: read in blocks, as whole
+    count = len(long) // 160
+    frames = long[: count * 160].reshape(count, 160).astype(np.float64)
+    held_whole = 20 * np.log10(np.sqrt((frames**2).mean(axis=1)) + 1e-9)
+    assert np.array_equal(quality.frame_levels(long), held_whole)
+    held = quality.measure_leak(whole, whole * 0.1, whole)
+    read = quality.measure_leak(track, track[:] * 0.1, track)
+    assert np.array_equal(held.leaking_frames, read.leaking_frames)
+    assert held.duck_db == read.duck_db
