@@ -259,3 +259,10 @@ def test_a_decoded_track_on_disk_reads_as_the_samples_decoded_whole(tmp_path, h2
     read = quality.measure_leak(track, track[:] * 0.1, track)
     assert np.array_equal(held.leaking_frames, read.leaking_frames)
     assert held.duck_db == read.duck_db
+
+
+def test_a_wav_written_in_blocks_holds_every_sample_clipped_to_16_bits(tmp_path):
+    samples = np.random.default_rng(7).uniform(-1.2, 1.2, 2_500_000).astype(np.float32)
+    audio.write_wav(tmp_path / "long.wav", samples, 16_000)
+    expected = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").astype(np.float32) / 32768
+    assert np.array_equal(WavTrack(tmp_path / "long.wav")[:], expected)
