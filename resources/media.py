@@ -53,9 +53,6 @@ class Media(dg.ConfigurableResource):
     def time_stretch(self, samples: np.ndarray, sample_rate: int, ratio: float) -> np.ndarray:
         return audio.time_stretch(samples, sample_rate, ratio)
 
-    def write_wav(self, path: Path, samples: np.ndarray, sample_rate: int) -> None:
-        audio.write_wav(path, samples, sample_rate)
-
     def mix(
         self,
         background: Path,

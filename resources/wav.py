@@ -3,7 +3,8 @@ track as long as the media."""
 
 import wave
 from pathlib import Path
-from typing import Protocol
+from types import TracebackType
+from typing import Protocol, Self
 
 import numpy as np
 
@@ -62,3 +63,59 @@ class FloatTrack:
         if step != 1:
             raise ValueError("a FloatTrack is read by contiguous slices")
         return np.fromfile(self.path, dtype="<f4", count=max(last - first, 0), offset=first * 4)
+
+
+# Samples converted to 16 bits at once (a minute at 16 kHz).
+_WRITE_BLOCK = 960_000
+
+
+class WavTimeline:
+    """A 16-bit mono WAV `frames` samples long, written as its pieces are placed (in time order,
+    silence between them, clipped to +-1): a dub timeline as long as the media, never held."""
+
+    def __init__(self, path: Path, rate: int, frames: int) -> None:
+        self.path = path
+        self.rate = rate
+        self.frames = frames
+        self._written = 0
+        # Closed by close(): the timeline is written across calls.
+        self._wav = wave.open(str(path), "wb")  # noqa: SIM115
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(rate)
+
+    def __len__(self) -> int:
+        return self.frames
+
+    def add(self, first: int, samples: np.ndarray) -> None:
+        """`samples` from sample `first` on (cut at the end of the timeline); `first` may not
+        fall before the end of the previous piece."""
+        if first < self._written:
+            raise ValueError(f"sample {first} is before the end of the last piece")
+        self._silence(first - self._written)
+        kept = samples[: max(self.frames - first, 0)]
+        for start in range(0, len(kept), _WRITE_BLOCK):
+            block = kept[start : start + _WRITE_BLOCK]
+            self._wav.writeframes((np.clip(block, -1.0, 1.0) * 32767).astype("<i2").tobytes())
+        self._written = max(first + len(kept), self._written)
+
+    def close(self) -> None:
+        """Silence to the end, then the file is complete."""
+        self._silence(self.frames - self._written)
+        self._written = self.frames
+        self._wav.close()
+
+    def _silence(self, count: int) -> None:
+        for start in range(0, max(count, 0), _WRITE_BLOCK):
+            self._wav.writeframes(bytes(2 * min(_WRITE_BLOCK, count - start)))
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,6 +1,5 @@
 """Audio extraction, decoding, time-stretching and silence trimming."""
 
-import wave
 from pathlib import Path
 
 import ffmpeg
@@ -11,8 +10,6 @@ from resources.ffmpeg.run import run_stream
 # atempo accepts 0.5..2.0 per instance; larger factors chain several.
 _ATEMPO_MAX = 2.0
 _FRAME_SECONDS = 0.01
-# Samples converted at once when writing a WAV (a minute at 16 kHz).
-_WRITE_BLOCK = 960_000
 
 
 def extract_speech_audio(src: Path, dst: Path) -> None:
@@ -41,19 +38,6 @@ def decode_mono(src: Path, dst: Path, sample_rate: int) -> None:
     """Any audio file decoded to raw mono float32 at `sample_rate` in `dst`: what
     `read_wav_mono` returns, written to a file instead of held in memory."""
     run_stream(ffmpeg.input(str(src)).output(str(dst), format="f32le", ac=1, ar=sample_rate))
-
-
-def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
-    """16-bit mono WAV, converted a block at a time: `samples` may be a dub timeline as long as
-    the media, and its 16-bit copy made whole (through the clipped and scaled float copies) was
-    three times its size again."""
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(sample_rate)
-        for first in range(0, len(samples), _WRITE_BLOCK):
-            block = samples[first : first + _WRITE_BLOCK]
-            wav.writeframes((np.clip(block, -1.0, 1.0) * 32767).astype("<i2").tobytes())
 
 
 def duration(path: Path) -> float:

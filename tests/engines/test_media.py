@@ -12,7 +12,7 @@ from resources.ffmpeg import audio, hls, mix, probe
 from resources.ffmpeg.errors import MediaError
 from resources.ffmpeg.run import run_args
 from resources.media import Media
-from resources.wav import WavTrack
+from resources.wav import WavTimeline, WavTrack
 from testing.media import MEDIA, make_video
 
 
@@ -49,6 +49,11 @@ def mpeg4(tmp_path_factory):
         check=True,
     )
     return path
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    with WavTimeline(path, rate, len(samples)) as timeline:
+        timeline.add(0, samples)
 
 
 def first_pts(path: Path) -> float:
@@ -167,7 +172,7 @@ def test_ducking_lowers_the_original_under_speech(tmp_path, h264):
     tone = 0.3 * np.sin(2 * np.pi * 220 * np.arange(8 * rate) / rate).astype(np.float32)
     tone[: 4 * rate] = 0  # speech only in the second half
     voice = tmp_path / "voice.wav"
-    audio.write_wav(voice, tone, rate)
+    write_wav(voice, tone, rate)
     light, heavy = tmp_path / "light.m4a", tmp_path / "heavy.m4a"
     for path, depth in ((light, 3.0), (heavy, 20.0)):
         mix.mix_dub(full, voice, path, duck_spans=[(4.0, 8.0)], length=8.0, duck_db=depth)
@@ -194,7 +199,7 @@ def test_a_short_mix_reaches_the_target_and_a_silent_one_fails_with_its_code(tmp
     report = mix.mix_dub(short, short, tmp_path / "short.m4a", duck_spans=[], length=2.4)
     assert abs(report.integrated_lufs + 16) <= 1.0 and report.true_peak <= -1.5
     silent = tmp_path / "silent.wav"
-    audio.write_wav(silent, np.zeros(48000 * 2, np.float32), 48000)
+    write_wav(silent, np.zeros(48000 * 2, np.float32), 48000)
     with pytest.raises(MediaError) as raised:
         mix.mix_dub(silent, silent, tmp_path / "silent.m4a", duck_spans=[], length=2.0)
     assert raised.value.code == mix.LOUDNESS_OUT_OF_RANGE
@@ -261,8 +266,17 @@ def test_a_decoded_track_on_disk_reads_as_the_samples_decoded_whole(tmp_path, h2
     assert held.duck_db == read.duck_db
 
 
-def test_a_wav_written_in_blocks_holds_every_sample_clipped_to_16_bits(tmp_path):
-    samples = np.random.default_rng(7).uniform(-1.2, 1.2, 2_500_000).astype(np.float32)
-    audio.write_wav(tmp_path / "long.wav", samples, 16_000)
-    expected = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").astype(np.float32) / 32768
-    assert np.array_equal(WavTrack(tmp_path / "long.wav")[:], expected)
+def test_a_timeline_is_written_in_blocks_with_silence_between_its_pieces_clipped_to_16_bits(
+    tmp_path,
+):
+    piece = np.random.default_rng(7).uniform(-1.2, 1.2, 2_500_000).astype(np.float32)
+    with WavTimeline(tmp_path / "long.wav", 16_000, 2_000_000) as timeline:
+        timeline.add(100, piece[:1000])
+        timeline.add(1100, piece)  # cut at the timeline's end
+        with pytest.raises(ValueError, match="before the end of the last piece"):
+            timeline.add(2000, piece)
+    written = WavTrack(tmp_path / "long.wav")[:]
+    quantized = (np.clip(piece, -1.0, 1.0) * 32767).astype("<i2").astype(np.float32) / 32768
+    assert len(written) == 2_000_000 and not written[:100].any()
+    assert np.array_equal(written[100:1100], quantized[:1000])
+    assert np.array_equal(written[1100:], quantized[: 2_000_000 - 1100])
