@@ -35,10 +35,8 @@ class WavTrack:
         return self.frames
 
     def __getitem__(self, index: slice, /) -> np.ndarray:
-        first, last, step = index.indices(self.frames)
-        if step != 1:
-            raise ValueError("a WavTrack is read by contiguous slices")
-        if last <= first:
+        first, last = _contiguous(index, self.frames)
+        if last == first:
             return np.zeros(0, np.float32)
         with wave.open(str(self.path), "rb") as wav:
             wav.setpos(first)
@@ -59,10 +57,16 @@ class FloatTrack:
         return self.frames
 
     def __getitem__(self, index: slice, /) -> np.ndarray:
-        first, last, step = index.indices(self.frames)
-        if step != 1:
-            raise ValueError("a FloatTrack is read by contiguous slices")
-        return np.fromfile(self.path, dtype="<f4", count=max(last - first, 0), offset=first * 4)
+        first, last = _contiguous(index, self.frames)
+        return np.fromfile(self.path, dtype="<f4", count=last - first, offset=first * 4)
+
+
+def _contiguous(index: slice, frames: int) -> tuple[int, int]:
+    """The first and last (excluded) sample of a slice of a track of `frames` samples."""
+    first, last, step = index.indices(frames)
+    if step != 1:
+        raise ValueError("a track is read by contiguous slices")
+    return first, max(last, first)
 
 
 # Samples converted to 16 bits at once (a minute at 16 kHz).
