@@ -37,13 +37,9 @@ class Media(dg.ConfigurableResource):
         audio.extract_speech_audio(source, speech_16k)
         audio.extract_full_audio(source, full_48k)
 
-    def read_mono(self, path: Path, sample_rate: int) -> np.ndarray:
-        """Any audio file decoded to mono float32 samples at `sample_rate`."""
-        return audio.read_wav_mono(path, sample_rate)
-
     def decode_track(self, path: Path, dst: Path, sample_rate: int) -> FloatTrack:
-        """`read_mono`'s samples in a file (`dst`), read by slice: for tracks as long as the
-        media."""
+        """Any audio file decoded to mono float32 at `sample_rate`, in a file (`dst`) read by
+        slice: for tracks as long as the media."""
         audio.decode_mono(path, dst, sample_rate)
         return FloatTrack(dst, sample_rate)
 

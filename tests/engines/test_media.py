@@ -250,7 +250,7 @@ def test_a_decoded_track_on_disk_reads_as_the_samples_decoded_whole(tmp_path, h2
     """The quality report's dub and mix, decoded to files and read a minute at a time: the same
     samples, levels and leak as held whole."""
     media = Media()
-    whole = media.read_mono(h264, quality.RATE)
+    whole = audio.read_wav_mono(h264, quality.RATE)
     track = media.decode_track(h264, tmp_path / "mix.f32", quality.RATE)
     assert len(track) == len(whole) and np.array_equal(track[:], whole)
     assert np.array_equal(track[100:16_000], whole[100:16_000])
