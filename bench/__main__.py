@@ -5,6 +5,7 @@ prints the summary table.
     python -m bench [--only stages,baseline,live,scale,api,events,gateway,abuse,fairness,long]
                     [--output PATH]
     python -m bench --only compose    (opt-in: Docker, the compose stack against the local one)
+    python -m bench --only redub      (the selective re-dub family alone, on the stages' job)
 
 Phases, in order: the stage and video-packaging comparisons, the round trip and the selective
 re-dub in this process; the baseline script; the stack (API + daemon) for the end-to-end jobs
@@ -80,7 +81,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default=",".join(PHASES),
-        help=f"phases to run, comma-separated, from {', '.join((*PHASES, 'compose'))}",
+        help=f"phases to run, comma-separated, from {', '.join((*PHASES, 'compose', 'redub'))}",
     )
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
@@ -106,6 +107,11 @@ def main() -> None:
                 one_language = round_trip.one_language_job(work, ["es", "en"], SOURCE)
                 results.add(round_trip.run_family(one_language, "one language"))
                 say("14: selective re-dub: one edited unit against the language from scratch")
+                results.add(redub.run_family(inprocess))
+        elif "redub" in only:
+            # Family 14 on its own (its figure without the other stage families' load).
+            with results.phase("redub"):
+                inprocess = prepare(work / "inprocess", clip, ["es", "en"], SOURCE)
                 results.add(redub.run_family(inprocess))
 
         if "baseline" in only:
@@ -162,7 +168,9 @@ def main() -> None:
         if "api" in only:
             with results.phase("api"):
                 say(f"6: the API alone, {api_scale.JOB_COUNT:,} jobs, SQLite and PostgreSQL")
-                results.add(api_scale.run_family(work, tiny))
+                # Each database's figures as soon as they exist: one failing keeps the other's.
+                for kind in api_scale.DATABASES:
+                    results.add(api_scale.measure(kind, work, tiny))
 
         if "events" in only:
             with results.phase("events"), live_stack(data, "api") as live:

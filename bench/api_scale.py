@@ -142,7 +142,3 @@ def measure(kind: str, work: Path, tiny: Path) -> list[Figure]:
                      "a link to a 5 s upload in storage)"),
         Figure(FAMILY, f"peak RSS, API, {kind}", memory, "MiB", note="uvicorn, after the load"),
     ]  # fmt: skip
-
-
-def run_family(work: Path, tiny: Path) -> list[Figure]:
-    return [figure for kind in DATABASES for figure in measure(kind, work, tiny)]

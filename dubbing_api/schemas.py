@@ -116,6 +116,13 @@ class TargetSpec(ApiModel):
         examples=["default"],
         description="A built-in preset's name or one of your custom presets' (`GET /v1/presets`)",
     )
+    voice: str | None = Field(
+        default=None,
+        max_length=64,
+        examples=["es_ES-davefx-medium"],
+        description="An installed voice of the language (`GET /v1/voices`), over the preset's; "
+        "none: the preset's voice, else the language's default",
+    )
 
 
 class JobCreate(ApiModel):
@@ -411,6 +418,12 @@ class LanguageInfo(ApiModel):
     native_name: str
     voices: list[VoiceInfo]
     translatable_from: list[str]
+    suggested_download: str | None = Field(
+        default=None,
+        examples=["es_ES-davefx-medium"],
+        description="When no natural (piper) voice speaks the language here: one that "
+        "`dubflow models download piper <voice>` installs",
+    )
 
 
 class PresetFields(ApiModel):

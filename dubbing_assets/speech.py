@@ -13,7 +13,7 @@ from dubbing_assets.translation import DUB_GROUP, translation
 from dubbing_core import keys
 from dubbing_core.presets import Preset, catalog_version
 from dubbing_core.requests import load_request
-from dubbing_core.voices import get_voice
+from dubbing_core.voices import Voice, get_voice
 from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore
@@ -21,10 +21,11 @@ from resources.tts import TTS
 from resources.wav import WavTimeline, WavTrack
 
 
-def speech_fingerprint(lang: str, preset: Preset) -> str:
-    """What a language's dubbed speech depends on beyond its inputs: the voice (and its version)
-    and the preset. Recorded with every materialization; the re-dub schedule compares."""
-    return f"{get_voice(preset.voice_for(lang), lang).fingerprint}+preset-{preset.version}"
+def speech_fingerprint(voice: Voice, preset: Preset) -> str:
+    """What a language's dubbed speech depends on beyond its inputs: the voice (its id, which
+    tells downloaded voices apart, and its version) and the preset. Recorded with every
+    materialization; the re-dub schedule compares, and it keys the per-unit speech cache."""
+    return f"{voice.fingerprint}+preset-{preset.version}"
 
 
 @dg.asset(
@@ -46,8 +47,9 @@ def dubbed_speech(
 ) -> dg.MaterializeResult:
     with tracked(context, jobstore, store) as report_progress:
         job, lang = split_job_lang(context.partition_key)
-        preset = load_request(store, job).target(lang).resolved_preset()
-        voice = get_voice(preset.voice_for(lang), lang)
+        target = load_request(store, job).target(lang)
+        preset = target.resolved_preset()
+        voice = get_voice(target.voice_id(), lang, tts.voices())
         document = store.read_json(keys.translation(job, lang))
         duration = store.read_json(keys.source_probe(job))["duration"]
         texts = [segment["text"] for segment in document["segments"]]
@@ -56,7 +58,7 @@ def dubbed_speech(
         cache = SpeechCache(
             store,
             keys.speech_cache_prefix(job, lang),
-            f"{tts.version()}|{speech_fingerprint(lang, preset)}",
+            f"{tts.version()}|{speech_fingerprint(voice, preset)}",
         )
 
         def synthesize(index: int, rate: float) -> np.ndarray:
@@ -116,7 +118,7 @@ def dubbed_speech(
             keys.speech(job, lang),
             voice=voice.id,
             preset=preset.name,
-            fingerprint=speech_fingerprint(lang, preset),
+            fingerprint=speech_fingerprint(voice, preset),
             timing_key=keys.timing_report(job, lang),
             duration_s=round(frames / voice.sample_rate, 3),
             synthesized_units=sum(text in cache.synthesized for text in texts),

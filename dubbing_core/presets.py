@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from dubbing_core.errors import CodedError
 from dubbing_core.languages import LANGUAGES
 from dubbing_core.stages import LANGUAGE_STAGES, downstream
-from dubbing_core.voices import VOICES
+from dubbing_core.voices import check_voice
 
 # What the engines support. Engine rate: espeak-ng speaks 165 words a minute at 1.0 and piper's
 # length_scale shortens phonemes; past 2x both slur words. Stretch: atempo stays clean to 2x.
@@ -140,18 +140,13 @@ class PresetSettings(BaseModel):
 
 
 def check_voices(voices: dict[str, str]) -> None:
-    """Every voice exists and speaks the language it is chosen for."""
+    """Every voice names a voice (built in, or a piper voice by its name) that speaks the language
+    it is chosen for. Whether it is installed is a question for the installation (the API asks
+    when a preset is saved), not for the settings, which a job's request carries elsewhere."""
     for lang, voice_id in voices.items():
         if lang not in LANGUAGES:
             raise InvalidPreset("preset.unknown_language", f"no language {lang!r}")
-        voice = VOICES.get(voice_id)
-        if voice is None:
-            raise InvalidPreset("preset.unknown_voice", f"no voice {voice_id!r}")
-        if voice.language != lang:
-            raise InvalidPreset(
-                "preset.voice_language",
-                f"voice {voice_id!r} speaks {voice.language!r}, not {lang!r}",
-            )
+        check_voice(voice_id, lang, "preset")
 
 
 class CustomPresetUse(BaseModel):
@@ -162,13 +157,13 @@ class CustomPresetUse(BaseModel):
     settings: PresetSettings
 
 
-def stages_touched(lang: str, old: Preset, new: Preset) -> tuple[str, ...]:
-    """The per-language stages a preset change means redoing for `lang`, in pipeline order: from
-    `dubbed_speech` on for its voice or speed caps, from `dubbed_mix` on for ducking or loudness,
+def stages_touched(old: Preset, new: Preset, *, voice_changed: bool) -> tuple[str, ...]:
+    """The per-language stages a preset change means redoing for a language, in pipeline order:
+    from `dubbed_speech` on for its voice (`voice_changed`: the voice it is dubbed with, which the
+    job may have chosen itself) or speed caps, from `dubbed_mix` on for ducking or loudness,
     `subtitles` alone for the subtitle lines; nothing for another language's voice."""
     starts = []
-    if (old.voice_for(lang), old.max_engine_rate, old.max_stretch) != (
-        new.voice_for(lang),
+    if voice_changed or (old.max_engine_rate, old.max_stretch) != (
         new.max_engine_rate,
         new.max_stretch,
     ):

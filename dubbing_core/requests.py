@@ -5,9 +5,10 @@ between whoever submits and the pipeline (docs/pipeline.md).
 """
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -15,6 +16,7 @@ from dubbing_core import keys
 from dubbing_core.glossary import MAX_TERMS, GlossaryTerm
 from dubbing_core.languages import get_language
 from dubbing_core.presets import CustomPresetUse, Preset, get_preset
+from dubbing_core.voices import Voice, check_voice, default_voice, installed_voice
 
 
 class ArtifactStore(Protocol):
@@ -28,11 +30,46 @@ class ArtifactStore(Protocol):
     def put_file(self, local: Path, key: str) -> None: ...
 
 
+class VoiceChoice(BaseModel):
+    """The voice a language is dubbed with, recorded when the job is created: the pipeline
+    speaks with it rather than resolve a default that a later download could change."""
+
+    id: str
+    engine: str
+    model: str
+    # Who chose it. A custom preset's new voice replaces a "preset" or "default" choice
+    # (`dubbing_assets/automation/schedules.py`), never the job's own.
+    chosen_by: Literal["job", "preset", "default"]
+
+
+def choose_voice(
+    lang: str, job_voice: str | None, preset: Preset, installed: Mapping[str, Voice]
+) -> VoiceChoice | None:
+    """The job's own voice, else its preset's, else the language's default among the voices
+    `installed` here (None when none speaks it: the dub run then says so). Codes `job.*` for the
+    job's voice, `preset.voice_not_installed` for a preset's voice removed since it was saved."""
+    chosen_by: Literal["job", "preset", "default"]
+    if job_voice is not None:
+        check_voice(job_voice, lang, "job")
+        voice: Voice | None = installed_voice(job_voice, installed, "job")
+        chosen_by = "job"
+    elif (preset_voice := preset.voice_for(lang)) is not None:
+        voice, chosen_by = installed_voice(preset_voice, installed, "preset"), "preset"
+    else:
+        voice, chosen_by = default_voice(lang, installed), "default"
+    if voice is None:
+        return None
+    return VoiceChoice(id=voice.id, engine=voice.engine, model=voice.model, chosen_by=chosen_by)
+
+
 class TargetRequest(BaseModel):
     lang: str
     # A built-in preset's name, or the name a custom preset had when the job used it.
     preset: str = "default"
     custom_preset: CustomPresetUse | None = None
+    # None in requests stored before voices were recorded, and from submitters that leave the
+    # choice to the pipeline (the preset's voice, else the language's default there).
+    voice: VoiceChoice | None = None
 
     @field_validator("lang")
     @classmethod
@@ -49,6 +86,10 @@ class TargetRequest(BaseModel):
         if self.custom_preset is None:
             return get_preset(self.preset)
         return self.custom_preset.settings.preset(self.preset)
+
+    def voice_id(self) -> str | None:
+        """The recorded voice, else the preset's (None: the language's default)."""
+        return self.voice.id if self.voice else self.resolved_preset().voice_for(self.lang)
 
 
 class JobRequest(BaseModel):

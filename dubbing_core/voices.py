@@ -4,6 +4,8 @@ Plain data shared by the TTS resource and the API (`/v1/languages`), without loa
 """
 
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +18,17 @@ ESPEAK_SAMPLE_RATE = 22050
 PIPER_MODEL_PREFIX = "piper-"
 
 
+# rhasspy/piper-voices' naming: `<language>_<REGION>-<name>-<quality>`, e.g. es_ES-davefx-medium.
+PIPER_VOICE_ID = re.compile(r"^(?P<lang>[a-z]{2,3})_[A-Z]{2}-[A-Za-z0-9_]+-(?P<quality>[a-z_]+)$")
+# Worst to best: a language's default is its best piper voice (`default_voice`).
+PIPER_QUALITIES = ("x_low", "low", "medium", "high")
+
+
 class TTSError(CodedError, RuntimeError):
+    pass
+
+
+class InvalidVoice(CodedError, ValueError):
     pass
 
 
@@ -66,9 +78,15 @@ VOICES: dict[str, Voice] = {
         *(_espeak_voice(lang) for lang in SUPPORTED),
     )
 }
-# The best installed voice per language: piper where a packaged voice exists.
-DEFAULT_VOICES: dict[str, str] = {lang: f"espeak-{lang}" for lang in SUPPORTED} | {
-    "en": "en_US-joe-medium"
+# A natural voice per language that has no packaged one, for `dubflow models download piper`
+# (voices of rhasspy/piper-voices; the web app and `GET /v1/languages` name them).
+SUGGESTED_DOWNLOADS: dict[str, str] = {
+    "es": "es_ES-davefx-medium",
+    "ca": "ca_ES-upc_ona-medium",
+    "de": "de_DE-thorsten-medium",
+    "fr": "fr_FR-siwis-medium",
+    "it": "it_IT-riccardo-x_low",
+    "pt": "pt_BR-faber-medium",
 }
 
 
@@ -103,8 +121,66 @@ def catalogue(models_dir: Path) -> dict[str, Voice]:
     return VOICES | {voice.id: voice for voice in downloaded_piper_voices(models_dir)}
 
 
-def get_voice(voice_id: str | None, lang: str) -> Voice:
-    voice = VOICES.get(voice_id or DEFAULT_VOICES.get(lang, ""))
+def _piper_rank(voice: Voice) -> int:
+    match = PIPER_VOICE_ID.match(voice.id)
+    quality = match["quality"] if match else ""
+    return PIPER_QUALITIES.index(quality) if quality in PIPER_QUALITIES else -1
+
+
+def default_voice(lang: str, known: Mapping[str, Voice]) -> Voice | None:
+    """A language's voice when neither the job nor its preset names one, among `known`: its piper
+    voice of the best quality (x_low < low < medium < high; ties: the packaged one, then the first
+    by id), otherwise espeak-ng's (docs/editing.md, "Voices")."""
+    piper = [v for v in known.values() if v.language == lang and v.engine == "piper"]
+    if piper:
+        return min(piper, key=lambda voice: (-_piper_rank(voice), voice.id not in VOICES, voice.id))
+    return known.get(f"espeak-{lang}")
+
+
+def voice_language(voice_id: str) -> str | None:
+    """The language a voice id speaks, from the id alone (a piper voice not downloaded here has
+    no record to ask); None when the id names no voice."""
+    if voice_id in VOICES:
+        return VOICES[voice_id].language
+    match = PIPER_VOICE_ID.match(voice_id)
+    return match["lang"] if match and match["lang"] in LANGUAGES else None
+
+
+def check_voice(voice_id: str, lang: str, scope: str) -> None:
+    """`voice_id` names a voice that speaks `lang`; codes `<scope>.unknown_voice` and
+    `<scope>.voice_language` (scope: who chose it, "preset" or "job")."""
+    spoken = voice_language(voice_id)
+    if spoken is None:
+        raise InvalidVoice(f"{scope}.unknown_voice", f"no voice {voice_id!r}")
+    if spoken != lang:
+        raise InvalidVoice(
+            f"{scope}.voice_language", f"voice {voice_id!r} speaks {spoken!r}, not {lang!r}"
+        )
+
+
+def installed_voice(voice_id: str, installed: Mapping[str, Voice], scope: str) -> Voice:
+    """The voice among those installed here, or `<scope>.voice_not_installed`."""
+    voice = installed.get(voice_id)
+    if voice is None:
+        hint = (
+            f"`dubflow models download piper {voice_id}`"
+            if PIPER_VOICE_ID.match(voice_id)
+            else "docs/operations.md"
+        )
+        raise InvalidVoice(
+            f"{scope}.voice_not_installed", f"voice {voice_id!r} is not installed here ({hint})"
+        )
+    return voice
+
+
+def get_voice(voice_id: str | None, lang: str, known: Mapping[str, Voice] = VOICES) -> Voice:
+    """The voice named (or the language's default) among `known`, which the pipeline gives as
+    the catalogue of its models directory."""
+    voice = default_voice(lang, known) if voice_id is None else known.get(voice_id)
     if voice is None or voice.language != lang:
-        raise TTSError("voice.unknown", f"no voice {voice_id!r} for language {lang!r}")
+        raise TTSError(
+            "voice.unknown",
+            f"no voice {voice_id!r} for language {lang!r} here"
+            " (a downloaded voice removed since the job was created?)",
+        )
     return voice

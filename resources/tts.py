@@ -5,6 +5,7 @@ control (piper `length_scale`, espeak-ng words per minute); the timing fit decid
 """
 
 import io
+import shutil
 import subprocess
 import wave
 from functools import lru_cache
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import numpy as np
 
-from dubbing_core.voices import VOICES, TTSError, Voice
+from dubbing_core.voices import VOICES, TTSError, Voice, catalogue
 from resources.models import ModelRegistry
 
 # piper (and onnxruntime) is imported where a voice is loaded: every run worker imports the code
@@ -34,6 +35,18 @@ def _load_piper(model_dir: str, onnx_name: str) -> "PiperVoice":
     return PiperVoice.load(onnx, config_path=onnx.with_suffix(".onnx.json"))
 
 
+def installed_voices(models_dir: Path, espeak_binary: str = "espeak-ng") -> dict[str, Voice]:
+    """The voices that can speak here: espeak-ng's when the program is installed, piper's when its
+    model is (packaged, or downloaded into the models directory)."""
+    registry = ModelRegistry(models_dir)
+    espeak = shutil.which(espeak_binary) is not None
+    return {
+        voice.id: voice
+        for voice in catalogue(models_dir).values()
+        if (espeak if voice.engine == "espeak-ng" else registry.installed(voice.model))
+    }
+
+
 class TTS(dg.ConfigurableResource):
     """Speech synthesis; piper voices are loaded once per process."""
 
@@ -43,6 +56,13 @@ class TTS(dg.ConfigurableResource):
     def version(self) -> str:
         # piper has no __version__; the installed distribution's metadata does.
         return f"piper-{distribution_version('piper-tts')}:espeak-ng:{'+'.join(sorted(VOICES))}"
+
+    def voices(self) -> dict[str, Voice]:
+        """Every voice this resource knows: the built-in ones and the downloaded piper voices."""
+        return catalogue(Path(self.models_dir))
+
+    def installed_voices(self) -> dict[str, Voice]:
+        return installed_voices(Path(self.models_dir), self.espeak_binary)
 
     def _piper(self, voice: Voice) -> "PiperVoice":
         registry = ModelRegistry(Path(self.models_dir))

@@ -1,17 +1,21 @@
 """What the installed engines and voices can do, and validation of a job's choices against it."""
 
-import shutil
 from collections.abc import Mapping, Sequence
 
 from dubbing_api.core.problems import Problem
 from dubbing_api.schemas import InstalledVoice, LanguageInfo, PresetInfo, TargetSpec, VoiceInfo
 from dubbing_core.languages import LANGUAGES, SUPPORTED
 from dubbing_core.presets import PRESETS, CustomPresetUse
-from dubbing_core.requests import TargetRequest
+from dubbing_core.requests import TargetRequest, choose_voice
 from dubbing_core.settings import DubflowSettings
-from dubbing_core.voices import DEFAULT_VOICES, catalogue
-from resources.models import ModelRegistry
+from dubbing_core.voices import (
+    SUGGESTED_DOWNLOADS,
+    InvalidVoice,
+    Voice,
+    default_voice,
+)
 from resources.translation import Translation, TranslationError
+from resources.tts import installed_voices
 
 # One per configuration, built on first use: constructing a Dagster resource takes milliseconds,
 # and every job created validates its targets with one.
@@ -29,24 +33,30 @@ def languages(settings: DubflowSettings) -> list[LanguageInfo]:
     """Every language with the voices installed for it (a piper voice downloaded with
     `dubflow models download` included) and the languages it is reachable from."""
     translation = _translation(settings)
-    installed = voices(settings, None)
+    here = voices(settings, None)
     return [
         LanguageInfo(
             code=code,
             name=language.name,
             native_name=language.native_name,
-            voices=[VoiceInfo(id=v.id, engine=v.engine) for v in installed if v.language == code],
+            voices=[VoiceInfo(id=v.id, engine=v.engine) for v in here if v.language == code],
             translatable_from=[s for s in SUPPORTED if s != code and translation.covers(s, code)],
+            suggested_download=None
+            if any(v.language == code and v.engine == "piper" for v in here)
+            else SUGGESTED_DOWNLOADS.get(code),
         )
         for code, language in LANGUAGES.items()
     ]
 
 
+def installed(settings: DubflowSettings) -> dict[str, Voice]:
+    """The voices the TTS resource can speak with here (`resources.tts.installed_voices`)."""
+    return installed_voices(settings.models_dir)
+
+
 def voices(settings: DubflowSettings, language: str | None) -> list[InstalledVoice]:
-    """The voices the TTS resource can speak with here: espeak-ng's when the program is
-    installed, piper's when its model is (packaged, or downloaded into the models directory)."""
-    registry = ModelRegistry(settings.models_dir)
-    espeak = shutil.which("espeak-ng") is not None
+    here = installed(settings)
+    defaults = {lang: default_voice(lang, here) for lang in LANGUAGES}
     return [
         InstalledVoice(
             id=voice.id,
@@ -54,11 +64,10 @@ def voices(settings: DubflowSettings, language: str | None) -> list[InstalledVoi
             engine=voice.engine,  # type: ignore[arg-type]
             quality=voice.quality,
             licence=voice.licence,
-            default=DEFAULT_VOICES.get(voice.language) == voice.id,
+            default=defaults[voice.language] == voice,
         )
-        for voice in catalogue(settings.models_dir).values()
-        if (language is None or voice.language == language)
-        and (espeak if voice.engine == "espeak-ng" else registry.installed(voice.model))
+        for voice in here.values()
+        if language is None or voice.language == language
     ]
 
 
@@ -107,6 +116,7 @@ def validate_targets(
     # A target equal to the source language is allowed on purpose: it re-voices the video (the
     # transcript passes through untranslated, docs/api.md "Re-voicing").
     translation = _translation(settings)
+    here = installed(settings)
     requests = []
     for target in targets:
         if target.language not in LANGUAGES:
@@ -117,13 +127,18 @@ def validate_targets(
             )
         if target.preset not in PRESETS and target.preset not in custom_presets:
             raise Problem(422, "preset.unknown", f"unknown preset {target.preset!r}")
-        requests.append(
-            TargetRequest(
-                lang=target.language,
-                preset=target.preset,
-                custom_preset=custom_presets.get(target.preset),
-            )
+        request = TargetRequest(
+            lang=target.language,
+            preset=target.preset,
+            custom_preset=custom_presets.get(target.preset),
         )
+        try:
+            request.voice = choose_voice(
+                target.language, target.voice, request.resolved_preset(), here
+            )
+        except InvalidVoice as error:
+            raise Problem(422, error.code, f"{target.language}: {error.message}") from error
+        requests.append(request)
     if source_language != "auto":
         try:
             translation.check_pairs(source_language, [target.lang for target in requests])

@@ -97,6 +97,7 @@ def create(
         user_id=user.id,
         upload_id=upload.id,
         source_language=body.source_language,
+        source_seconds=seconds,
     )
     request = JobRequest(
         job_id=job.id,

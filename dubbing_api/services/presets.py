@@ -22,6 +22,7 @@ from dubbing_core.presets import (
     check_voices,
 )
 from dubbing_core.statuses import FINISHED
+from dubbing_core.voices import InvalidVoice, installed_voice
 
 # Enough for every language with a few variants; bounds what a job creation loads.
 MAX_PRESETS_PER_USER = 100
@@ -79,15 +80,11 @@ def _validated(settings: ApiSettings, body: PresetWrite) -> PresetSettings:
         raise Problem(409, "preset.name_reserved", f"{body.name!r} is a built-in preset's name")
     try:
         check_voices(body.voices)
-    except InvalidPreset as error:
+        here = catalog.installed(settings)
+        for voice_id in body.voices.values():
+            installed_voice(voice_id, here, "preset")
+    except (InvalidPreset, InvalidVoice) as error:
         raise Problem(422, error.code, error.message) from error
-    for lang, voice_id in body.voices.items():
-        if voice_id not in {voice.id for voice in catalog.voices(settings, lang)}:
-            raise Problem(
-                422,
-                "preset.voice_not_installed",
-                f"voice {voice_id!r} is not installed here (`dubflow models download`)",
-            )
     return PresetSettings.model_validate(body.model_dump(exclude={"name", "description"}))
 
 

@@ -177,6 +177,31 @@ def _history(session: Session, job: Job, kind: str, payload: dict[str, Any]) -> 
     session.add(OutboxEvent(job_id=job.id, kind=kind, payload=payload))
 
 
+def _store_edits(
+    session: Session,
+    storage: Storage,
+    user: User,
+    job: Job,
+    key: str,
+    lang: str | None,
+    texts: dict[int, str],
+    replaced: dict[int, str],
+) -> None:
+    """Store the new texts as edits of what they replace (a text set back to it is no edit any
+    more) and record them in the job's history."""
+    at = utcnow()
+    stored = load_edits(storage.store, key).without(texts)
+    stored = stored.merged(
+        UnitEdit(id=i, text=t, replaces=replaced[i], edited_at=at, edited_by=user.id)
+        for i, t in texts.items()
+        if t != replaced[i]
+    )
+    save_edits(storage.store, key, stored)
+    languages = [lang] if lang else []
+    _history(session, job, "units.edited", {"languages": languages, "units": sorted(texts)})
+    session.commit()
+
+
 def edit_source(
     session: Session,
     storage: Storage,
@@ -190,24 +215,14 @@ def edit_source(
     _locked(session, job)
     current = source_units(storage, job)
     _check_version(if_match, etag(current))
-    units = {unit.id: unit for unit in current.units}
-    texts = _checked_edits(edits, set(units))
-    key = keys.source_edits(job.id)
-    stored = load_edits(storage.store, key).without(texts)
-    at = utcnow()
-    stored = stored.merged(
-        UnitEdit(id=i, text=t, replaces=units[i].original_text, edited_at=at, edited_by=user.id)
-        for i, t in texts.items()
-        if t != units[i].original_text  # back to what Whisper heard: no edit any more
-    )
+    heard = {unit.id: unit.original_text for unit in current.units}
+    texts = _checked_edits(edits, set(heard))
     for language in job.languages:
         lang_key = keys.translation_edits(job.id, language.lang)
         lang_edits = load_edits(storage.store, lang_key)
         if any(edit.id in texts for edit in lang_edits.units):
             save_edits(storage.store, lang_key, lang_edits.without(texts))
-    save_edits(storage.store, key, stored)
-    _history(session, job, "units.edited", {"languages": [], "units": sorted(texts)})
-    session.commit()
+    _store_edits(session, storage, user, job, keys.source_edits(job.id), None, texts, heard)
     return source_units(storage, job)
 
 
@@ -220,6 +235,8 @@ def edit_translation(
     edits: list[UnitTextEdit],
     if_match: str | None,
 ) -> TranslatedUnits:
+    """Store the edits of a language's translated units; refused for a unit whose source changed
+    since it was translated (the edit would be of a translation about to be replaced)."""
     _locked(session, job)
     current = translated_units(storage, job, lang)
     _check_version(if_match, etag(current))
@@ -232,17 +249,9 @@ def edit_translation(
             "unit.translation_stale",
             f"units {stale}: their source changed; re-dub to translate them again first",
         )
+    machine = {i: unit.machine_text for i, unit in units.items()}
     key = keys.translation_edits(job.id, lang)
-    at = utcnow()
-    stored = load_edits(storage.store, key).without(texts)
-    stored = stored.merged(
-        UnitEdit(id=i, text=t, replaces=units[i].machine_text, edited_at=at, edited_by=user.id)
-        for i, t in texts.items()
-        if t != units[i].machine_text
-    )
-    save_edits(storage.store, key, stored)
-    _history(session, job, "units.edited", {"languages": [lang], "units": sorted(texts)})
-    session.commit()
+    _store_edits(session, storage, user, job, key, lang, texts, machine)
     return translated_units(storage, job, lang)
 
 

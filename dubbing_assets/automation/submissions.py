@@ -1,14 +1,18 @@
 """Outbox -> runs: each event the API recorded becomes partitions and run requests.
 
-The cursor is the id of the last event handled, so every event is acted on once. A job is never
+The cursor (`outbox_cursor.py`) records which events are handled, so every event is acted on
+once, also when events commit out of id order. A job is never
 given ingest and dub runs in the same tick: dub runs follow a successful ingest run
 (`chaining.py`), or come straight from here when only per-language stages re-run.
 """
+
+import time
 
 import dagster as dg
 
 from dubbing_assets.asset_jobs import dub_assets_job, ingest_assets_job
 from dubbing_assets.automation.logging import sensor_logger
+from dubbing_assets.automation.outbox_cursor import OutboxCursor
 from dubbing_assets.automation.run_requests import dub_runs, ingest_run
 from dubbing_assets.partitions import job_partitions
 from dubbing_core import tags
@@ -41,8 +45,11 @@ def requests_for(event: Event) -> list[dg.RunRequest]:
     description="Turns the API's outbox events into job partitions and runs.",
 )
 def submissions(context: dg.SensorEvaluationContext, jobstore: JobStore) -> dg.SensorResult:
-    cursor = int(context.cursor or 0)
-    events = jobstore.events_after(cursor)
+    cursor = OutboxCursor.parse(context.cursor)
+    # Ids already handled above `through` come back from the query too: read past them.
+    limit = 100
+    found = jobstore.events_after(cursor.through, limit=limit + len(cursor.handled))
+    events = [event for event in found if cursor.is_new(event.id)][:limit]
     new_jobs = []
     run_requests: list[dg.RunRequest] = []
     for event in events:
@@ -55,10 +62,11 @@ def submissions(context: dg.SensorEvaluationContext, jobstore: JobStore) -> dg.S
         requested = requests_for(event)
         log.info("runs.requested", runs=len(requested))
         run_requests += requested
+    cursor.advance([event.id for event in events], time.time())
     return dg.SensorResult(
         run_requests=run_requests,
         dynamic_partitions_requests=[job_partitions.build_add_request(new_jobs)]
         if new_jobs
         else [],
-        cursor=str(events[-1].id) if events else context.cursor,
+        cursor=cursor.serialize(),
     )

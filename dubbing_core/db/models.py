@@ -116,6 +116,9 @@ class Job(Base):
     __table_args__ = (
         Index("ix_jobs_user_created", "user_id", "created_at", "id"),
         Index("ix_jobs_user_status", "user_id", "status"),
+        # The daily media-minutes quota: the user's jobs of the last 24 hours, summed from the
+        # index alone.
+        Index("ix_jobs_user_minutes", "user_id", "created_at", "source_seconds"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -134,6 +137,8 @@ class Job(Base):
     # Bytes of the job's artifacts and outputs in storage (not its source, which is the
     # upload's): measured by the pipeline after every stage, counted in the stored-bytes quota.
     stored_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The source's duration (the upload's), counted in the daily media-minutes quota.
+    source_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     # When the owner deleted the job's stored data; the row stays as a tombstone.
     data_deleted_at: Mapped[datetime | None] = mapped_column(nullable=True)
 

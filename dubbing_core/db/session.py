@@ -15,18 +15,22 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from dubbing_core.db import write_queue
+
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     # In WAL mode, NORMAL syncs at checkpoints, not at every commit: a commit no longer waits for
     # the disk while holding the one write lock (docs/configuration.md, the trade-off).
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
+# How long a SQLite writer waits for the write lock (the process's queue, then SQLite's).
+BUSY_TIMEOUT_SECONDS = 10
 WORKER_THREADS = 40
 UPLOAD_THREADS = 8
 POOL_SIZE = 10
@@ -42,9 +46,10 @@ _POOL = {
 def get_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 10}, **_POOL
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}, **_POOL
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        write_queue.install(engine, BUSY_TIMEOUT_SECONDS)
         return engine
     return create_engine(url, pool_pre_ping=True, **_POOL)
 

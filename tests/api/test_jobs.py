@@ -44,9 +44,21 @@ def test_create_job_records_it_and_an_outbox_event(client, alice, settings, samp
     assert job["playbackAvailable"] is False and job["logsKey"] is None and job["metrics"] is None
     store = MediaStore(root=settings.resolved_storage_url)
     request = store.read_json(keys.request(job["id"]))
+    # Each language records the voice it will be dubbed with (here: the default of the voices
+    # installed, espeak-ng for both).
     assert request["targets"] == [
-        {"lang": "es", "preset": "default", "custom_preset": None},
-        {"lang": "ca", "preset": "tight", "custom_preset": None},
+        {
+            "lang": lang,
+            "preset": preset,
+            "custom_preset": None,
+            "voice": {
+                "id": f"espeak-{lang}",
+                "engine": "espeak-ng",
+                "model": lang,
+                "chosen_by": "default",
+            },
+        }
+        for lang, preset in (("es", "default"), ("ca", "tight"))
     ]
     assert store.size(keys.upload(job["id"])) == sample_video.stat().st_size
     with session_scope(settings.resolved_database_url) as session:

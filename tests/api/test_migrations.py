@@ -3,9 +3,11 @@
 import subprocess
 import sys
 
-from sqlalchemy import create_engine, inspect
+from alembic import command
+from sqlalchemy import create_engine, inspect, text
 
 from dubbing_api.core.config import ApiSettings
+from dubbing_core.db import alembic_config
 
 MIGRATE = "import sys; from dubbing_core.db import migrate; migrate(sys.argv[1])"
 
@@ -55,3 +57,43 @@ def test_the_event_triggers_survive_every_later_migration(settings: ApiSettings)
         names = set(connection.exec_driver_sql(query).scalars())
     engine.dispose()
     assert EVENT_TRIGGERS[engine.dialect.name] <= names
+
+
+def test_jobs_made_before_0012_count_their_source_seconds(settings: ApiSettings):
+    """The daily media-minutes quota sums jobs.source_seconds: jobs that existed before the column
+    get their upload's duration."""
+    url = settings.resolved_database_url
+    command.upgrade(alembic_config(url), "0011")
+    engine = create_engine(url)
+    media_value = ":media" if engine.dialect.name == "sqlite" else "CAST(:media AS JSON)"
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, email, name, role, created_at) "
+                "VALUES ('u1', 'u1@example.com', 'u1', 'user', CURRENT_TIMESTAMP)"
+            )
+        )
+        for upload, media in (("up1", '{"duration_seconds": 42.5}'), ("up2", None)):
+            connection.execute(
+                text(
+                    "INSERT INTO uploads (id, user_id, filename, content_type, size_bytes, "
+                    "part_size, part_count, status, storage_key, media, created_at, expires_at) "
+                    "VALUES (:id, 'u1', 'a.mp4', 'video/mp4', 1, 1, 1, 'completed', 'k', "
+                    f"{media_value}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"id": upload, "media": media},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO jobs (id, user_id, upload_id, source_language, status, "
+                    "created_at, updated_at) VALUES (:id, 'u1', :upload, 'en', 'queued', "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"id": f"job-{upload}", "upload": upload},
+            )
+    command.upgrade(alembic_config(url), "head")
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, source_seconds FROM jobs"))
+        seconds = {job: value for job, value in rows}
+    engine.dispose()
+    assert seconds == {"job-up1": 42.5, "job-up2": 0.0}

@@ -108,7 +108,7 @@ def test_bad_values_are_refused_and_store_nothing(client, alice):
 
 def test_a_voice_not_installed_here_is_refused(client, alice, monkeypatch):
     # A machine without espeak-ng (this one has it, and uninstalling is not for a test).
-    monkeypatch.setattr("dubbing_api.services.catalog.shutil.which", lambda _program: None)
+    monkeypatch.setattr("resources.tts.shutil.which", lambda _program: None)
     response = client.post("/v1/presets", json=CALM, headers=alice)
     _problem(response, 422, "preset.voice_not_installed")
 

@@ -32,7 +32,11 @@ def _context(pipeline) -> dg.ScheduleEvaluationContext:
     # Used in a `with` block: a context built with resources enters the instance, and left open
     # it keeps Dagster's current definitions-state storage pointing at this module's instance
     # after it is gone, which fails the next module's runs.
-    resources = {"jobstore": pipeline.resources["jobstore"], "store": pipeline.store}
+    resources = {
+        "jobstore": pipeline.resources["jobstore"],
+        "store": pipeline.store,
+        "tts": pipeline.resources["tts"],
+    }
     return dg.build_schedule_context(instance=pipeline.instance, resources=resources)
 
 

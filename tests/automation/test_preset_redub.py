@@ -12,13 +12,17 @@ from dubbing_core.db import migrate
 from dubbing_core.db.models import CustomPreset, Job, JobLanguage
 from dubbing_core.db.session import session_scope
 from dubbing_core.presets import CustomPresetUse, PresetSettings
-from dubbing_core.requests import JobRequest, TargetRequest, load_request
+from dubbing_core.requests import JobRequest, TargetRequest, VoiceChoice, load_request
+from dubbing_core.voices import VOICES, Voice
 from resources.jobstore import JobStore
 from resources.storage import MediaStore
+from resources.tts import TTS
 from tests.automation.test_sensors import add_job
 
 JOB = "job-preset"
 CALM = PresetSettings(duck_db=20.0, voices={"es": "espeak-es"})
+# A piper voice as if downloaded here (the schedule reads the installed catalogue, not files).
+DAVEFX = Voice("es_ES-davefx-medium", "piper", "es", "piper-es_ES-davefx-medium", 22050, "", "")
 
 
 @pytest.fixture
@@ -54,7 +58,11 @@ def _schedule_context(tmp_path, jobstore, store):
     # Used in a `with` block (see tests/assets/test_redub.py).
     return dg.build_schedule_context(
         instance=dg.DagsterInstance.local_temp(str(tmp_path)),
-        resources={"jobstore": jobstore, "store": store},
+        resources={
+            "jobstore": jobstore,
+            "store": store,
+            "tts": TTS(models_dir=str(tmp_path / "models")),
+        },
     )
 
 
@@ -67,7 +75,8 @@ def _change(db, name="calm", **settings):
 
 
 def _tick(jobstore, store):
-    return preset_redubs(dg.DagsterInstance.ephemeral(), jobstore, store, batch_size=10)
+    installed = VOICES | {DAVEFX.id: DAVEFX}
+    return preset_redubs(dg.DagsterInstance.ephemeral(), jobstore, store, 10, installed)
 
 
 def _selection(request):
@@ -138,3 +147,33 @@ def test_an_unfinished_job_waits_for_its_end(stack):
     with session_scope(db) as session:
         session.get_one(Job, JOB).status = "succeeded"
     assert [_selection(r) for r in _tick(jobstore, store)] == [["dubbed_mix", "audio_rendition"]]
+
+
+def _record_voice(store, voice_id: str, chosen_by) -> None:
+    request = load_request(store, JOB)
+    request.target("es").voice = VoiceChoice(
+        id=voice_id, engine="espeak-ng", model="es", chosen_by=chosen_by
+    )
+    store.write_json(f"jobs/{JOB}/request.json", request.model_dump(mode="json"))
+
+
+def test_a_new_voice_in_the_preset_replaces_the_presets_choice_in_the_request(stack):
+    jobstore, store, db = stack
+    _record_voice(store, "espeak-es", "preset")
+    _change(db, voices={"es": DAVEFX.id})
+    (request,) = _tick(jobstore, store)
+    assert _selection(request) == ["dubbed_speech", "dubbed_mix", "audio_rendition"]
+    voice = load_request(store, JOB).target("es").voice
+    assert voice == VoiceChoice(
+        id=DAVEFX.id, engine="piper", model=DAVEFX.model, chosen_by="preset"
+    )
+
+
+def test_a_voice_the_job_chose_outlives_its_presets_voice(stack):
+    jobstore, store, db = stack
+    _record_voice(store, "espeak-es", "job")
+    _change(db, voices={"es": DAVEFX.id})
+    assert _tick(jobstore, store) == []  # the version is recorded; the speech is still right
+    target = load_request(store, JOB).target("es")
+    assert target.custom_preset is not None and target.custom_preset.version == 2
+    assert target.voice is not None and target.voice.id == "espeak-es"

@@ -45,9 +45,9 @@ def add_job(url, job_id, langs=("es", "ca"), status="queued"):
             session.add(JobLanguage(job_id=job_id, lang=lang, preset="default", position=position))
 
 
-def add_event(url, job_id, kind, payload):
+def add_event(url, job_id, kind, payload, event_id=None):
     with session_scope(url) as session:
-        session.add(OutboxEvent(job_id=job_id, kind=kind, payload=payload))
+        session.add(OutboxEvent(id=event_id, job_id=job_id, kind=kind, payload=payload))
 
 
 def evaluate(db, cursor=None):
@@ -72,6 +72,21 @@ def test_submission_adds_the_partition_and_requests_ingest(db):
     assert result.cursor == "1"
     again = evaluate(db, cursor=result.cursor)
     assert again.run_requests == [] and again.cursor == "1"
+
+
+def test_an_event_that_commits_after_a_higher_id_still_starts_its_job(db):
+    # On PostgreSQL two creates can commit in the opposite order of their outbox ids: the
+    # sensor must not step over the lower id while its transaction is still open.
+    add_job(db, "job-lower1")
+    add_job(db, "job-higher")
+    add_event(db, "job-higher", "job.submitted", {"languages": ["es"]}, event_id=2)
+    first = evaluate(db)
+    assert [r.partition_key for r in first.run_requests] == ["job-higher"]
+    add_event(db, "job-lower1", "job.submitted", {"languages": ["es"]}, event_id=1)
+    second = evaluate(db, cursor=first.cursor)
+    assert [r.partition_key for r in second.run_requests] == ["job-lower1"]
+    assert second.cursor == "2"
+    assert evaluate(db, cursor=second.cursor).run_requests == []
 
 
 def test_cancelled_jobs_are_skipped(db):

@@ -1,6 +1,9 @@
 """A job's units: read and correct the transcript and the translations, re-dub what changed."""
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Depends, Response, status
+from pydantic import BaseModel
 
 from dubbing_api.api.deps import IfMatch, SessionDep, SettingsDep, StorageDep, UserDep
 from dubbing_api.core.openapi import problems
@@ -12,23 +15,43 @@ from dubbing_api.schemas import (
     UnitEditRequest,
 )
 from dubbing_api.services import jobs, units
+from dubbing_core.db.models import Job
 
 router = APIRouter(prefix="/v1/jobs", tags=["editing"])
+Units = TypeVar("Units", bound=BaseModel)
+# Source and translated units are read and edited alike: versioned, edits sent with `If-Match`.
+READ_DESCRIPTION = "The `ETag` header names this version; send it as `If-Match` to edit."
+READ_RESPONSES = problems(401, 404, 409)
+EDIT_RESPONSES = problems(401, 404, 409, 412, 422, 428)
+IF_MATCH_RULE = (
+    "Requires `If-Match`: 428 without it, 412 when the units changed since they were read."
+)
+
+
+def _owned_job(job_id: str, user: UserDep, session: SessionDep) -> Job:
+    return jobs.owned_job(session, user, job_id)
+
+
+# The caller's job of the path (404 for another user's); the request's session and user are the
+# ones the route gets (FastAPI builds each dependency once per request).
+JobDep = Annotated[Job, Depends(_owned_job)]
+
+
+def _versioned(response: Response, result: Units) -> Units:
+    """The units, their version in the `ETag` header (what an edit sends back as `If-Match`)."""
+    response.headers["ETag"] = units.etag(result)
+    return result
 
 
 @router.get(
     "/{job_id}/units",
     operation_id="listSourceUnits",
     summary="The job's source units (sentences) with their time ranges and edits",
-    description="The `ETag` header names this version; send it as `If-Match` to edit.",
-    responses=problems(401, 404, 409),
+    description=READ_DESCRIPTION,
+    responses=READ_RESPONSES,
 )
-def list_source_units(
-    job_id: str, response: Response, user: UserDep, session: SessionDep, storage: StorageDep
-) -> SourceUnits:
-    result = units.source_units(storage, jobs.owned_job(session, user, job_id))
-    response.headers["ETag"] = units.etag(result)
-    return result
+def list_source_units(job: JobDep, response: Response, storage: StorageDep) -> SourceUnits:
+    return _versioned(response, units.source_units(storage, job))
 
 
 @router.patch(
@@ -36,12 +59,11 @@ def list_source_units(
     operation_id="editSourceUnits",
     summary="Correct the text of source units",
     description="Each edited unit's translations become stale (a translation edit of it is "
-    "dropped); `POST /v1/jobs/{jobId}/redub` translates and dubs them again. Requires "
-    "`If-Match`: 428 without it, 412 when the units changed since they were read.",
-    responses=problems(401, 404, 409, 412, 422, 428),
+    "dropped); `POST /v1/jobs/{jobId}/redub` translates and dubs them again. " + IF_MATCH_RULE,
+    responses=EDIT_RESPONSES,
 )
 def edit_source_units(
-    job_id: str,
+    job: JobDep,
     body: UnitEditRequest,
     response: Response,
     user: UserDep,
@@ -49,42 +71,32 @@ def edit_source_units(
     storage: StorageDep,
     if_match: IfMatch = None,
 ) -> SourceUnits:
-    job = jobs.owned_job(session, user, job_id)
-    result = units.edit_source(session, storage, user, job, body.edits, if_match)
-    response.headers["ETag"] = units.etag(result)
-    return result
+    edited = units.edit_source(session, storage, user, job, body.edits, if_match)
+    return _versioned(response, edited)
 
 
 @router.get(
     "/{job_id}/languages/{language}/units",
     operation_id="listTranslatedUnits",
     summary="A language's translated units, with what a re-dub would redo",
-    description="The `ETag` header names this version; send it as `If-Match` to edit.",
-    responses=problems(401, 404, 409),
+    description=READ_DESCRIPTION,
+    responses=READ_RESPONSES,
 )
 def list_translated_units(
-    job_id: str,
-    language: str,
-    response: Response,
-    user: UserDep,
-    session: SessionDep,
-    storage: StorageDep,
+    job: JobDep, language: str, response: Response, storage: StorageDep
 ) -> TranslatedUnits:
-    result = units.translated_units(storage, jobs.owned_job(session, user, job_id), language)
-    response.headers["ETag"] = units.etag(result)
-    return result
+    return _versioned(response, units.translated_units(storage, job, language))
 
 
 @router.patch(
     "/{job_id}/languages/{language}/units",
     operation_id="editTranslatedUnits",
     summary="Correct the translation of units",
-    description="Only the edited units' speech becomes stale. Requires `If-Match`: 428 without "
-    "it, 412 when the units changed since they were read.",
-    responses=problems(401, 404, 409, 412, 422, 428),
+    description="Only the edited units' speech becomes stale. " + IF_MATCH_RULE,
+    responses=EDIT_RESPONSES,
 )
 def edit_translated_units(
-    job_id: str,
+    job: JobDep,
     language: str,
     body: UnitEditRequest,
     response: Response,
@@ -93,10 +105,8 @@ def edit_translated_units(
     storage: StorageDep,
     if_match: IfMatch = None,
 ) -> TranslatedUnits:
-    job = jobs.owned_job(session, user, job_id)
-    result = units.edit_translation(session, storage, user, job, language, body.edits, if_match)
-    response.headers["ETag"] = units.etag(result)
-    return result
+    edited = units.edit_translation(session, storage, user, job, language, body.edits, if_match)
+    return _versioned(response, edited)
 
 
 @router.post(
@@ -110,12 +120,11 @@ def edit_translated_units(
     responses=problems(401, 404, 409, 429),
 )
 def redub_job(
-    job_id: str,
+    job: JobDep,
     body: RedubRequest,
     user: UserDep,
     session: SessionDep,
     settings: SettingsDep,
     storage: StorageDep,
 ) -> RedubPlan:
-    job = jobs.owned_job(session, user, job_id)
     return units.redub(session, settings, storage, user, job, body.languages)

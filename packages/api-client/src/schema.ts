@@ -890,6 +890,12 @@ export interface components {
             voices: components["schemas"]["VoiceInfo"][];
             /** Translatablefrom */
             translatableFrom: string[];
+            /**
+             * Suggesteddownload
+             * @description When no natural (piper) voice speaks the language here: one that `dubflow models download piper <voice>` installs
+             * @example es_ES-davefx-medium
+             */
+            suggestedDownload?: string | null;
         };
         /**
          * LanguageOutputs
@@ -1605,6 +1611,12 @@ export interface components {
              * @example default
              */
             preset: string;
+            /**
+             * Voice
+             * @description An installed voice of the language (`GET /v1/voices`), over the preset's; none: the preset's voice, else the language's default
+             * @example es_ES-davefx-medium
+             */
+            voice?: string | null;
         };
         /** TranslatedUnit */
         TranslatedUnit: {
@@ -2900,8 +2912,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                job_id: string;
                 language: string;
+                job_id: string;
             };
             cookie?: never;
         };
@@ -2962,8 +2974,8 @@ export interface operations {
                 "if-match"?: string | null;
             };
             path: {
-                job_id: string;
                 language: string;
+                job_id: string;
             };
             cookie?: never;
         };

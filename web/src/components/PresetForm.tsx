@@ -13,6 +13,8 @@ import {
 } from "@mantine/core";
 import { type FormEvent, useState } from "react";
 
+import { voiceHint } from "./TargetsEditor";
+
 /** The bounds the API checks (docs/editing.md, "Custom presets"), so the form says them first. */
 const BOUNDS = {
   maxEngineRate: [1, 2],
@@ -148,6 +150,7 @@ export function PresetForm({
               <Select
                 key={language.code}
                 label={`${language.name} voice`}
+                description={voiceHint(language)}
                 allowDeselect={false}
                 value={preset.voices[language.code] ?? DEFAULT_VOICE}
                 data={[

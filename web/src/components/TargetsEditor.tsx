@@ -22,14 +22,15 @@ interface TargetsEditorProps {
 const DEFAULT_PRESET = "default";
 
 /** What a server operator installs so a language sounds natural: a piper voice, where only
- * espeak-ng speaks it (docs/operations.md, "Installing more voices and models"). */
+ * espeak-ng speaks it (docs/operations.md, "Installing more voices and models"); the API names
+ * one (`suggestedDownload`), which then becomes the language's default voice. */
 export function voiceHint(language: LanguageInfo): string | null {
   if (language.voices.some((voice) => voice.engine === "piper")) {
     return null;
   }
   return (
     `Only espeak-ng (robotic) speaks ${language.name} on this server: a natural voice needs ` +
-    "`dubflow models download piper <voice>` there."
+    `\`dubflow models download piper ${language.suggestedDownload ?? "<voice>"}\` there.`
   );
 }
 

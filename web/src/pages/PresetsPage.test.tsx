@@ -77,6 +77,13 @@ describe("the presets pages", () => {
     await userEvent.clear(duck);
     await userEvent.type(duck, "20");
     await userEvent.click(screen.getByRole("checkbox", { name: /Own loudness target/ }));
+    // Under a voice select only espeak-ng fills: the piper voice to download for it.
+    expect(
+      screen.getByRole("combobox", { name: "Spanish voice" }).getAttribute("aria-describedby"),
+    ).toBeTruthy();
+    expect(
+      screen.getByText(/speaks Spanish on this server: .*download piper es_ES-davefx-medium`/),
+    ).toBeInTheDocument();
     await userEvent.click(screen.getByRole("combobox", { name: "Spanish voice" }));
     await userEvent.click(await screen.findByRole("option", { name: /^espeak-es:/ }));
     await userEvent.click(screen.getByRole("button", { name: "Create preset" }));

@@ -124,7 +124,7 @@ describe("the upload page", () => {
     await choose("Target language 1", /^Spanish/);
     expect(
       screen.getByText(
-        /Only espeak-ng \(robotic\) speaks Spanish on this server: .*`dubflow models download piper <voice>`/,
+        /Only espeak-ng \(robotic\) speaks Spanish on this server: .*`dubflow models download piper es_ES-davefx-medium`/,
       ),
     ).toBeInTheDocument();
     await choose("Target language 1", /^Catalan/);

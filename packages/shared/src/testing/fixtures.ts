@@ -28,6 +28,7 @@ export const LANGUAGES: LanguageInfo[] = [
     nativeName: "Español",
     voices: voices("es"),
     translatableFrom: ["en"],
+    suggestedDownload: "es_ES-davefx-medium",
   },
   {
     code: "ca",
