@@ -21,6 +21,7 @@ from dubbing_core.requests import load_request
 from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore
+from resources.wav import WavTrack
 
 # The quality report's unit table as Dagster table metadata: name, type.
 _UNIT_COLUMNS = {
@@ -71,6 +72,7 @@ def measure_quality(
     source: Path,
     speech: Path,
     mix: Path,
+    work: Path,
     momentary: Sequence[tuple[float, float]],
     loudness_lufs: float,
     true_peak_dbtp: float,
@@ -80,10 +82,12 @@ def measure_quality(
     transcribed: dict[str, Any],
 ) -> dict[str, Any]:
     """The quality report of a finished mix (dubbing_assets/quality.py), every signal decoded
-    from its file."""
-    source_audio, dub, final = (
-        media.read_mono(path, quality.RATE) for path in (source, speech, mix)
-    )
+    from its file: the source's 16 kHz speech track read as it is, the dub and the mix decoded to
+    16 kHz files in `work`, each read a minute at a time (held whole, the three tracks were
+    11 MiB per minute of media)."""
+    source_audio = WavTrack(source)
+    dub = media.decode_track(speech, work / "dub.f32", quality.RATE)
+    final = media.decode_track(mix, work / "mix.f32", quality.RATE)
     segments = translation["segments"]
     timings = quality.measure_dub_timing([(s["start"], s["end"]) for s in segments], dub)
     return quality.quality_report(
@@ -154,6 +158,7 @@ def dubbed_mix(
                 source=source,
                 speech=speech,
                 mix=work / "mix.m4a",
+                work=work,
                 momentary=mixed.momentary,
                 loudness_lufs=mixed.integrated_lufs,
                 true_peak_dbtp=mixed.true_peak,

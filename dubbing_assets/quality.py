@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from resources.wav import Samples
+
 RATE = 16000
 FRAME_SECONDS = 0.01
 # The dub is synthetic speech over digital silence: anything above this is the dub sounding.
@@ -27,13 +29,22 @@ ONSET_TOLERANCE = 0.1
 BLOCK_SECONDS = 0.4
 
 
-def frame_levels(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
-    """RMS level of each `FRAME_SECONDS` frame of `samples` (at `rate` Hz), in dBFS."""
+def frame_levels(samples: Samples, rate: int = RATE) -> np.ndarray:
+    """RMS level of each `FRAME_SECONDS` frame of `samples` (at `rate` Hz), in dBFS; read a
+    minute at a time, so `samples` may be a track on disk as long as the media."""
     size = max(1, round(FRAME_SECONDS * rate))
     count = len(samples) // size
-    frames = samples[: count * size].reshape(count, size).astype(np.float64)
-    return np.asarray(20 * np.log10(np.sqrt((frames**2).mean(axis=1)) + 1e-9))
+    levels = np.empty(count)
+    for first in range(0, count, _FRAMES_PER_READ):
+        last = min(first + _FRAMES_PER_READ, count)
+        frames = samples[first * size : last * size].reshape(last - first, size)
+        power = (frames.astype(np.float64) ** 2).mean(axis=1)
+        levels[first:last] = 20 * np.log10(np.sqrt(power) + 1e-9)
+    return levels
 
+
+# A minute of frames: what the level measures read of a track at once.
+_FRAMES_PER_READ = 6000
 
 # The band speech carries its energy in, and how far above the background's own spectrum a
 # component must rise to count as foreground.
@@ -43,32 +54,39 @@ _OVER_BACKGROUND = 2.0
 _BACKGROUND_FRAMES = 6000
 
 
-def foreground_levels(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
+def foreground_levels(samples: Samples, rate: int = RATE) -> np.ndarray:
     """Per `FRAME_SECONDS` frame, the level (dB) of what rises above the recording's steady
     background: each frequency's power minus twice the background's (its 20th percentile over
     the minute around it), summed over the speech band. A steady bed (hum, a tone, sustained
-    music) drops out; speech, which comes and goes, stays."""
+    music) drops out; speech, which comes and goes, stays. Read a minute at a time: `samples`
+    may be a track on disk (`WavTrack`) as long as the media."""
     size = max(1, round(FRAME_SECONDS * rate))
     count = len(samples) // size
     window = np.hanning(2 * size).astype(np.float32)
     frequencies = np.fft.rfftfreq(2 * size, 1 / rate)
     band = (frequencies >= _SPEECH_BAND_HZ[0]) & (frequencies <= _SPEECH_BAND_HZ[1])
-    # Each 2-frame window is centred on its frame.
-    half = np.zeros(size // 2, np.float32)
-    padded = np.concatenate(
-        [half, samples.astype(np.float32), half, np.zeros(2 * size, np.float32)]
-    )
     scale = float((window**2).sum()) * size
     levels = np.empty(count)
     for first in range(0, count, _BACKGROUND_FRAMES):
         last = min(first + _BACKGROUND_FRAMES, count)
-        stretch = padded[first * size : last * size + size]
+        # Each 2-frame window is centred on its frame: the stretch starts half a frame early,
+        # silence before the first sample and after the last.
+        stretch = _read_padded(samples, first * size - size // 2, (last + 1) * size - size // 2)
         frames = np.lib.stride_tricks.sliding_window_view(stretch, 2 * size)[::size][: last - first]
         power = np.abs(np.fft.rfft(frames * window, axis=1))[:, band] ** 2
         background = np.percentile(power, 20, axis=0)
         foreground = np.clip(power - _OVER_BACKGROUND * background, 0.0, None).sum(axis=1)
         levels[first:last] = 10 * np.log10(foreground / scale + 1e-12)
     return levels
+
+
+def _read_padded(samples: Samples, first: int, last: int) -> np.ndarray:
+    """Samples `first` to `last` as float32, zeros where that runs past either end."""
+    stretch = np.zeros(last - first, np.float32)
+    start, stop = max(first, 0), min(last, len(samples))
+    if stop > start:
+        stretch[start - first : stop - first] = samples[start:stop]
+    return stretch
 
 
 def speech_threshold(levels: np.ndarray) -> float:
@@ -137,7 +155,7 @@ class UnitTiming:
 
 
 def measure_dub_timing(
-    spans: Sequence[tuple[float, float]], dub: np.ndarray, rate: int = RATE
+    spans: Sequence[tuple[float, float]], dub: Samples, rate: int = RATE
 ) -> list[UnitTiming]:
     """Where each unit's dub really sounds in the dubbed speech timeline: its first and last
     active frame between the unit's source onset and the next unit's. The timing fit places every
@@ -203,9 +221,9 @@ def mix_gain_db(mix_levels: np.ndarray, dub_levels: np.ndarray, source_levels: n
 
 
 def measure_leak(
-    source: np.ndarray,
-    dub: np.ndarray,
-    mix: np.ndarray,
+    source: Samples,
+    dub: Samples,
+    mix: Samples,
     not_speech: Sequence[tuple[float, float]] = (),
 ) -> LeakMeasurement:
     """Compare, frame by frame, the mix with the original it was made from (see LeakMeasurement).

@@ -27,6 +27,7 @@ import numpy as np
 
 from dubbing_assets import units
 from resources.asr import ASR, Segment
+from resources.wav import Samples
 
 # Speech this close to a unit is that unit's (its edges are snapped to the speech already).
 UNIT_MARGIN_SECONDS = 0.15
@@ -106,7 +107,7 @@ def _doubtful(segment: Segment) -> bool:
 
 
 def foreign_segments(
-    segments: Sequence[Segment], samples: np.ndarray, rate: int, asr: ASR, language: str
+    segments: Sequence[Segment], samples: Samples, rate: int, asr: ASR, language: str
 ) -> set[int]:
     """The ids of the segments Whisper transcribed in `language` though another is spoken there:
     each run of doubtful segments (`DOUBTFUL_WORD_PROBABILITY`) is one passage whose language
@@ -189,7 +190,7 @@ def _shifted(segment: Segment, offset: float) -> dict[str, Any]:
 
 def hear(
     region: Region,
-    samples: np.ndarray,
+    samples: Samples,
     rate: int,
     asr: ASR,
     can_dub: Callable[[str], bool],
@@ -227,7 +228,7 @@ def listen_again(
     covered: Sequence[units.Unit],
     active: np.ndarray,
     frame_seconds: float,
-    samples: np.ndarray,
+    samples: Samples,
     rate: int,
     asr: ASR,
     can_dub: Callable[[str], bool],

@@ -18,6 +18,7 @@ from resources.jobstore import JobStore
 from resources.media import Media
 from resources.storage import MediaStore
 from resources.tts import TTS
+from resources.wav import WavTimeline, WavTrack
 
 
 def speech_fingerprint(voice: Voice, preset: Preset) -> str:
@@ -80,18 +81,25 @@ def dubbed_speech(
             done[0] += 1
             report_fraction(done[0] / len(texts))
 
-        timeline, fits = timing.fit_segments(
-            timing.slots(spans, duration),
-            synthesize,
-            stretch,
-            rate=voice.sample_rate,
-            media_duration=duration,
-            max_engine_rate=preset.max_engine_rate,
-            max_stretch=preset.max_stretch,
-            on_segment=progress,
-        )
-        pruned = cache.prune()
-        measured = quality.measure_dub_timing(spans, timeline, voice.sample_rate)
+        with scratch() as work:
+            frames = round(duration * voice.sample_rate)
+            with WavTimeline(work / "speech.wav", voice.sample_rate, frames) as timeline:
+                fits = timing.fit_segments(
+                    timing.slots(spans, duration),
+                    synthesize,
+                    stretch,
+                    timeline,
+                    rate=voice.sample_rate,
+                    max_engine_rate=preset.max_engine_rate,
+                    max_stretch=preset.max_stretch,
+                    on_segment=progress,
+                )
+            pruned = cache.prune()
+            # Measured from the file as stored (16-bit), read a minute at a time.
+            measured = quality.measure_dub_timing(
+                spans, WavTrack(work / "speech.wav"), voice.sample_rate
+            )
+            store.put_file(work / "speech.wav", keys.speech(job, lang))
         summary = {**timing.summary(fits), **quality.timing_summary(measured)}
         by_index = {fit.index: fit for fit in fits}
         report = {
@@ -104,9 +112,6 @@ def dubbed_speech(
                 for unit in measured
             ],
         }
-        with scratch() as work:
-            media.write_wav(work / "speech.wav", timeline, voice.sample_rate)
-            store.put_file(work / "speech.wav", keys.speech(job, lang))
         store.write_json(keys.timing_report(job, lang), report)
         return materialized(
             store,
@@ -115,7 +120,7 @@ def dubbed_speech(
             preset=preset.name,
             fingerprint=speech_fingerprint(voice, preset),
             timing_key=keys.timing_report(job, lang),
-            duration_s=round(len(timeline) / voice.sample_rate, 3),
+            duration_s=round(frames / voice.sample_rate, 3),
             synthesized_units=sum(text in cache.synthesized for text in texts),
             pruned_cache_entries=pruned,
             **summary,

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from resources.wav import WavTimeline
+
 FADE_SECONDS = 0.02
 BREATH_SECONDS = 0.15
 
@@ -90,9 +92,10 @@ def stretch_for(seconds: float, slot: Slot, max_stretch: float) -> float:
     return min(seconds / slot.available, max_stretch)
 
 
-def place(timeline: np.ndarray, audio: np.ndarray, start: float, limit: float, rate: int) -> float:
-    """Mix `audio` into `timeline` at `start`, cut at `limit` with a fade; returns the overflow
-    in seconds (the part that was cut)."""
+def place(timeline: WavTimeline, audio: np.ndarray, start: float, limit: float, rate: int) -> float:
+    """Write `audio` into `timeline` at `start`, cut at `limit` with a fade; returns the overflow
+    in seconds (the part that was cut). Slots do not overlap: each piece is placed after the
+    last."""
     first = round(start * rate)
     last = min(round(limit * rate), len(timeline))
     room = max(last - first, 0)
@@ -101,7 +104,8 @@ def place(timeline: np.ndarray, audio: np.ndarray, start: float, limit: float, r
     if overflow > 0 and len(kept):
         fade = min(len(kept), round(FADE_SECONDS * rate))
         kept[len(kept) - fade :] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)
-    timeline[first : first + len(kept)] += kept
+    if len(kept):
+        timeline.add(first, kept)
     return overflow
 
 
@@ -113,17 +117,17 @@ def fit_segments(
     slots_: Sequence[Slot],
     synthesize: Synthesize,
     stretch: Stretch,
+    timeline: WavTimeline,
     *,
     rate: int,
-    media_duration: float,
     max_engine_rate: float,
     max_stretch: float,
     on_segment: Callable[[SegmentFit], None] | None = None,
-) -> tuple[np.ndarray, list[SegmentFit]]:
-    """Synthesize and fit every slot; returns the speech timeline (as long as the media) and a
-    fit report per segment. `synthesize(index, engine_rate)` returns silence-trimmed samples at
-    `rate`; `stretch(samples, ratio)` speeds them up by `ratio` keeping the pitch."""
-    timeline = np.zeros(round(media_duration * rate), dtype=np.float32)
+) -> list[SegmentFit]:
+    """Synthesize and fit every slot into `timeline` (the speech as long as the media, written to
+    its file as it is placed); returns a fit report per segment. `synthesize(index,
+    engine_rate)` returns silence-trimmed samples at `rate`; `stretch(samples, ratio)` speeds them
+    up by `ratio` keeping the pitch."""
     fits = []
     for slot in slots_:
         audio = synthesize(slot.index, 1.0)
@@ -150,7 +154,7 @@ def fit_segments(
         fits.append(fit)
         if on_segment:
             on_segment(fit)
-    return timeline, fits
+    return fits
 
 
 def summary(fits: Sequence[SegmentFit]) -> dict[str, Any]:

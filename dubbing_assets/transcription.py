@@ -22,16 +22,19 @@ from dubbing_core import keys
 from dubbing_core.requests import load_request
 from resources.asr import ASR
 from resources.jobstore import JobStore
-from resources.media import Media
 from resources.storage import MediaStore
 from resources.translation import Translation
+from resources.wav import WavTrack
+
+# Whisper hears the track in windows of at most this, cut in pauses: its memory is a window's.
+WINDOW_SECONDS = 120.0
 
 
 @dg.asset(
     partitions_def=job_partitions,
     group_name=INGEST_GROUP,
     deps=[source_audio],
-    code_version=f"{RESOURCES['asr'].version()}:units-2",
+    code_version=f"{RESOURCES['asr'].version()}:units-2:windows{WINDOW_SECONDS:g}",
     retry_policy=TRANSIENT_RETRY,
     description="segments_src.json: sentence-level units (from the first word's onset to the "
     "last word's end, on the speech in the audio) with their words and language, the job's "
@@ -41,7 +44,6 @@ def transcript(
     context: dg.AssetExecutionContext,
     store: MediaStore,
     asr: ASR,
-    media: Media,
     translation: Translation,
     jobstore: JobStore,
 ) -> dg.MaterializeResult:
@@ -56,34 +58,42 @@ def transcript(
             context.log.info(f"transcribing: {fraction:.0%}")
 
         with store.local_copy(keys.speech_audio(job)) as speech:
+            # Read by slice, never whole: the track is as long as the media.
+            track = WavTrack(speech)
             if request.source_language == "auto":
-                detected = asr.detect_language(speech)
+                detected = asr.detect_language(track)
                 language, probability = detected.language, detected.probability
                 context.log.info(f"detected {language} (p={probability}), heard {detected.heard}")
             else:
                 language, probability = request.source_language, 1.0
             translation.check_pairs(language, request.languages)
-            result = asr.transcribe(speech, language=language, on_progress=progress)
-            samples = media.read_mono(speech, quality.RATE)
-        result = dataclasses.replace(result, language_probability=probability)
-        if not result.segments:
-            raise rejected("transcript.no_speech", "no speech was recognised in the source audio")
-        speaking = quality.speech_activity(quality.foreground_levels(samples))
-        recognised = result.to_dict()
-        foreign = regions.foreign_segments(result.segments, samples, quality.RATE, asr, language)
-        if foreign:
-            context.log.info(f"segments {sorted(foreign)} are not {language}: heard again below")
-            recognised["segments"] = [s for s in recognised["segments"] if s["id"] not in foreign]
-        pauses = units.silences(speaking, quality.FRAME_SECONDS, units.PAUSE_SECONDS)
-        built = units.build_units(recognised["segments"], silent=pauses, language=language)
-        main = units.snap_to_speech(built, speaking, quality.FRAME_SECONDS)
+            speaking = quality.speech_activity(quality.foreground_levels(track))
+            pauses = units.silences(speaking, quality.FRAME_SECONDS, units.PAUSE_SECONDS)
+            windows = units.windows(pauses, len(track) / quality.RATE, WINDOW_SECONDS)
+            result = asr.transcribe_windows(track, windows, language, on_progress=progress)
+            result = dataclasses.replace(result, language_probability=probability)
+            if not result.segments:
+                raise rejected(
+                    "transcript.no_speech", "no speech was recognised in the source audio"
+                )
+            recognised = result.to_dict()
+            foreign = regions.foreign_segments(result.segments, track, quality.RATE, asr, language)
+            if foreign:
+                context.log.info(
+                    f"segments {sorted(foreign)} are not {language}: heard again below"
+                )
+                recognised["segments"] = [
+                    s for s in recognised["segments"] if s["id"] not in foreign
+                ]
+            built = units.build_units(recognised["segments"], silent=pauses, language=language)
+            main = units.snap_to_speech(built, speaking, quality.FRAME_SECONDS)
 
-        def can_dub(spoken: str) -> bool:
-            return all(translation.covers(spoken, target) for target in request.languages)
+            def can_dub(spoken: str) -> bool:
+                return all(translation.covers(spoken, target) for target in request.languages)
 
-        again = regions.listen_again(
-            main, speaking, quality.FRAME_SECONDS, samples, quality.RATE, asr, can_dub
-        )
+            again = regions.listen_again(
+                main, speaking, quality.FRAME_SECONDS, track, quality.RATE, asr, can_dub
+            )
         for passage in again.not_speech:
             context.log.info(f"{passage.start}-{passage.end} s: no words (not speech), left as is")
         for heard in again.heard:

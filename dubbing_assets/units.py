@@ -282,3 +282,25 @@ def in_order(*groups: Sequence[Unit]) -> list[Unit]:
     numbered again from 0."""
     ordered = sorted((unit for group in groups for unit in group), key=lambda unit: unit.start)
     return [replace(unit, index=index) for index, unit in enumerate(ordered)]
+
+
+def windows(
+    pauses: Sequence[tuple[float, float]], duration: float, longest: float
+) -> list[tuple[float, float]]:
+    """`duration` seconds cut into windows (start, end) of at most `longest` seconds, each cut in
+    the middle of the longest of the `pauses` in the second half of its window (at `longest`
+    when none is there): a window ends between words."""
+    cuts: list[tuple[float, float]] = []
+    start = 0.0
+    while duration - start > longest:
+        earliest, latest = start + longest / 2, start + longest
+        overlaps = [(max(a, earliest), min(b, latest)) for a, b in pauses]
+        inside = [(a, b) for a, b in overlaps if b > a]
+        if inside:
+            a, b = max(inside, key=lambda pause: pause[1] - pause[0])
+            cut = round((a + b) / 2, 3)
+        else:
+            cut = latest
+        cuts.append((start, cut))
+        start = cut
+    return [*cuts, (start, duration)]

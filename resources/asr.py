@@ -14,6 +14,7 @@ import numpy as np
 from dubbing_core.errors import CodedError
 from dubbing_core.languages import SUPPORTED
 from resources.models import ModelRegistry
+from resources.wav import Samples
 
 # faster-whisper (and PyAV, tokenizers) is imported where a model is loaded: the code location is
 # imported by every run worker, and only the ingest run transcribes.
@@ -97,6 +98,13 @@ def choose_language(
     )
 
 
+# Whisper hears 16 kHz.
+RATE = 16_000
+
+# Where the language is detected: the first 30 s of speech are in the first minutes of any
+# recording worth dubbing, and the whole of a long one would be decoded into memory for it.
+DETECTION_SECONDS = 300.0
+
 # faster-whisper's default schedule of decoding temperatures.
 TEMPERATURES = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 
@@ -135,19 +143,17 @@ class ASR(dg.ConfigurableResource):
     def load(self) -> "WhisperModel":
         return _load(str(self.model_path()), self.device, self.compute_type, self.cpu_threads)
 
-    def detect_language(self, audio: Path) -> DetectedLanguage:
-        """The language spoken in the first 30 s of speech of `audio`, among the languages
-        dubflow handles, or `LanguageUncertain`."""
-        from faster_whisper import decode_audio
-
+    def detect_language(self, samples: Samples) -> DetectedLanguage:
+        """The language spoken in the first 30 s of speech of `samples` (16 kHz mono; looked for
+        in its first `DETECTION_SECONDS`), among the languages dubflow handles, or
+        `LanguageUncertain`."""
         model = self.load()
         if not model.model.is_multilingual:  # an English-only model hears English
             return DetectedLanguage("en", 1.0, 1.0, [("en", 1.0)])
         # Speech only (Silero VAD, packaged with faster-whisper): leading music or silence would
         # otherwise decide the language.
         _, _, probabilities = model.detect_language(
-            audio=decode_audio(str(audio), sampling_rate=model.feature_extractor.sampling_rate),
-            vad_filter=True,
+            audio=samples[: round(DETECTION_SECONDS * RATE)], vad_filter=True
         )
         return choose_language(
             probabilities,
@@ -215,3 +221,55 @@ class ASR(dg.ConfigurableResource):
             segments=result,
             model=self.model,
         )
+
+    def transcribe_windows(
+        self,
+        samples: Samples,
+        windows: Sequence[tuple[float, float]],
+        language: str,
+        on_progress: Callable[[float], None] | None = None,
+    ) -> Transcript:
+        """`transcribe` each window (start, end seconds) of `samples` (16 kHz mono) on its own,
+        as one transcript in the track's time: faster-whisper decodes its whole input and
+        computes its features at once (45 MiB per minute of audio), so a long track heard in
+        windows needs the memory of one window, not of the track."""
+        duration = len(samples) / RATE
+        segments: list[Segment] = []
+        first: Transcript | None = None
+        for start, end in windows:
+
+            def window_progress(fraction: float, start: float = start, end: float = end) -> None:
+                if on_progress and duration:
+                    on_progress(min((start + fraction * (end - start)) / duration, 1.0))
+
+            part = self.transcribe(
+                samples[round(start * RATE) : round(end * RATE)],
+                language=language,
+                on_progress=window_progress,
+            )
+            first = first or part
+            for segment in part.segments:
+                segments.append(_shifted(segment, start, len(segments)))
+        return Transcript(
+            language=language,
+            language_probability=first.language_probability if first else 1.0,
+            duration=round(duration, 3),
+            segments=segments,
+            model=self.model,
+        )
+
+
+def _shifted(segment: Segment, offset: float, number: int) -> Segment:
+    """`segment` heard in a window starting `offset` seconds into the track, in the track's time."""
+    return Segment(
+        id=number,
+        start=round(segment.start + offset, 3),
+        end=round(segment.end + offset, 3),
+        text=segment.text,
+        confidence=segment.confidence,
+        no_speech_prob=segment.no_speech_prob,
+        words=[
+            Word(round(w.start + offset, 3), round(w.end + offset, 3), w.word, w.probability)
+            for w in segment.words
+        ],
+    )

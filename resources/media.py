@@ -12,6 +12,7 @@ import dagster as dg
 import numpy as np
 
 from resources.ffmpeg import audio, hls, mix, probe
+from resources.wav import FloatTrack
 
 
 class Media(dg.ConfigurableResource):
@@ -36,18 +37,17 @@ class Media(dg.ConfigurableResource):
         audio.extract_speech_audio(source, speech_16k)
         audio.extract_full_audio(source, full_48k)
 
-    def read_mono(self, path: Path, sample_rate: int) -> np.ndarray:
-        """Any audio file decoded to mono float32 samples at `sample_rate`."""
-        return audio.read_wav_mono(path, sample_rate)
+    def decode_track(self, path: Path, dst: Path, sample_rate: int) -> FloatTrack:
+        """Any audio file decoded to mono float32 at `sample_rate`, in a file (`dst`) read by
+        slice: for tracks as long as the media."""
+        audio.decode_mono(path, dst, sample_rate)
+        return FloatTrack(dst, sample_rate)
 
     def trim_silence(self, samples: np.ndarray, sample_rate: int) -> np.ndarray:
         return audio.trim_silence(samples, sample_rate)[0]
 
     def time_stretch(self, samples: np.ndarray, sample_rate: int, ratio: float) -> np.ndarray:
         return audio.time_stretch(samples, sample_rate, ratio)
-
-    def write_wav(self, path: Path, samples: np.ndarray, sample_rate: int) -> None:
-        audio.write_wav(path, samples, sample_rate)
 
     def mix(
         self,

@@ -1,6 +1,5 @@
 """Audio extraction, decoding, time-stretching and silence trimming."""
 
-import wave
 from pathlib import Path
 
 import ffmpeg
@@ -35,13 +34,10 @@ def read_wav_mono(path: Path, sample_rate: int) -> np.ndarray:
     return np.frombuffer(run_stream(stream), dtype="<f4").copy()
 
 
-def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(sample_rate)
-        wav.writeframes(pcm.tobytes())
+def decode_mono(src: Path, dst: Path, sample_rate: int) -> None:
+    """Any audio file decoded to raw mono float32 at `sample_rate` in `dst`: what
+    `read_wav_mono` returns, written to a file instead of held in memory."""
+    run_stream(ffmpeg.input(str(src)).output(str(dst), format="f32le", ac=1, ar=sample_rate))
 
 
 def duration(path: Path) -> float:

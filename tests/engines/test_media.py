@@ -7,9 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dubbing_assets import quality
 from resources.ffmpeg import audio, hls, mix, probe
 from resources.ffmpeg.errors import MediaError
 from resources.ffmpeg.run import run_args
+from resources.media import Media
+from resources.wav import WavTimeline, WavTrack
 from testing.media import MEDIA, make_video
 
 
@@ -46,6 +49,11 @@ def mpeg4(tmp_path_factory):
         check=True,
     )
     return path
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    with WavTimeline(path, rate, len(samples)) as timeline:
+        timeline.add(0, samples)
 
 
 def first_pts(path: Path) -> float:
@@ -164,7 +172,7 @@ def test_ducking_lowers_the_original_under_speech(tmp_path, h264):
     tone = 0.3 * np.sin(2 * np.pi * 220 * np.arange(8 * rate) / rate).astype(np.float32)
     tone[: 4 * rate] = 0  # speech only in the second half
     voice = tmp_path / "voice.wav"
-    audio.write_wav(voice, tone, rate)
+    write_wav(voice, tone, rate)
     light, heavy = tmp_path / "light.m4a", tmp_path / "heavy.m4a"
     for path, depth in ((light, 3.0), (heavy, 20.0)):
         mix.mix_dub(full, voice, path, duck_spans=[(4.0, 8.0)], length=8.0, duck_db=depth)
@@ -191,7 +199,7 @@ def test_a_short_mix_reaches_the_target_and_a_silent_one_fails_with_its_code(tmp
     report = mix.mix_dub(short, short, tmp_path / "short.m4a", duck_spans=[], length=2.4)
     assert abs(report.integrated_lufs + 16) <= 1.0 and report.true_peak <= -1.5
     silent = tmp_path / "silent.wav"
-    audio.write_wav(silent, np.zeros(48000 * 2, np.float32), 48000)
+    write_wav(silent, np.zeros(48000 * 2, np.float32), 48000)
     with pytest.raises(MediaError) as raised:
         mix.mix_dub(silent, silent, tmp_path / "silent.m4a", duck_spans=[], length=2.0)
     assert raised.value.code == mix.LOUDNESS_OUT_OF_RANGE
@@ -216,3 +224,59 @@ def test_trim_silence():
     assert lead == pytest.approx(0.5, abs=0.011) and len(trimmed) == pytest.approx(rate, abs=160)
     silent, _ = audio.trim_silence(np.zeros(rate, np.float32), rate)
     assert len(silent) == 0
+
+
+def test_a_wav_track_reads_by_slice_what_the_file_decodes_to_and_levels_stream_from_it(tmp_path):
+    """The transcript stage's speech track, read by slice: the same samples as ffmpeg decodes,
+    and the same foreground levels as from the samples held whole (read a minute at a time)."""
+    speech = tmp_path / "speech.wav"
+    run_args(["-v", "error", "-i", str(MEDIA / "multilingual.mp3"), "-t", "75",
+              "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", str(speech)])  # fmt: skip
+    whole = audio.read_wav_mono(speech, quality.RATE)
+    track = WavTrack(speech)
+    assert len(track) == len(whole) and track.rate == quality.RATE
+    assert np.array_equal(track[:], whole)
+    assert np.array_equal(track[12345:987654], whole[12345:987654])
+    assert np.array_equal(track[len(whole) - 10 : len(whole) + 10], whole[-10:])
+    assert len(track[500:400]) == 0
+    levels = quality.foreground_levels(track)
+    assert len(levels) == len(whole) // 160
+    assert np.array_equal(levels, quality.foreground_levels(whole))
+    with pytest.raises(ValueError, match="not a 16-bit mono WAV"):
+        WavTrack(MEDIA / "stereo_diarization.wav")
+
+
+def test_a_decoded_track_on_disk_reads_as_the_samples_decoded_whole(tmp_path, h264):
+    """The quality report's dub and mix, decoded to files and read a minute at a time: the same
+    samples, levels and leak as held whole."""
+    media = Media()
+    whole = audio.read_wav_mono(h264, quality.RATE)
+    track = media.decode_track(h264, tmp_path / "mix.f32", quality.RATE)
+    assert len(track) == len(whole) and np.array_equal(track[:], whole)
+    assert np.array_equal(track[100:16_000], whole[100:16_000])
+    assert np.array_equal(quality.frame_levels(track), quality.frame_levels(whole))
+    long = np.tile(whole, 10)  # past a minute: read in blocks, as whole
+    count = len(long) // 160
+    frames = long[: count * 160].reshape(count, 160).astype(np.float64)
+    held_whole = 20 * np.log10(np.sqrt((frames**2).mean(axis=1)) + 1e-9)
+    assert np.array_equal(quality.frame_levels(long), held_whole)
+    held = quality.measure_leak(whole, whole * 0.1, whole)
+    read = quality.measure_leak(track, track[:] * 0.1, track)
+    assert np.array_equal(held.leaking_frames, read.leaking_frames)
+    assert held.duck_db == read.duck_db
+
+
+def test_a_timeline_is_written_in_blocks_with_silence_between_its_pieces_clipped_to_16_bits(
+    tmp_path,
+):
+    piece = np.random.default_rng(7).uniform(-1.2, 1.2, 2_500_000).astype(np.float32)
+    with WavTimeline(tmp_path / "long.wav", 16_000, 2_000_000) as timeline:
+        timeline.add(100, piece[:1000])
+        timeline.add(1100, piece)  # cut at the timeline's end
+        with pytest.raises(ValueError, match="before the end of the last piece"):
+            timeline.add(2000, piece)
+    written = WavTrack(tmp_path / "long.wav")[:]
+    quantized = (np.clip(piece, -1.0, 1.0) * 32767).astype("<i2").astype(np.float32) / 32768
+    assert len(written) == 2_000_000 and not written[:100].any()
+    assert np.array_equal(written[100:1100], quantized[:1000])
+    assert np.array_equal(written[1100:], quantized[: 2_000_000 - 1100])

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from dubbing_assets import timing
+from resources.wav import WavTimeline, WavTrack
 
 RATE = 1000
 
@@ -34,16 +35,17 @@ def test_stretch_borrows_silence_before_stretching():
     assert timing.stretch_for(6.0, slot, 1.3) == 1.3
 
 
-def test_place_cuts_overflow_with_fade_and_reports_it():
-    timeline = np.zeros(10 * RATE, dtype=np.float32)
-    overflow = timing.place(timeline, np.ones(3 * RATE, np.float32), 1.0, 3.0, RATE)
+def test_place_cuts_overflow_with_fade_and_reports_it(tmp_path):
+    with WavTimeline(tmp_path / "speech.wav", RATE, 10 * RATE) as wav:
+        overflow = timing.place(wav, np.ones(3 * RATE, np.float32), 1.0, 3.0, RATE)
+    timeline = WavTrack(tmp_path / "speech.wav")[:]
     assert overflow == pytest.approx(1.0)
-    assert timeline[999] == 0 and timeline[1000] == 1
+    assert timeline[999] == 0 and timeline[1000] == pytest.approx(1.0, abs=1e-4)
     assert timeline[2999] < 0.1  # faded out at the cut
     assert not timeline[3000:].any()
 
 
-def test_fit_segments_places_each_segment_at_its_source_start_without_drift():
+def test_fit_segments_places_each_segment_at_its_source_start_without_drift(tmp_path):
     spans = [(0.5, 1.5), (2.0, 2.5), (4.0, 5.0)]
     lengths = {0: 0.8, 1: 1.2, 2: 3.0}  # natural durations
 
@@ -53,15 +55,17 @@ def test_fit_segments_places_each_segment_at_its_source_start_without_drift():
     def stretch(samples: np.ndarray, ratio: float) -> np.ndarray:
         return samples[: round(len(samples) / ratio)]
 
-    timeline, fits = timing.fit_segments(
-        timing.slots(spans, 6.0),
-        synthesize,
-        stretch,
-        rate=RATE,
-        media_duration=6.0,
-        max_engine_rate=1.25,
-        max_stretch=1.3,
-    )
+    with WavTimeline(tmp_path / "speech.wav", RATE, 6 * RATE) as wav:
+        fits = timing.fit_segments(
+            timing.slots(spans, 6.0),
+            synthesize,
+            stretch,
+            wav,
+            rate=RATE,
+            max_engine_rate=1.25,
+            max_stretch=1.3,
+        )
+    timeline = WavTrack(tmp_path / "speech.wav")[:]
     assert len(timeline) == 6 * RATE
     for fit, (start, _end) in zip(fits, spans, strict=True):
         assert fit.placed_start == start

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dubbing_assets.units import build_units, silences, snap_to_speech, words_of
+from dubbing_assets.units import build_units, silences, snap_to_speech, windows, words_of
 
 
 def segment(*words: tuple[float, float, str]) -> dict:
@@ -111,3 +111,17 @@ def test_a_pause_in_the_audio_ends_a_unit_where_whisper_saw_none():
     units = build_units([segment(*words)], silent=pauses)
     assert [unit.text for unit in units] == ["We began early", "then we stopped"]
     assert len(build_units([segment(*words)])) == 1
+
+
+def test_windows_are_cut_in_the_middle_of_the_longest_pause_of_their_second_half():
+    pauses = [(10.0, 10.5), (70.0, 71.0), (100.0, 102.0), (150.0, 150.4), (200.0, 201.0)]
+    # 100-102 s is the longest pause in 60-120 s; 200-201 s the one in 161-221 s (150-150.4 s,
+    # in the first half of the second window, is not chosen).
+    assert windows(pauses, 300.0, 120.0) == [(0.0, 101.0), (101.0, 200.5), (200.5, 300.0)]
+
+
+def test_windows_without_a_pause_are_cut_at_the_longest_and_a_short_track_is_one_window():
+    assert windows([(10.0, 12.0)], 250.0, 100.0) == [(0.0, 100.0), (100.0, 200.0), (200.0, 250.0)]
+    assert windows([(10.0, 12.0)], 90.0, 100.0) == [(0.0, 90.0)]
+    # A pause reaching past the window's end is cut in the middle of its part inside.
+    assert windows([(90.0, 130.0)], 150.0, 100.0) == [(0.0, 95.0), (95.0, 150.0)]
