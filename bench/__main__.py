@@ -5,6 +5,7 @@ prints the summary table.
     python -m bench [--only stages,baseline,live,scale,api,events,gateway,abuse,fairness,long]
                     [--output PATH]
     python -m bench --only compose    (opt-in: Docker, the compose stack against the local one)
+    python -m bench --only compose-load    (opt-in: Docker, N jobs at once on the compose stack)
     python -m bench --only redub      (the selective re-dub family alone, on the stages' job)
 
 Phases, in order: the stage and video-packaging comparisons, the round trip and the selective
@@ -77,11 +78,13 @@ def baseline_models() -> tuple[Path, Path]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    # "compose" only when named: it needs Docker and builds the images.
+    # Only when named: "compose" and "compose-load" need Docker and build the images; "redub"
+    # is one of the stages phase's families alone.
+    opt_in = ("compose", "compose-load", "redub")
     parser.add_argument(
         "--only",
         default=",".join(PHASES),
-        help=f"phases to run, comma-separated, from {', '.join((*PHASES, 'compose', 'redub'))}",
+        help=f"phases to run, comma-separated, from {', '.join((*PHASES, *opt_in))}",
     )
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
@@ -212,6 +215,10 @@ def main() -> None:
         if "compose" in only:
             with results.phase("compose"):
                 results.add(compose.run_family(work / "compose"))
+
+        if "compose-load" in only:
+            with results.phase("compose-load"):
+                results.add(compose.run_load_family(work / "compose-load"))
 
     results.figures.sort(key=lambda figure: figure.family)
     results.write(args.output)

@@ -4,7 +4,8 @@
 # docker-compose.yml up (with the optional gateway, which the smoke's client goes through) with
 # throw-away secrets on ports of its own, runs scripts/smoke_compose.py against it, then collects every service's and every run container's log into
 # test-artifacts/smoke/ (SMOKE_ARTIFACTS) with a report of what it measured (report.json), and
-# tears the stack down, volumes included.
+# tears the stack down, volumes included. Arguments go to the client: `--load-jobs N` dubs N jobs
+# at once on the stack instead of the smoke's checks (bench/compose.py, `--only compose-load`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
@@ -89,4 +90,5 @@ postgres=postgresql://postgres:$POSTGRES_PASSWORD@127.0.0.1:$DUBFLOW_POSTGRES_PO
   --dagster-db "$postgres/dagster" \
   --workdir "$artifacts" \
   --report "$artifacts/report.json" \
-  --image-tag "${DUBFLOW_IMAGE_TAG:-local}"
+  --image-tag "${DUBFLOW_IMAGE_TAG:-local}" \
+  "$@"

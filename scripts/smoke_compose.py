@@ -5,6 +5,10 @@ runs are in PostgreSQL, then re-dub the job, kill its run container in the middl
 resume it. Writes what it measured to a JSON report (the images' sizes, the stack's start, the
 job's wall time); exits non-zero with one line saying what failed.
 
+With `--load-jobs N` (`scripts/smoke.sh --load-jobs N`, for bench/compose.py) it dubs instead one
+job alone, then N jobs created at once, and reports when each job was created and each of its
+runs' containers started and finished, with the run concurrency limits the daemon enforces.
+
 Kept cheap (it runs in CI after the tests): two languages, a 12 s clip, and the re-dub reuses
 the job's ingest instead of dubbing a second upload from scratch. The gateway's rate limits
 count in the stack's PostgreSQL (docker-compose.yml), which the smoke checks too."""
@@ -12,10 +16,13 @@ count in the stack's PostgreSQL (docker-compose.yml), which the smoke checks too
 import argparse
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -23,6 +30,7 @@ from urllib.parse import urljoin
 import httpx
 import psycopg
 import typer
+import yaml
 
 from dubbing_api.client import ApiError, DubflowClient
 from dubflow_cli.admin import create_key, create_user
@@ -42,6 +50,9 @@ LANGUAGES = ["es", "ca"]
 SAMPLE_SECONDS = 12
 # The first stage of a language's dub run: a re-dub from here reuses the job's ingest.
 REDUB_FROM = "translation"
+# `--load-jobs`: each job into one language (an ingest run and a dub run), each by a user of its
+# own, as the instance allows one run at a time per tenant (deploy/docker/dagster.yaml).
+LOAD_LANGUAGES = ["es"]
 
 
 def log(message: str) -> None:
@@ -237,6 +248,130 @@ def kill_and_resume(client: DubflowClient, job_id: str) -> dict[str, Any]:
     return {"killed_during": stage, "failed_with": failed_with}
 
 
+def client_for(app_db: str, base_url: str, email: str) -> DubflowClient:
+    """A user and an API key. An admin: the API shows a job's Dagster runs to admins only, and
+    the smoke checks them."""
+    with contextlib.suppress(typer.BadParameter):  # the user exists from an earlier attempt
+        create_user(app_db, email, "compose smoke", role="admin")
+    return DubflowClient(base_url, create_key(app_db, email, "smoke"))
+
+
+def make_sample(workdir: Path) -> Path:
+    sample = workdir / "sample_en.mp4"
+    make_video(
+        sample, MEDIA / "multilingual.mp3", seconds=SAMPLE_SECONDS, size="640x360", lossless=True
+    )
+    return sample
+
+
+def upload_sample(client: DubflowClient, sample: Path) -> str:
+    parts: list[int] = []
+    upload_id = client.upload(sample, on_part=lambda n, total: parts.append(total))
+    if len(parts) < 2:
+        fail(f"the upload went in {len(parts)} part(s), not several")
+    log(f"uploaded {sample.stat().st_size} bytes in {len(parts)} parts")
+    return upload_id
+
+
+@dataclass
+class Dubbed:
+    job: dict[str, Any]
+    created_at: float  # the clock's time (epoch seconds) just before the job was created
+    wall_s: float  # from upload complete (the create) to succeeded
+
+
+def dub(client: DubflowClient, upload_id: str, languages: list[str]) -> Dubbed:
+    """Create a job on a completed upload and wait until it succeeded (timed as `make bench`
+    times a job on the local stack: from upload complete to succeeded)."""
+    created_at, started = time.time(), time.monotonic()
+    job = client.create_job(upload_id, languages, "en")
+    job = wait_for_job(client, job["id"], timeout=JOB_TIMEOUT)
+    if job["status"] != "succeeded":
+        fail(f"job {job['status']}: {job['errorCode']} {job['errorMessage']}")
+    return Dubbed(job, created_at, round(time.monotonic() - started, 1))
+
+
+def run_containers(job: dict[str, Any]) -> list[dict[str, str]]:
+    """When each run's container started and finished, as Docker says (RFC 3339, UTC). The job
+    succeeds as its last stage ends, a moment before its run's container exits: waited for."""
+    found = []
+    times = "{{.State.StartedAt}} {{.State.FinishedAt}}"
+    for run in job["dagsterRuns"]:
+        for container in containers_of(run["runId"]):
+            subprocess.run(
+                ["docker", "wait", container], capture_output=True, check=True, timeout=300
+            )
+            output = subprocess.run(
+                ["docker", "inspect", "-f", times, container],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            started_at, finished_at = output.split()
+            found.append(
+                {"run_id": run["runId"], "started_at": started_at, "finished_at": finished_at}
+            )
+    return found
+
+
+def instance_limits() -> dict[str, Any]:
+    """The run concurrency the daemon enforces: the `concurrency` section of the instance file
+    in its container (the file the pipeline image was built with)."""
+    project = os.environ["COMPOSE_PROJECT_NAME"]
+    labels = [f"com.docker.compose.project={project}", "com.docker.compose.service=daemon"]
+    daemon = subprocess.run(
+        ["docker", "ps", "-q", *(f"--filter=label={label}" for label in labels)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    if len(daemon) != 1:
+        fail(f"found {len(daemon)} daemon containers of {project}, not one")
+    instance = subprocess.run(
+        ["docker", "exec", daemon[0], "sh", "-c", 'cat "$DAGSTER_HOME/dagster.yaml"'],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(yaml.safe_load(instance)["concurrency"])
+
+
+def load(args: argparse.Namespace) -> dict[str, Any]:
+    """One job alone, then `--load-jobs` jobs created at once, each by a user of its own, on
+    the same stack: what bench/compose.py makes its throughput and queue figures of. Straight
+    to the API: the runs are measured, not the gateway, whose limit per address N clients
+    polling from one address would reach."""
+    count = args.load_jobs
+    emails = [f"load{n}@dubflow.local" for n in range(count)]
+    clients = [client_for(args.app_db, args.api, email) for email in emails]
+    sample = make_sample(args.workdir)
+    uploads = [upload_sample(client, sample) for client in clients]
+    alone_upload = upload_sample(clients[0], sample)
+
+    def record(dubbed: Dubbed) -> dict[str, Any]:
+        check_runs(dubbed.job, args.dagster_db)
+        return {
+            "created_at": dubbed.created_at,
+            "wall_s": dubbed.wall_s,
+            "runs": run_containers(dubbed.job),
+        }
+
+    alone = dub(clients[0], alone_upload, LOAD_LANGUAGES)
+    log(f"one job alone into {','.join(LOAD_LANGUAGES)} playable in {alone.wall_s} s")
+    started = time.monotonic()
+    with ThreadPoolExecutor(count) as pool:
+        together = list(pool.map(lambda c, u: dub(c, u, LOAD_LANGUAGES), clients, uploads))
+    wall_s = round(time.monotonic() - started, 1)
+    log(f"{count} jobs at once, all playable in {wall_s} s")
+    return {
+        "languages": LOAD_LANGUAGES,
+        "media_s": SAMPLE_SECONDS,
+        "limits": instance_limits(),
+        "alone": record(alone),
+        "together": {"wall_s": wall_s, "jobs": [record(dubbed) for dubbed in together]},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--api", required=True)
@@ -247,6 +382,12 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--report", type=Path, required=True)
     parser.add_argument("--image-tag", default="local")
+    parser.add_argument(
+        "--load-jobs",
+        type=int,
+        default=0,
+        help="instead of the smoke's checks: one job alone, then this many at once (the bench)",
+    )
     args = parser.parse_args()
     report: dict[str, Any] = {"images_bytes": image_sizes(args.image_tag)}
 
@@ -255,32 +396,19 @@ def main() -> None:
     wait_for_url(f"{args.gateway}/v1/health", 300)
     wait_for_url(f"{args.dagster}/server_info", 300)
     report["stack_ready_s"] = round(time.monotonic() - started, 1)
-    with contextlib.suppress(typer.BadParameter):  # the user exists from an earlier attempt
-        # An admin: the API shows a job's Dagster runs to admins only, and the smoke checks them.
-        create_user(args.app_db, "smoke@dubflow.local", "compose smoke", role="admin")
+    if args.load_jobs:
+        report["load"] = load(args)
+        args.report.write_text(json.dumps(report, indent=2) + "\n")
+        return
     check_gateway(args.gateway)
-    client = DubflowClient(args.gateway, create_key(args.app_db, "smoke@dubflow.local", "smoke"))
-
-    sample = args.workdir / "sample_en.mp4"
-    make_video(
-        sample, MEDIA / "multilingual.mp3", seconds=SAMPLE_SECONDS, size="640x360", lossless=True
-    )
-    parts: list[int] = []
-    upload_id = client.upload(sample, on_part=lambda n, total: parts.append(total))
-    if len(parts) < 2:
-        fail(f"the upload went in {len(parts)} part(s), not several")
-    log(f"uploaded {sample.stat().st_size} bytes in {len(parts)} parts")
-
-    # Timed as `make bench` times a job on the local stack: from upload complete to succeeded.
-    started = time.monotonic()
-    job = client.create_job(upload_id, LANGUAGES, "en")
-    job = wait_for_job(client, job["id"], timeout=JOB_TIMEOUT)
-    if job["status"] != "succeeded":
-        fail(f"job {job['status']}: {job['errorCode']} {job['errorMessage']}")
+    client = client_for(args.app_db, args.gateway, "smoke@dubflow.local")
+    upload_id = upload_sample(client, make_sample(args.workdir))
+    dubbed = dub(client, upload_id, LANGUAGES)
+    job = dubbed.job
     report["job"] = {
         "languages": LANGUAGES,
         "media_s": SAMPLE_SECONDS,
-        "wall_s": round(time.monotonic() - started, 1),
+        "wall_s": dubbed.wall_s,
         "runs": len(job["dagsterRuns"]),
     }
     log(f"job into {','.join(LANGUAGES)} playable in {report['job']['wall_s']} s")

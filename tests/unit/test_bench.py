@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bench import long_clip
+from bench import compose, long_clip
 from bench.core import Figure, Results, alternate, ratio_figure, run
 from bench.end_to_end import gaps
 from bench.live import FollowedJob
@@ -131,3 +131,93 @@ def test_long_clip_is_speech_with_pauses_over_a_bed(tmp_path):
     speech, pause = mean_db(1, 10), mean_db(29.5, 2)
     assert speech > pause + 10  # the pause is a pause
     assert pause > -60  # and the bed goes on under it
+
+
+def _container(start: float, end: float) -> dict[str, str]:
+    """A run container's times as Docker reports them: RFC 3339, UTC, nanoseconds."""
+
+    def stamp(seconds_after_t0: float) -> str:
+        moment = datetime.fromtimestamp(T0 + seconds_after_t0, UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%f") + "123Z"
+
+    return {"run_id": f"run-{start}", "started_at": stamp(start), "finished_at": stamp(end)}
+
+
+def test_docker_times_read_to_the_microsecond():
+    assert compose.docker_time("2026-12-02T10:20:03.123456789Z") == pytest.approx(
+        datetime(2026, 12, 2, 10, 20, 3, 123456, UTC).timestamp()
+    )
+    assert compose.docker_time("2026-12-02T10:20:03Z") == pytest.approx(
+        datetime(2026, 12, 2, 10, 20, 3, tzinfo=UTC).timestamp()
+    )
+
+
+def test_containers_at_once_count_overlaps_not_handovers():
+    runs = [_container(0, 10), _container(10, 20), _container(5, 12), _container(30, 31)]
+    assert compose.most_at_once(runs) == 2  # 10 s: one ends as the next starts
+    assert compose.most_at_once([*runs, _container(11, 11.5)]) == 3
+
+
+def _load(alone_wall: float, walls: list[float], wall: float) -> dict:
+    def job(created: float, wall_s: float, first_start: float) -> dict:
+        return {
+            "created_at": T0 + created,
+            "wall_s": wall_s,
+            "runs": [_container(first_start, first_start + 4), _container(first_start + 5, 20)],
+        }
+
+    return {
+        "languages": ["es"],
+        "media_s": 12,
+        "limits": {
+            "runs": {
+                "max_concurrent_runs": 2,
+                "tag_concurrency_limits": [
+                    {"key": "dubflow/run_kind", "value": "ingest", "limit": 1},
+                    {
+                        "key": "dubflow/tenant",
+                        "value": {"applyLimitPerUniqueValue": True},
+                        "limit": 1,
+                    },
+                ],
+            }
+        },
+        "alone": job(-100, alone_wall, -98),
+        "together": {
+            "wall_s": wall,
+            "jobs": [job(0, w, start) for w, start in zip(walls, (2, 3, 7, 11), strict=True)],
+        },
+    }
+
+
+def test_load_figures_compare_n_jobs_with_n_times_one_and_show_the_queue():
+    figures = compose.load_figures(_load(10.0, [18, 19, 30, 40], 40.0))
+    names = [figure.name.split(": ", 1)[1] for figure in figures]
+    assert names == [
+        "wall / 4 x one alone",
+        "throughput",
+        "queue wait, create -> first run container, median",
+        "run containers at once, most",
+    ]
+    ratio, throughput, wait, at_once = figures
+    assert figures[0].name.startswith("4 jobs at once into es (12 s each)")
+    assert (ratio.value, ratio.unit) == (1.0, "x")  # 40 s against 4 x 10 s
+    assert ratio.detail["job_walls_s"] == [18, 19, 30, 40]
+    assert throughput.value == pytest.approx(4 * 12 / 40)
+    assert throughput.detail["jobs_per_hour"] == 360
+    # Created at 0, first containers at 2, 3, 7 and 11 s (the alone job's after 2 s).
+    assert wait.value == pytest.approx(5.0, abs=0.01)
+    assert wait.detail["queue_waits_s"] == pytest.approx([2, 3, 7, 11], abs=0.01)
+    assert "max 11.0 s; one job alone 2.0 s" in wait.note
+    # Ingest runs 2-6, 3-7, 7-11, 11-15, dub runs 7-20, 8-20, 12-20, 16-20: 4 at 12 and at 16 s.
+    assert at_once.value == 4
+    assert at_once.note == (
+        "8 runs; limits: max_concurrent_runs 2, dubflow/run_kind=ingest: 1, dubflow/tenant=each: 1"
+    )
+
+
+def test_a_job_without_a_run_container_fails_the_figures():
+    load = _load(10.0, [18, 19, 30, 40], 40.0)
+    load["together"]["jobs"][2]["runs"] = []
+    with pytest.raises(ValueError, match="no run container"):
+        compose.load_figures(load)
