@@ -95,19 +95,25 @@ def queue_wait_s(job: dict[str, Any]) -> float:
     return min(docker_time(run["started_at"]) for run in job["runs"]) - job["created_at"]
 
 
-def most_at_once(runs: list[dict[str, str]]) -> int:
-    """The most run containers running at the same moment (one ending as another starts: not
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    """The most spans (start, end) open at the same moment (one ending as another starts: not
     at once)."""
-    edges = sorted(
-        (docker_time(run[key]), step)
-        for run in runs
-        for key, step in (("started_at", 1), ("finished_at", -1))
-    )
+    edges = sorted(edge for start, end in spans for edge in ((start, 1), (end, -1)))
     running = most = 0
     for _, step in edges:  # at equal times the end (-1) sorts before the start
         running += step
         most = max(most, running)
     return most
+
+
+def container_spans(runs: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    return [(docker_time(run["started_at"]), docker_time(run["finished_at"])) for run in runs]
+
+
+def run_spans(runs: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """As the run queue counts a run: from its container's start (the launch) to the end its
+    run record says, which comes before the container has exited."""
+    return [(docker_time(run["started_at"]), run["run_ended_at"]) for run in runs]
 
 
 def limits_text(limits: dict[str, Any]) -> str:
@@ -127,6 +133,8 @@ def load_figures(load: dict[str, Any]) -> list[Figure]:
     what = f"{count} jobs at once into {','.join(load['languages'])} ({load['media_s']} s each)"
     waits = [queue_wait_s(job) for job in jobs]
     limits = limits_text(load["limits"])
+    runs = [run for job in jobs for run in job["runs"]]
+    outlived = [docker_time(run["finished_at"]) - run["run_ended_at"] for run in runs]
     return [
         ratio_figure(
             FAMILY,
@@ -157,9 +165,11 @@ def load_figures(load: dict[str, Any]) -> list[Figure]:
         Figure(
             FAMILY,
             f"{what}: run containers at once, most",
-            most_at_once([run for job in jobs for run in job["runs"]]),
+            most_at_once(container_spans(runs)),
             "containers",
-            note=f"{sum(len(job['runs']) for job in jobs)} runs; limits: {limits}",
-            detail={"limits": load["limits"]},
+            note=f"runs at once as Dagster counts them, most: {most_at_once(run_spans(runs))}; "
+            f"a container outlives its run by {median(outlived):.1f} s (median); "
+            f"{len(runs)} runs; limits: {limits}",
+            detail={"limits": load["limits"], "jobs": jobs},
         ),
     ]

@@ -291,13 +291,21 @@ def dub(client: DubflowClient, upload_id: str, languages: list[str]) -> Dubbed:
     return Dubbed(job, created_at, round(time.monotonic() - started, 1))
 
 
-def run_containers(job: dict[str, Any]) -> list[dict[str, str]]:
-    """When each run's container started and finished, as Docker says (RFC 3339, UTC). The job
-    succeeds as its last stage ends, a moment before its run's container exits: waited for."""
+def run_containers(job: dict[str, Any], dagster_db: str) -> list[dict[str, Any]]:
+    """When each run's container started and finished, as Docker says (RFC 3339, UTC), and when
+    Dagster's run record says the run ended (epoch seconds). The job succeeds as its last stage
+    ends, a moment before its run's container exits: waited for."""
+    run_ids = [run["runId"] for run in job["dagsterRuns"]]
+    with psycopg.connect(dagster_db) as connection:
+        ended: dict[str, float] = dict(
+            connection.execute(
+                "SELECT run_id, end_time FROM runs WHERE run_id = ANY(%s)", (run_ids,)
+            ).fetchall()
+        )
     found = []
     times = "{{.State.StartedAt}} {{.State.FinishedAt}}"
-    for run in job["dagsterRuns"]:
-        for container in containers_of(run["runId"]):
+    for run_id in run_ids:
+        for container in containers_of(run_id):
             subprocess.run(
                 ["docker", "wait", container], capture_output=True, check=True, timeout=300
             )
@@ -309,7 +317,12 @@ def run_containers(job: dict[str, Any]) -> list[dict[str, str]]:
             ).stdout
             started_at, finished_at = output.split()
             found.append(
-                {"run_id": run["runId"], "started_at": started_at, "finished_at": finished_at}
+                {
+                    "run_id": run_id,
+                    "started_at": started_at,
+                    "finished_at": finished_at,
+                    "run_ended_at": ended[run_id],
+                }
             )
     return found
 
@@ -353,7 +366,7 @@ def load(args: argparse.Namespace) -> dict[str, Any]:
         return {
             "created_at": dubbed.created_at,
             "wall_s": dubbed.wall_s,
-            "runs": run_containers(dubbed.job),
+            "runs": run_containers(dubbed.job, args.dagster_db),
         }
 
     alone = dub(clients[0], alone_upload, LOAD_LANGUAGES)
