@@ -59,6 +59,10 @@ export const PROBLEM_MESSAGES: Record<string, string> = {
   "language.not_found": "This job has no such language.",
   "job.nothing_to_redub": "Nothing changed since the last dub.",
   "job.data_deleted": "This job's files were deleted, so it cannot be changed or dubbed again.",
+  "job.unknown_voice": "A chosen voice does not exist.",
+  "job.voice_language": "A chosen voice speaks another language than its target.",
+  "job.voice_not_installed":
+    "A chosen voice is not installed on the server: choose another, or ask for it to be downloaded.",
   "preset.not_found": "There is no such preset, or it is not yours.",
   "preset.unknown_voice": "This voice does not exist.",
   "preset.voice_language": "This voice speaks another language.",
