@@ -1,4 +1,5 @@
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,13 @@ if TYPE_CHECKING:
 # Engines must never reach for a model hub in tests: the loading code has to work offline.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+# Run as a background job (a shell without job control ignores SIGINT), the suite would come to
+# ignore SIGTERM after its first in-process Dagster step (Dagster gives SIGTERM SIGINT's handler
+# when a step ends), and every process it starts would inherit that: the `tail`s mirroring a
+# `dubflow dub` subprocess's steps then outlive it and hold its pipes open. As in a foreground run:
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
