@@ -147,7 +147,14 @@ export function JobsPage() {
                   <Table.Td>
                     <Group gap={4}>
                       {job.languages.map((language) => (
-                        <Badge key={language} variant="outline" size="sm">
+                        <Badge
+                          key={language}
+                          variant="outline"
+                          size="sm"
+                          // The text color, not the accent: on a hovered row (dark scheme) the
+                          // accent's contrast falls below 4.5:1.
+                          styles={{ label: { color: "var(--mantine-color-text)" } }}
+                        >
                           {language}
                         </Badge>
                       ))}
