@@ -37,7 +37,11 @@ def language_files(store, job, lang):
 
 
 def heard_in_slot(asr, speech: Pcm, segments, index, path):
-    transcript = asr.transcribe(speech.save(path, speech.unit_span(segments, index)), "es")
+    # Beam search at temperature 0 alone: the fallback's higher temperatures sample, so the same
+    # slot was heard differently from run to run (now and then too garbled to count); greedy
+    # decoding alone garbles this espeak-ng sentence every time.
+    slot = speech.save(path, speech.unit_span(segments, index))
+    transcript = asr.model_copy(update={"beam_size": 5}).transcribe(slot, "es", fallback=False)
     return " ".join(segment.text for segment in transcript.segments)
 
 
